@@ -1,0 +1,5 @@
+"""``python -m govplan``."""
+
+from .cli import run
+
+run()

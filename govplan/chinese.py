@@ -1,0 +1,163 @@
+"""Chinese text helpers: fast Traditional/Simplified conversion and numeral values.
+
+Conversion uses the dictionaries shipped with opencc-python-reimplemented (the data is right), but
+applies them the fast way: one ``str.translate`` table for characters plus one regex for the phrases
+whose conversion differs from converting their characters one by one (leftmost-longest matching,
+as OpenCC's maximum forward matching does). Only length-preserving entries are used, so a position
+in converted text is the same position in the input.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.metadata
+from pathlib import Path
+from typing import Literal
+
+import regex
+
+Direction = Literal["t2s", "s2t"]
+
+_FILES: dict[str, tuple[str, str]] = {
+    "t2s": ("TSCharacters.txt", "TSPhrases.txt"),
+    "s2t": ("STCharacters.txt", "STPhrases.txt"),
+}
+
+
+def _opencc_dir() -> Path:
+    import opencc  # the package is only needed for its dictionary files
+
+    return Path(opencc.__file__).resolve().parent / "dictionary"
+
+
+def _read_dict(path: Path) -> dict[str, str]:
+    table: dict[str, str] = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            key, _, values = line.rstrip("\n").partition("\t")
+            if not key or not values:
+                continue
+            first = values.split(" ")[0]
+            if len(first) == len(key):
+                table[key] = first
+    return table
+
+
+class Converter:
+    """Length-preserving OpenCC conversion in one direction."""
+
+    def __init__(self, direction: Direction) -> None:
+        chars_file, phrases_file = _FILES[direction]
+        base = _opencc_dir()
+        chars = {k: v for k, v in _read_dict(base / chars_file).items() if len(k) == 1 and k != v}
+        self.direction = direction
+        self._table = str.maketrans(chars)
+        self._chars = frozenset(chars)
+        phrases = {
+            k: v
+            for k, v in _read_dict(base / phrases_file).items()
+            if len(k) > 1 and k.translate(self._table) != v
+        }
+        self._phrases = phrases
+        if phrases:
+            alternation = "|".join(regex.escape(k) for k in sorted(phrases, key=len, reverse=True))
+            self._phrase_rx: regex.Pattern[str] | None = regex.compile(alternation)
+            self._phrase_first = frozenset(k[0] for k in phrases)
+        else:  # pragma: no cover - both bundled directions have phrases
+            self._phrase_rx = None
+            self._phrase_first = frozenset()
+
+    @property
+    def name(self) -> str:
+        try:
+            version = importlib.metadata.version("opencc-python-reimplemented")
+        except importlib.metadata.PackageNotFoundError:  # pragma: no cover
+            version = "unknown"
+        return f"opencc-python-reimplemented {version} {self.direction} dictionaries (govplan table converter)"
+
+    def convert(self, text: str) -> str:
+        out = text.translate(self._table)
+        if self._phrase_rx is None or not self._phrase_first.intersection(text):
+            return out
+        phrases = self._phrases
+        # Phrase keys are written in the source script, so search the input; the converted text
+        # has the same length, so positions carry over.
+        pieces: list[str] = []
+        last = 0
+        for m in self._phrase_rx.finditer(text):
+            pieces.append(out[last : m.start()])
+            pieces.append(phrases[m.group()])
+            last = m.end()
+        if not pieces:
+            return out
+        pieces.append(out[last:])
+        return "".join(pieces)
+
+    def changes(self, text: str) -> int:
+        """How many characters of ``text`` this direction would change."""
+        return sum(1 for c in text if c in self._chars)
+
+
+@functools.lru_cache(maxsize=2)
+def converter(direction: Direction) -> Converter:
+    return Converter(direction)
+
+
+def detect_script(text: str, sample: int = 200_000) -> Literal["traditional", "simplified", "mixed"]:
+    """Classify text by how many characters each conversion direction would change."""
+    part = text[:sample]
+    trad = converter("t2s").changes(part)
+    simp = converter("s2t").changes(part)
+    if trad == 0 and simp == 0:
+        return "simplified"
+    share = trad / (trad + simp)
+    if share >= 0.85:
+        return "traditional"
+    if share <= 0.15:
+        return "simplified"
+    return "mixed"
+
+
+_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+           "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def cn_int(text: str) -> int | None:
+    """Value of a Chinese numeral such as 三十五 or 二〇二二 (digit by digit); None if not one."""
+    if not text:
+        return None
+    if all(c in _DIGITS for c in text):
+        if len(text) == 1:
+            return _DIGITS[text]
+        return int("".join(str(_DIGITS[c]) for c in text))
+    total, current = 0, 0
+    for c in text:
+        if c in _DIGITS:
+            current = _DIGITS[c]
+        elif c in _UNITS:
+            total += (current or 1) * _UNITS[c]
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def numeral_value(text: str) -> int | None:
+    """Value of a label number in any form: 12, １２, 十二, ⒓, ⑿, ⑫."""
+    text = text.strip()
+    if not text:
+        return None
+    if text.isascii() and text.isdigit():
+        return int(text)
+    if len(text) == 1:
+        code = ord(text)
+        if 0x2488 <= code <= 0x249B:  # ⒈ … ⒛
+            return code - 0x2487
+        if 0x2474 <= code <= 0x2487:  # ⑴ … ⒇
+            return code - 0x2473
+        if 0x2460 <= code <= 0x2473:  # ① … ⑳
+            return code - 0x245F
+    if all("０" <= c <= "９" for c in text):
+        return int("".join(chr(ord(c) - 0xFEE0) for c in text))
+    return cn_int(text)

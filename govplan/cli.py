@@ -1,0 +1,235 @@
+"""The command line: a thin layer over the library.
+
+Data goes to stdout (or ``-o FILE``, written atomically); diagnostics go to stderr. Every error is
+one line, ``Error: …``, and a documented exit code (see ``EXIT_CODES``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from . import __version__
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .records import Document
+
+EXIT_CODES: list[tuple[int, str]] = [
+    (0, "Success (warnings, if any, are in the output and, with -v, on stderr)."),
+    (1, "Internal error: a bug in govplan; please report it with the input."),
+    (2, "Usage error: an unknown option, a bad option value, a missing argument."),
+    (3, "Input error: no such file, a directory, unreadable, too large, unknown encoding name."),
+    (4, "The input is not text (a PDF, Word document, image, archive or other binary file)."),
+    (5, "Output error: the output cannot be written, or it would overwrite an input."),
+    (6, "Rule pack error: the file given with --rules is not a valid rule pack."),
+]
+
+app = typer.Typer(
+    name="govplan",
+    help="Turn Chinese government work plans (工作要点, 实施方案, 任务分工表) into validated records.\n\n"
+         "Example: govplan extract samples/meizhou-2022-digital-government-plan.txt --format yaml",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Format(str, Enum):
+    json = "json"
+    yaml = "yaml"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class Script(str, Enum):
+    simplified = "simplified"
+    traditional = "traditional"
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    sys.stderr.write(f"Error: {message}\n")
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"govplan {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """govplan: Chinese government work plans to validated, machine-readable records."""
+
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format: json and yaml carry the whole "
+                                           "document; jsonl and csv one flat row per item.")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.",
+                                                dir_okay=False)]
+ScriptOpt = Annotated[Script, typer.Option("--script", help="Chinese script of the records.")]
+RulesOpt = Annotated[Path | None, typer.Option("--rules", help="A YAML rule pack merged over the bundled one "
+                                               "(see 'govplan rules --help').", dir_okay=False)]
+EncodingOpt = Annotated[str | None, typer.Option("--encoding", help="Decode the input with this encoding "
+                                                 "(e.g. gb18030, big5) instead of detecting it.")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Print warnings to stderr.")]
+
+
+def _load_rules(path: Path | None):  # type: ignore[no-untyped-def]
+    if path is None:
+        return None
+    from .rules import RuleError, load_rules
+
+    try:
+        return load_rules(path)
+    except RuleError as exc:
+        _fail(str(exc), 6)
+
+
+def _print_warnings(doc: Document, label: str) -> None:
+    from rich.console import Console
+
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    for w in doc.warnings:
+        console.print(f"[yellow]warning[/]: {label}: {w.code}: {w.message}", markup=True)
+    for k, plan in enumerate(doc.plans):
+        for w in plan.warnings:
+            where = f" [{''.join(w.path)}]" if w.path else ""
+            line = f" line {w.span.start_line}" if w.span else ""
+            console.print(f"[yellow]warning[/]: {label}: plan {k + 1}{where}{line}: {w.code}: {w.message}",
+                          markup=True)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+@app.command()
+def extract(
+    file: Annotated[str, typer.Argument(help="Plan text file, or '-' for standard input.", metavar="FILE")],
+    fmt: FormatOpt = Format.json,
+    output: OutputOpt = None,
+    script: ScriptOpt = Script.simplified,
+    rules: RulesOpt = None,
+    encoding: EncodingOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Extract the plans, items, units, deadlines and targets of one plan file.
+
+    Examples:
+
+      govplan extract samples/meizhou-2022-digital-government-plan.txt
+
+      govplan extract plan.txt --format yaml -o plan.yaml
+
+      govplan extract - < plan.txt --script traditional --format csv
+    """
+    from .errors import GovplanError
+    from .export import render, write_atomic
+    from .pipeline import Options, parse_bytes, parse_file
+
+    ruleset = _load_rules(rules)
+    options = Options(script=script.value, rules=ruleset, encoding=encoding)
+    if output is not None and file != "-" and _same_file(Path(file), output):
+        _fail(f"{output}: the output would overwrite the input; choose another -o path", 5)
+    try:
+        if file == "-":
+            doc = parse_bytes(sys.stdin.buffer.read(), options, path=None)
+        else:
+            doc = parse_file(file, options)
+        text = render(doc, fmt.value)
+        if output is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        else:
+            write_atomic(output, text, bom=fmt is Format.csv)
+    except GovplanError as exc:
+        _fail(str(exc), exc.exit_code)
+    except ValueError as exc:
+        _fail(str(exc), 2)
+    except Exception as exc:  # a bug: one line, unless debugging
+        if os.environ.get("GOVPLAN_DEBUG"):
+            raise
+        _fail(f"internal error while parsing {file}: {type(exc).__name__}: {exc} "
+              "(set GOVPLAN_DEBUG=1 for a traceback, and please report it)", 1)
+    if verbose:
+        _print_warnings(doc, file)
+
+
+@app.command()
+def schema(output: OutputOpt = None) -> None:
+    """Print the JSON Schema of the output records.
+
+    Example:
+
+      govplan schema > plan.schema.json
+    """
+    from .export import write_atomic
+    from .schema import schema_json
+
+    text = schema_json()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        from .errors import OutputError
+
+        try:
+            write_atomic(output, text)
+        except OutputError as exc:
+            _fail(str(exc), exc.exit_code)
+
+
+@app.command("rules")
+def rules_cmd(
+    file: Annotated[Path | None, typer.Argument(help="A rule pack to check; none checks the bundled packs.",
+                                                dir_okay=False)] = None,
+) -> None:
+    """Check a rule pack: validate it and test every pattern against its examples.
+
+    A rule pack is YAML with any of the top-level keys numbering, units, deadlines, targets and
+    document (the bundled packs in the 'parsers' folder show every key). Lists are added in front
+    of the bundled ones; single patterns replace them.
+
+    Example:
+
+      govplan rules my-province.yaml
+    """
+    from .rules import RuleError, bundled_rules, check_examples, load_rules
+
+    try:
+        ruleset = load_rules(file) if file is not None else bundled_rules()
+    except RuleError as exc:
+        _fail(str(exc), 6)
+    problems = check_examples(ruleset)
+    for p in problems:
+        sys.stderr.write(f"{p}\n")
+    if problems:
+        _fail(f"{len(problems)} example(s) do not match their patterns", 6)
+    typer.echo(f"ok: {file or 'bundled rule packs'}")
+
+
+@app.command("exit-codes")
+def exit_codes() -> None:
+    """List the exit codes and what each means.
+
+    Example:
+
+      govplan exit-codes
+    """
+    for code, meaning in EXIT_CODES:
+        typer.echo(f"{code}\t{meaning}")
+
+
+def run() -> None:
+    app()

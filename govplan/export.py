@@ -1,0 +1,161 @@
+"""Stage 7, export: records to JSON, YAML, JSON Lines or CSV, written atomically.
+
+JSON and YAML carry the whole document. JSON Lines and CSV carry one flat row per item (see
+``ROW_COLUMNS``), the shape spreadsheets and databases want; CSV is UTF-8 with a BOM so Excel
+opens it correctly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from .errors import OutputError
+from .records import Document, Item
+
+FORMATS = ("json", "yaml", "jsonl", "csv")
+
+ROW_COLUMNS: list[tuple[str, str]] = [
+    ("source", "Input path (or '-' for standard input)."),
+    ("sha256", "SHA-256 of the input bytes."),
+    ("plan_index", "0-based index of the plan within the input."),
+    ("plan_title", "Title of the plan."),
+    ("path", "Labels from the plan root to the item, joined with ' > '."),
+    ("number", "The item's own label as written."),
+    ("level", "Depth (1 = top level)."),
+    ("kind", "item, row (task-table row) or attachment."),
+    ("title", "Heading or first sentence."),
+    ("text", "The item's own text."),
+    ("lead_units", "Lead units (牵头), joined with '；'."),
+    ("responsible_units", "Responsible units (负责, 责任单位), joined with '；'."),
+    ("cooperating_units", "Cooperating units (配合/协助/参与), joined with '；'."),
+    ("deadline_raw", "Deadline as written."),
+    ("deadline_due", "Deadline as an ISO date (last day of the period)."),
+    ("deadline_precision", "day, month, quarter or year."),
+    ("deadline_ongoing", "true for 长期/持续/不断 …"),
+    ("targets", "Targets as 'comparator value unit' joined with '；' (e.g. '>= 80 %')."),
+    ("start_line", "First source line of the item."),
+    ("end_line", "Last source line of the item."),
+]
+PATH_SEPARATOR = " > "
+
+
+def _walk(items: Iterable[Item]) -> Iterator[Item]:
+    for it in items:
+        yield it
+        yield from _walk(it.children)
+
+
+def _fmt_number(v: float) -> str:
+    return str(int(v)) if v == int(v) else repr(v)
+
+
+def rows(doc: Document) -> Iterator[dict[str, Any]]:
+    """One flat row per item, in document order."""
+    src = doc.source.path or "-"
+    for k, plan in enumerate(doc.plans):
+        for it in _walk(plan.items):
+            by_role = {r: "；".join(u.name for u in it.units if u.role == r)
+                       for r in ("lead", "responsible", "cooperating")}
+            d = it.deadline
+            yield {
+                "source": src,
+                "sha256": doc.source.sha256,
+                "plan_index": k,
+                "plan_title": plan.title or "",
+                "path": PATH_SEPARATOR.join(it.path),
+                "number": it.number,
+                "level": it.level,
+                "kind": it.kind,
+                "title": it.title,
+                "text": it.text,
+                "lead_units": by_role["lead"],
+                "responsible_units": by_role["responsible"],
+                "cooperating_units": by_role["cooperating"],
+                "deadline_raw": d.raw if d else "",
+                "deadline_due": d.due.isoformat() if d and d.due else "",
+                "deadline_precision": (d.precision or "") if d else "",
+                "deadline_ongoing": bool(d.ongoing) if d else False,
+                "targets": "；".join(
+                    f"{t.comparator} {_fmt_number(t.value)}{(' ' + t.unit) if t.unit else ''}" for t in it.targets
+                ),
+                "start_line": it.span.start_line,
+                "end_line": it.span.end_line,
+            }
+
+
+def to_json(doc: Document) -> str:
+    return json.dumps(doc.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+
+
+def to_yaml(doc: Document) -> str:
+    import yaml
+
+    return yaml.safe_dump(doc.model_dump(mode="json"), allow_unicode=True, sort_keys=False, width=120)
+
+
+def to_jsonl(docs: Iterable[Document]) -> Iterator[str]:
+    for doc in docs:
+        for row in rows(doc):
+            yield json.dumps(row, ensure_ascii=False) + "\n"
+
+
+def csv_header() -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerow([c for c, _ in ROW_COLUMNS])
+    return buf.getvalue()
+
+
+def to_csv_rows(docs: Iterable[Document]) -> Iterator[str]:
+    for doc in docs:
+        for row in rows(doc):
+            buf = io.StringIO()
+            csv.writer(buf, lineterminator="\r\n").writerow(
+                ["true" if v is True else "false" if v is False else v for v in row.values()])
+            yield buf.getvalue()
+
+
+def render(doc: Document, fmt: str) -> str:
+    """The whole output for one document in ``fmt``."""
+    if fmt == "json":
+        return to_json(doc)
+    if fmt == "yaml":
+        return to_yaml(doc)
+    if fmt == "jsonl":
+        return "".join(to_jsonl([doc]))
+    if fmt == "csv":
+        return csv_header() + "".join(to_csv_rows([doc]))
+    raise ValueError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+
+
+def write_atomic(path: Path, text: str, *, bom: bool = False) -> None:
+    """Write ``text`` to ``path`` via a temporary file and a rename: never a half-written file."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise OutputError(f"{path}: the folder {directory} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,242 @@
+"""Stage 5, extract: run the registered extractors over every item of every plan.
+
+Extractors are small functions registered by name in ``EXTRACTORS`` (units, deadlines, targets);
+``select`` switches them on and off by name, and an unknown name is an error that names it.
+This stage also reads each plan's front matter (document number, issuer, issue date) and the
+context extraction depends on (the plan's year, whether the first unit listed leads).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+import regex
+
+from .chinese import cn_int
+from .extractors import deadlines, targets, units
+from .extractors.base import Extraction, ItemText, PlanContext
+from .normalise import Normalised
+from .rules import RuleSet
+from .structure import Node, PlanNode, compiled, is_date_line, join_paragraphs, year_of
+from .textrun import TextRun
+
+Extractor = Callable[[ItemText, RuleSet, PlanContext, Extraction], None]
+
+EXTRACTORS: list[tuple[str, Extractor]] = [
+    ("units", units.extract),
+    ("deadlines", deadlines.extract),
+    ("targets", targets.extract),
+]
+
+
+def select(enabled: Iterable[str] | None = None, disabled: Iterable[str] = ()) -> list[tuple[str, Extractor]]:
+    """The extractors to run, in registry order; unknown names raise ValueError naming them."""
+    known = [name for name, _ in EXTRACTORS]
+    for name in list(enabled or []) + list(disabled):
+        if name not in known:
+            raise ValueError(f"unknown extractor {name!r}; known: {', '.join(known)}")
+    wanted = set(enabled) if enabled is not None else set(known)
+    wanted -= set(disabled)
+    return [(n, f) for n, f in EXTRACTORS if n in wanted]
+
+
+_HEADING_MAX = 40
+_SENTENCE_RX = regex.compile(r"[。；;!！?？]")
+_REGION_RX = regex.compile(r"^(?:xx)?([\p{Han}]{2,4}?)(?:省|市|县|区|自治区|地区|州)")
+_FULL_DATE_RX = regex.compile(
+    r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*"
+    r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
+)
+
+
+@dataclass
+class ItemResult:
+    node: Node
+    run: TextRun
+    title: str
+    title_span: tuple[int, int]
+    extraction: Extraction
+    children: list[ItemResult] = field(default_factory=list)
+
+
+@dataclass
+class PlanResult:
+    plan: PlanNode
+    title: str | None
+    title_span: tuple[int, int] | None
+    doc_number: str | None
+    issuer: str | None
+    issued: date | None
+    preamble: str | None
+    closing: str | None
+    context: PlanContext
+    items: list[ItemResult]
+
+
+def _lines_run(norm: Normalised, lines: list, first_heading: bool = False) -> TextRun:
+    parts = [(sep, ln.start, ln.end) for sep, ln in join_paragraphs(lines, first_heading)]
+    return TextRun.join(norm.match, norm.clean, parts)
+
+
+def _cell_run(norm: Normalised, spans: list[tuple[int, int]]) -> TextRun:
+    return TextRun.join(norm.match, norm.clean, [("", a, b) for a, b in spans])
+
+
+def _is_heading(text: str) -> bool:
+    return len(text) <= _HEADING_MAX and not _SENTENCE_RX.search(text)
+
+
+def item_text(node: Node, norm: Normalised) -> tuple[ItemText, str, tuple[int, int]]:
+    """The text extractors see for ``node``, its title and the title's normalised span."""
+    if node.kind == "row":
+        content = _cell_run(norm, node.cells.get("content", []))
+        cells = []
+        for col, role in (("units", "responsible"), ("cooperating", "cooperating")):
+            if col in node.cells:
+                cells.append((_cell_run(norm, node.cells[col]), role))
+        dl = _cell_run(norm, node.cells["deadline"]) if "deadline" in node.cells else None
+        title_col = "subtask" if "subtask" in node.cells else "task" if "task" in node.cells else None
+        if title_col:
+            spans = node.cells[title_col]
+            title = "".join(norm.clean[a:b] for a, b in spans)
+            tspan = (spans[0][0], spans[-1][1])
+        else:
+            first = content.clean.split("。")[0]
+            title, tspan = first, content.span(0, len(first))
+        return ItemText(run=content, units_cells=cells, deadline_cell=dl), title, tspan
+    if node.kind == "attachment":
+        parts: list[tuple[str, int, int]] = []
+        if node.title_hint:
+            parts.append(("", *node.title_hint))
+        parts += [(sep, ln.start, ln.end) for sep, ln in join_paragraphs(node.lines, bool(node.title_hint))]
+        run = TextRun.join(norm.match, norm.clean, parts)
+        title = run.clean.split("\n")[0]
+        return ItemText(run=run), title, run.span(0, len(title))
+    line = node.label_line
+    assert line is not None
+    first_text = norm.match[node.label_end : line.end]
+    heading = _is_heading(first_text.strip())
+    parts = [("", node.label_end, line.end)]
+    parts += [(sep, ln.start, ln.end) for sep, ln in join_paragraphs([line] + node.lines, heading)[1:]]
+    run = TextRun.join(norm.match, norm.clean, parts)
+    text = run.clean
+    if not first_text.strip() and node.lines:
+        # the label stands alone; its title is the next line
+        nl = text.find("\n", 1)
+        first_line = text[: nl if nl >= 0 else len(text)].strip()
+        cut = _SENTENCE_RX.search(first_line)
+        title = first_line[: cut.start()] if cut else first_line
+        off = text.find(title)
+        return ItemText(run=run), title, run.span(off, off + len(title))
+    if heading:
+        title = text.split("\n")[0].strip()
+    else:
+        cut = _SENTENCE_RX.search(text)
+        title = text[: cut.start()] if cut else text.split("\n")[0]
+    title = title.strip()
+    off = max(text.find(title), 0)
+    return ItemText(run=run), title, run.span(off, off + len(title))
+
+
+def _walk(nodes: list[Node]) -> Iterator[Node]:
+    for n in nodes:
+        yield n
+        yield from _walk(n.children)
+
+
+def _date_of(m: regex.Match[str]) -> date | None:
+    y = int(m.group(1)) if m.group(1).isdigit() else cn_int(m.group(1).replace("○", "〇"))
+    mo = int(m.group(2)) if m.group(2).isdigit() else cn_int(m.group(2))
+    d = int(m.group(3)) if m.group(3).isdigit() else cn_int(m.group(3))
+    try:
+        return date(y or 0, mo or 0, d or 0)
+    except ValueError:
+        return None
+
+
+def plan_metadata(plan: PlanNode, norm: Normalised, rules: RuleSet) -> PlanResult:
+    """Title, document number, issuer, issue date, preamble and extraction context of a plan."""
+    rx = compiled(rules)
+    doc = rules.document
+    front = plan.front
+    title_lines = plan.title_lines
+    title = "".join(norm.clean[ln.start : ln.end].strip() for ln in title_lines) or None
+    title_span = (title_lines[0].start, title_lines[-1].end) if title_lines else None
+    meta_lines = front + title_lines
+    doc_number = None
+    for ln in meta_lines:
+        m = rx.doc_number.search(ln.text)
+        if m:
+            doc_number = norm.clean[ln.start + m.start() : ln.start + m.end()].replace(" ", "")
+            break
+    issued: date | None = None
+    issued_idx = -1
+    for k, ln in enumerate(front):
+        if is_date_line(ln.stripped):
+            m = _FULL_DATE_RX.search(ln.stripped)
+            if m:
+                issued, issued_idx = _date_of(m), k
+    issuer = None
+    notice_rx = regex.compile(doc.issuer_notice)
+    for ln in meta_lines:
+        text = ln.stripped
+        text = text[text.find("《") + 1 :] if "《" in text else text
+        m = notice_rx.search(text)
+        if m:
+            issuer = m.group("issuer")
+            break
+    if issuer is None and issued_idx > 0:
+        prev = front[issued_idx - 1].stripped
+        if rx.signature.match(prev):
+            issuer = prev
+    if issuer is None:
+        field_rx = regex.compile(doc.issuer_field)
+        for ln in front:
+            m = field_rx.match(ln.stripped)
+            if m:
+                issuer = m.group("issuer").strip()
+                break
+    year = issued.year if issued else None
+    if year is None:
+        for ln in front:
+            y = year_of(ln.stripped)
+            if y:
+                year = y
+                break
+    if year is None and title:
+        years = set(regex.findall(r"((?:19|20)\d{2})\s*年", title))
+        if len(years) == 1:
+            year = int(years.pop())
+    regions = set()
+    for text in (title or "", issuer or ""):
+        m = _REGION_RX.match(text)
+        if m:
+            regions.add(m.group(1))
+    plan_text = "\n".join(ln.text for ln in plan.all_lines)
+    ctx = PlanContext(year=year, first_is_lead=units.declares_first_is_lead(plan_text, rules),
+                      regions=frozenset(regions))
+    preamble = _lines_run(norm, plan.preamble).clean.strip() or None if plan.preamble else None
+    closing = _lines_run(norm, plan.closing).clean.strip() or None if plan.closing else None
+    return PlanResult(plan=plan, title=title, title_span=title_span, doc_number=doc_number, issuer=issuer,
+                      issued=issued, preamble=preamble, closing=closing, context=ctx, items=[])
+
+
+def extract_plan(plan: PlanNode, norm: Normalised, rules: RuleSet,
+                 extractors: list[tuple[str, Extractor]]) -> PlanResult:
+    result = plan_metadata(plan, norm, rules)
+
+    def visit(nodes: list[Node]) -> list[ItemResult]:
+        out: list[ItemResult] = []
+        for node in nodes:
+            text, title, tspan = item_text(node, norm)
+            ex = Extraction()
+            for _, fn in extractors:
+                fn(text, rules, result.context, ex)
+            out.append(ItemResult(node=node, run=text.run, title=title, title_span=tspan, extraction=ex,
+                                  children=visit(node.children)))
+        return out
+
+    result.items = visit(plan.items)
+    return result

@@ -1,0 +1,69 @@
+"""What extractors receive and return."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..textrun import TextRun
+
+
+@dataclass
+class PlanContext:
+    """Facts about the plan that extraction depends on."""
+
+    year: int | None = None  # for 年底前, 年内 …
+    first_is_lead: bool = False  # the plan says 责任单位排在首位的为牵头单位
+    regions: frozenset[str] = frozenset()  # place names of the plan (梅州, 揭阳): never prefixed
+
+
+@dataclass
+class Found:
+    """A value found in an item; ``start``/``end`` are positions in the normalised text."""
+
+    start: int
+    end: int
+
+
+@dataclass
+class FoundUnit(Found):
+    name: str = ""
+    role: str = "responsible"
+
+
+@dataclass
+class FoundDeadline(Found):
+    due: date | None = None
+    precision: str | None = None
+    ongoing: bool = False
+    modifier: str | None = None
+
+
+@dataclass
+class FoundTarget(Found):
+    value: float = 0.0
+    unit: str | None = None
+    comparator: str = "="
+
+
+@dataclass
+class FoundWarning(Found):
+    code: str = ""
+    message: str = ""
+
+
+@dataclass
+class Extraction:
+    units: list[FoundUnit] = field(default_factory=list)
+    deadline: FoundDeadline | None = None
+    targets: list[FoundTarget] = field(default_factory=list)
+    warnings: list[FoundWarning] = field(default_factory=list)
+
+
+@dataclass
+class ItemText:
+    """The text an extractor looks at: the whole item, or the cells of a task-table row."""
+
+    run: TextRun
+    units_cells: list[tuple[TextRun, str]] = field(default_factory=list)  # (cell, default role)
+    deadline_cell: TextRun | None = None

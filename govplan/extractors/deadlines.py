@@ -1,0 +1,266 @@
+"""Deadlines, normalised to the last day of the stated period.
+
+A labelled field (完成时间: …) or a table's 完成时间 cell wins; otherwise the first date in the
+text that is marked as a deadline (2022年底前, 到2025年, 于2021年6月底前完成). Relative phrases
+(年底前, 年内) resolve against the plan's year; named periods (“十四五”期间) end on their last
+day; 长期坚持 and the like are ongoing; anything else is kept as raw text with a warning. A
+placeholder (2022年xx月) is never turned into a date.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+import regex
+
+from ..chinese import cn_int
+from ..rules import RuleSet
+from ..textrun import TextRun
+from .base import Extraction, FoundDeadline, FoundWarning, ItemText, PlanContext
+
+_Y = r"(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4}"
+_N = r"\d{1,2}|[一二三四五六七八九十]{1,3}"
+DATE_CORE = (
+    rf"(?:(?P<y1>{_Y})\s*[-—–~至到]\s*)?(?P<y>{_Y})\s*年\s*"
+    rf"(?:(?P<q>第?[一二三四1-4]季度)|(?P<half>上半年|下半年|年中|年底|年末|底|末|年内|内)"
+    rf"|(?P<m>{_N})\s*月(?:\s*(?P<d>{_N})\s*[日号])?\s*(?P<mpart>上旬|中旬|下旬|底|末|中)?)?"
+)
+_MOD = r"(?P<mod>以前|之前|前|为止|起|开始|以来|期间|以内|之内|内)?"
+_RELATIVE = r"(?P<rel>今年年底|今年底|本年度|今年|当年|年底|年末|年内|年中|上半年|下半年)"
+_PLACEHOLDER_RX = regex.compile(r"\d{2,4}\s*年?\s*[xX]{1,2}(?![A-Za-z])|[xX]{2,4}\s*[年月]")
+
+
+@dataclass
+class _Rx:
+    field: regex.Pattern[str]
+    ongoing: regex.Pattern[str]
+    non_date: regex.Pattern[str]
+    periods: list[tuple[regex.Pattern[str], int]]
+    date: regex.Pattern[str]
+    text_date: regex.Pattern[str]
+    relative: regex.Pattern[str]
+    cell: regex.Pattern[str]
+
+
+_CACHE: dict[int, tuple[RuleSet, _Rx]] = {}
+
+
+def _rx(rules: RuleSet) -> _Rx:
+    hit = _CACHE.get(id(rules))
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    d = rules.deadlines
+    periods = [(regex.compile(rf"(?:{p.pattern})" + r"(?P<mod>前|内|末)?"), p.end_year) for p in d.periods]
+    period_any = "|".join(f"(?:{p.pattern})" for p in d.periods)
+    rx = _Rx(
+        field=regex.compile(rf"(?:{d.field_labels.pattern})\s*[:：]\s*"),
+        ongoing=regex.compile(rf"^(?:{d.ongoing.pattern})"),
+        non_date=regex.compile(d.non_date.pattern),
+        periods=periods,
+        date=regex.compile(rf"(?P<lead>{d.lead_in})?\s*{DATE_CORE}{_MOD}"),
+        text_date=regex.compile(
+            rf"(?P<lead>{d.lead_in})?\s*(?<![\d.])(?:{DATE_CORE}){_MOD}(?![\d年])"
+        ),
+        relative=regex.compile(rf"(?<![\d年]){_RELATIVE}(?P<mod>前|以前|之前|内)?"),
+        cell=regex.compile(
+            rf"^\s*(?:(?:{DATE_CORE}){_MOD}|{d.ongoing.pattern}|{period_any}|{_RELATIVE}前?)\s*$"
+        ),
+    )
+    _CACHE[id(rules)] = (rules, rx)
+    return rx
+
+
+def cell_pattern(rules: RuleSet) -> regex.Pattern[str]:
+    """Matches a whole table cell that is a deadline (used to re-align broken table rows)."""
+    return _rx(rules).cell
+
+
+def _month_end(y: int, m: int) -> date:
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _num(text: str | None) -> int | None:
+    if not text:
+        return None
+    return int(text) if text.isdigit() else cn_int(text.replace("○", "〇"))
+
+
+_MODIFIERS = {
+    "以前": "before", "之前": "before", "前": "before", "为止": "before",
+    "起": "from", "开始": "from", "以来": "from",
+    "期间": "during", "以内": "during", "之内": "during", "内": "during",
+}
+
+
+def _from_match(m: regex.Match[str], ctx_year: int | None) -> FoundDeadline | None:
+    """Due date, precision and modifier of a DATE_CORE match (None if the date is impossible)."""
+    y = _num(m.group("y"))
+    if y is None or not 1900 <= y <= 2100:
+        return None
+    mod_word = m.group("mod") or ""
+    modifier = _MODIFIERS.get(mod_word)
+    lead = m.groupdict().get("lead")
+    try:
+        if m.group("q"):
+            q = _num(m.group("q").strip("第季度")) or 0
+            if not 1 <= q <= 4:
+                return None
+            due, precision = _month_end(y, q * 3), "quarter"
+        elif m.group("half"):
+            half = m.group("half")
+            if half in ("上半年", "年中"):
+                due, precision = date(y, 6, 30), "quarter"
+            else:
+                due, precision = date(y, 12, 31), "year"
+                if half in ("底", "末", "年底", "年末") and not modifier:
+                    modifier = "end"
+                elif half in ("内", "年内") and not modifier:
+                    modifier = "during"
+        elif m.group("m"):
+            month = _num(m.group("m")) or 0
+            if not 1 <= month <= 12:
+                return None
+            day = _num(m.group("d"))
+            part = m.group("mpart")
+            if day:
+                due, precision = date(y, month, day), "day"
+            elif part == "上旬":
+                due, precision = date(y, month, 10), "day"
+            elif part in ("中旬", "中"):
+                due, precision = date(y, month, 20), "day"
+            else:
+                due, precision = _month_end(y, month), "month"
+                if part in ("底", "末") and not modifier:
+                    modifier = "end"
+        else:
+            due, precision = date(y, 12, 31), "year"
+    except ValueError:
+        return None
+    if modifier is None and lead:
+        modifier = "by"
+    if modifier == "from":
+        return FoundDeadline(start=0, end=0, due=None, precision=precision, ongoing=True, modifier="from")
+    del ctx_year
+    return FoundDeadline(start=0, end=0, due=due, precision=precision, modifier=modifier)
+
+
+def _relative(m: regex.Match[str], year: int | None) -> FoundDeadline:
+    rel = m.group("rel")
+    mod = _MODIFIERS.get(m.group("mod") or "")
+    if rel in ("年中", "上半年"):
+        month, precision = 6, "quarter"
+    else:
+        month, precision = 12, "year"
+    if mod is None and rel in ("年底", "年末", "今年底", "今年年底"):
+        mod = "end"
+    if mod is None and rel in ("年内", "本年度", "今年", "当年"):
+        mod = "during"
+    due = _month_end(year, month) if year else None
+    return FoundDeadline(start=0, end=0, due=due, precision=precision if year else None, modifier=mod)
+
+
+class _Parser:
+    def __init__(self, rules: RuleSet, ctx: PlanContext) -> None:
+        self.rx = _rx(rules)
+        self.ctx = ctx
+
+    def parse_value(self, text: str, a: int, b: int, out: Extraction, run: TextRun) -> FoundDeadline:
+        """A field or cell value text[a:b] (already trimmed) as a deadline; raw-only if unparsed."""
+        value = text[a:b]
+        ns, ne = run.span(a, b)
+        if _PLACEHOLDER_RX.search(value):
+            out.warnings.append(FoundWarning(start=ns, end=ne, code="placeholder",
+                                             message=f"placeholder instead of a date: {value!r}"))
+            return FoundDeadline(start=ns, end=ne)
+        if self.rx.ongoing.match(value):
+            return FoundDeadline(start=ns, end=ne, ongoing=True)
+        for pattern, end_year in self.rx.periods:
+            m = pattern.match(value)
+            if m:
+                mod = _MODIFIERS.get(m.group("mod") or "", "during")
+                return FoundDeadline(start=ns, end=ne, due=date(end_year, 12, 31), precision="year", modifier=mod)
+        m = self.rx.date.match(value)
+        if m is not None and m.group("y"):
+            got = _from_match(m, self.ctx.year)
+            if got is not None:
+                got.start, got.end = ns, ne
+                return got
+        m = self.rx.relative.match(value)
+        if m is not None:
+            got = _relative(m, self.ctx.year)
+            got.start, got.end = ns, ne
+            if got.due is None:
+                out.warnings.append(FoundWarning(start=ns, end=ne, code="unresolved_deadline",
+                                                 message=f"relative deadline {value!r} but the plan's year is unknown"))
+            return got
+        if not self.rx.non_date.search(value):
+            out.warnings.append(FoundWarning(start=ns, end=ne, code="unparsed_deadline",
+                                             message=f"deadline text not understood: {value!r}"))
+        return FoundDeadline(start=ns, end=ne)
+
+    def in_text(self, run: TextRun) -> FoundDeadline | None:
+        text = run.match
+        best: tuple[int, FoundDeadline] | None = None
+        for m in self.rx.text_date.finditer(text):
+            if not (m.group("lead") or m.group("mod") or m.group("half") in ("底", "末", "年底", "年末")
+                    or m.group("mpart") in ("底", "末")):
+                continue
+            if m.group("mod") in ("起", "开始", "以来"):
+                continue  # a start, not a deadline
+            got = _from_match(m, self.ctx.year)
+            if got is None:
+                continue
+            a = m.start("lead") if m.group("lead") else m.start("y1") if m.group("y1") else m.start("y")
+            got.start, got.end = run.span(a, m.end())
+            best = (a, got)
+            break
+        for m in self.rx.relative.finditer(text):
+            if best is not None and m.start() > best[0]:
+                break
+            if not m.group("mod") and m.group("rel") not in ("年底", "年末", "年内"):
+                continue
+            got = _relative(m, self.ctx.year)
+            if got.due is None:
+                continue
+            got.start, got.end = run.span(m.start(), m.end())
+            best = (m.start(), got)
+            break
+        if best is None:
+            for pattern, end_year in self.rx.periods:
+                m = pattern.search(text)
+                if m is not None and m.group("mod"):
+                    ns, ne = run.span(m.start(), m.end())
+                    return FoundDeadline(start=ns, end=ne, due=date(end_year, 12, 31), precision="year",
+                                         modifier=_MODIFIERS.get(m.group("mod"), "end"))
+        return best[1] if best else None
+
+
+def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -> None:
+    parser = _Parser(rules, ctx)
+    if item.deadline_cell is not None:
+        cell = item.deadline_cell
+        a, b = 0, len(cell.match)
+        while a < b and cell.match[a] in " \n":
+            a += 1
+        while b > a and cell.match[b - 1] in " \n":
+            b -= 1
+        if b > a:
+            out.deadline = parser.parse_value(cell.match, a, b, out, cell)
+        return
+    run = item.run
+    text = run.match
+    for m in parser.rx.field.finditer(text):
+        a = m.end()
+        b = a
+        while b < len(text) and text[b] not in ";；)）]】〕\n。":
+            b += 1
+        while b > a and text[b - 1] in " ,，、":
+            b -= 1
+        if b > a:
+            out.deadline = parser.parse_value(text, a, b, out, run)
+            return
+    found = parser.in_text(run)
+    if found is not None:
+        out.deadline = found

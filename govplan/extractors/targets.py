@@ -1,0 +1,149 @@
+"""Quantitative targets: percentages, percentage points, and counts with a comparator.
+
+Every percentage is a target; a count (300项, 1.1亿, 250台) only when a comparator word marks it
+as one (不少于, 突破, 达到 …), or when it follows such a target in an enumeration
+(压减至80个工作日、35个工作日). Magnitudes scale the value (1.1亿 → 110000000); the unit is what
+is counted (项, 台, 人), ``%`` for percentages and ``百分点`` for percentage points.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from ..chinese import cn_int
+from ..rules import RuleSet
+from .base import Extraction, FoundTarget, FoundWarning, ItemText, PlanContext
+
+_CLAUSE_END = set(",，。；;:：!！?？\n()（）")
+
+
+@dataclass
+class _Rx:
+    number: regex.Pattern[str]
+    percent_cn: regex.Pattern[str]
+    before: list[tuple[str, str]]  # (word, comparator), longest first
+    after: list[tuple[str, str]]
+    magnitudes: dict[str, int]
+    placeholder: regex.Pattern[str]
+
+
+_CACHE: dict[int, tuple[RuleSet, _Rx]] = {}
+
+
+def _rx(rules: RuleSet) -> _Rx:
+    hit = _CACHE.get(id(rules))
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    t = rules.targets
+    mags = "|".join(sorted((regex.escape(k) for k in t.magnitudes), key=len, reverse=True))
+    rx = _Rx(
+        number=regex.compile(
+            rf"(?<![\d.A-Za-z×*/\-])(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?)\s*(?P<mag>{mags})?\s*"
+            rf"(?:(?P<pct>%|‰)|(?P<pp>个?百分点)|(?P<counter>{t.counters}))?"
+        ),
+        percent_cn=regex.compile(r"百分之(?P<cn>[零一二三四五六七八九十百]+)(?:点(?P<frac>[零一二三四五六七八九]+))?"),
+        before=sorted(((w, g.comparator) for g in t.before for w in g.words), key=lambda x: -len(x[0])),
+        after=sorted(((w, g.comparator) for g in t.after for w in g.words), key=lambda x: -len(x[0])),
+        magnitudes=t.magnitudes,
+        placeholder=regex.compile(t.placeholder),
+    )
+    _CACHE[id(rules)] = (rules, rx)
+    return rx
+
+
+def _comparator_before(text: str, start: int, rx: _Rx, window: int = 16) -> str | None:
+    """The nearest comparator word before ``start`` within the same clause."""
+    lo = start
+    while lo > 0 and start - lo < window and text[lo - 1] not in _CLAUSE_END:
+        lo -= 1
+    segment = text[lo:start]
+    best: tuple[int, str] | None = None
+    for word, comp in rx.before:
+        k = segment.rfind(word)
+        if k >= 0:
+            end = k + len(word)
+            if best is None or end > best[0]:
+                best = (end, comp)
+    if best is None or any(c.isdigit() for c in segment[best[0]:]):
+        return None  # the word belongs to an earlier number
+    return best[1]
+
+
+def _comparator_after(text: str, end: int, rx: _Rx) -> tuple[str, int] | None:
+    for word, comp in rx.after:
+        if text.startswith(word, end):
+            return comp, end + len(word)
+    return None
+
+
+def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -> None:
+    del ctx
+    rx = _rx(rules)
+    run = item.run
+    text = run.match
+    for m in rx.placeholder.finditer(text):
+        ns, ne = run.span(m.start(), m.end())
+        out.warnings.append(FoundWarning(start=ns, end=ne, code="placeholder",
+                                         message=f"placeholder instead of a number: {m.group()!r}"))
+    last_end = -10
+    last_comp: str | None = None
+    for m in rx.number.finditer(text):
+        start, end = m.span()
+        follow = text[end : end + 2]
+        if follow[:1] in ("年", "月", "日", "号", "届", "周", "期", "级", "版", "代", "层", "批", "类", "大") and \
+                not (m.group("pct") or m.group("pp") or m.group("counter")):
+            continue
+        if start > 0 and text[start - 1] in "第《":
+            continue
+        value = float(m.group("num").replace(",", ""))
+        if m.group("mag"):
+            value *= rx.magnitudes[m.group("mag")]
+        if m.group("pct"):
+            unit: str | None = m.group("pct")
+        elif m.group("pp"):
+            unit = "百分点"
+        else:
+            unit = m.group("counter") or None
+        before = _comparator_before(text, start, rx)
+        after = _comparator_after(text, end, rx)
+        is_share = bool(m.group("pct") or m.group("pp"))
+        enumerated = last_comp is not None and 0 < start - last_end <= 8 and \
+            "、" in text[last_end:start] and not any(c in _CLAUSE_END for c in text[last_end:start])
+        if not is_share and before is None and after is None and not enumerated:
+            continue
+        if not is_share and not m.group("mag") and not unit and before is None:
+            continue
+        if before in ("increase", "decrease"):
+            comparator = before
+        elif after is not None and before is None:
+            comparator = after[0]
+        elif before is not None:
+            comparator = before
+        elif enumerated and last_comp is not None:
+            comparator = last_comp
+        else:
+            comparator = "="
+        raw_end = after[1] if after is not None else end
+        ns, ne = run.span(start, raw_end)
+        out.targets.append(FoundTarget(start=ns, end=ne, value=_tidy(value), unit=unit, comparator=comparator))
+        last_end, last_comp = raw_end, comparator
+    for m in rx.percent_cn.finditer(text):
+        whole = cn_int(m.group("cn"))
+        if whole is None:
+            continue
+        value = float(whole)
+        if m.group("frac"):
+            value = float(f"{whole}.{''.join(str(cn_int(c)) for c in m.group('frac'))}")
+        before = _comparator_before(text, m.start(), rx)
+        after = _comparator_after(text, m.end(), rx)
+        comparator = before if before in ("increase", "decrease") else (after[0] if after else before or "=")
+        ns, ne = run.span(m.start(), after[1] if after else m.end())
+        out.targets.append(FoundTarget(start=ns, end=ne, value=value, unit="%", comparator=comparator))
+    out.targets.sort(key=lambda t: t.start)
+
+
+def _tidy(value: float) -> float:
+    # 1.1亿 must be exactly 110000000, not 110000000.00000001
+    return float(round(value, 6))

@@ -1,0 +1,302 @@
+"""Responsible units and their roles.
+
+Units are read from annotations: a bracketed group at the end of a sentence whose content is a
+list of unit names ending in a role cue (``(省公安厅、卫生健康委牵头)``), or a labelled field
+(``[责任单位:A、B牵头,C配合;完成时间:…]``, ``牵头单位:…`` on its own line, a table's 责任部门
+cell). Names without a cue take the cue of the next clause, else the field's role. Afterwards:
+``X负责，Y配合`` makes X the lead; a plan that declares 责任单位排在首位的为牵头单位 makes each
+list's first unit the lead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from ..rules import RuleSet
+from ..textrun import TextRun
+from .base import Extraction, FoundUnit, ItemText, PlanContext
+
+_OPEN = {"(": ")", "[": "]", "【": "】", "〔": "〕", "<": ">", "{": "}"}
+_CLOSE = {v: k for k, v in _OPEN.items()}
+_CLAUSE_SEP = ",，;；"
+_MAX_NAME = 40
+
+
+@dataclass
+class _Rx:
+    field: regex.Pattern[str]
+    field_roles: list[tuple[regex.Pattern[str], str]]
+    cue: regex.Pattern[str]
+    cue_roles: list[tuple[regex.Pattern[str], str]]
+    strip: regex.Pattern[str]
+    etc: regex.Pattern[str]
+    prefix: regex.Pattern[str]
+    own_place: regex.Pattern[str]
+    no_prefix: regex.Pattern[str]
+    suffix: regex.Pattern[str]
+    first_is_lead: list[regex.Pattern[str]]
+    any_field: regex.Pattern[str]
+
+
+_CACHE: dict[int, tuple[RuleSet, _Rx]] = {}
+
+
+def _rx(rules: RuleSet) -> _Rx:
+    hit = _CACHE.get(id(rules))
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    u = rules.units
+    labels = "|".join(f"(?:{f.label})" for f in u.field_labels)
+    cues = "|".join(f"(?:{c.cue})" for c in u.role_cues)
+    dl = rules.deadlines.field_labels.pattern
+    rx = _Rx(
+        field=regex.compile(rf"(?P<label>{labels})\s*[:：]\s*"),
+        field_roles=[(regex.compile(rf"^(?:{f.label})$"), f.role) for f in u.field_labels],
+        cue=regex.compile(rf"(?:{cues})$"),
+        cue_roles=[(regex.compile(rf"^(?:{c.cue})$"), c.role) for c in u.role_cues],
+        strip=regex.compile(u.strip_words),
+        etc=regex.compile(u.etc_pattern),
+        prefix=regex.compile(u.prefix_pattern),
+        own_place=regex.compile(u.own_place_pattern),
+        no_prefix=regex.compile(u.no_prefix_suffix),
+        suffix=regex.compile(u.unit_suffix),
+        first_is_lead=[regex.compile(p.pattern) for p in u.first_is_lead],
+        any_field=regex.compile(rf"(?:{labels}|{dl})\s*[:：]"),
+    )
+    _CACHE[id(rules)] = (rules, rx)
+    return rx
+
+
+def declares_first_is_lead(text: str, rules: RuleSet) -> bool:
+    return any(p.search(text) for p in _rx(rules).first_is_lead)
+
+
+def bracket_groups(text: str) -> list[tuple[int, int]]:
+    """Top-level bracketed groups as (content start, content end); an unclosed one runs to the end."""
+    groups: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
+    for i, c in enumerate(text):
+        if c in _OPEN:
+            stack.append((c, i))
+        elif c in _CLOSE and stack:
+            # close up to the matching opener; mismatched brackets in pasted text are common
+            for k in range(len(stack) - 1, -1, -1):
+                if stack[k][0] == _CLOSE[c]:
+                    opener = stack[k]
+                    del stack[k:]
+                    if not stack:
+                        groups.append((opener[1] + 1, i))
+                    break
+            else:
+                if len(stack) == 1:
+                    opener = stack.pop()
+                    groups.append((opener[1] + 1, i))
+        elif c == "\n" and stack and stack[0][0] not in "([【〔":
+            stack.clear()
+    if stack:
+        groups.append((stack[0][1] + 1, len(text)))
+    return groups
+
+
+def _split_top(text: str, seps: str, start: int) -> list[tuple[int, int]]:
+    """Split text[start:] at separators outside brackets: absolute (start, end) pairs."""
+    parts: list[tuple[int, int]] = []
+    depth = 0
+    a = start
+    for i in range(start, len(text)):
+        c = text[i]
+        if c in _OPEN:
+            depth += 1
+        elif c in _CLOSE:
+            depth = max(depth - 1, 0)
+        elif c in seps and depth == 0:
+            parts.append((a, i))
+            a = i + 1
+    parts.append((a, len(text)))
+    return parts
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a] in " \t\n":
+        a += 1
+    while b > a and text[b - 1] in " \t\n":
+        b -= 1
+    return a, b
+
+
+class _Parser:
+    def __init__(self, rules: RuleSet, ctx: PlanContext) -> None:
+        self.rx = _rx(rules)
+        self.ctx = ctx
+
+    def role_of_cue(self, cue: str) -> str:
+        for pattern, role in self.rx.cue_roles:
+            if pattern.match(cue):
+                return role
+        return "responsible"  # pragma: no cover - cues come from the same list
+
+    def field_role(self, label: str) -> str:
+        for pattern, role in self.rx.field_roles:
+            if pattern.match(label):
+                return role
+        return "responsible"  # pragma: no cover
+
+    def parse_list(self, text: str, a: int, b: int, default: str | None) -> list[tuple[int, int, str, bool]]:
+        """Units in text[a:b] as (start, end, role, explicit 负责?); role None when uncued."""
+        out: list[tuple[int, int, str | None, bool]] = []
+        for ca, cb in _split_top(text[:b], _CLAUSE_SEP, a):
+            ca, cb = _trim(text, ca, cb)
+            if cb <= ca:
+                continue
+            clause = text[ca:cb]
+            m = self.rx.cue.search(clause)
+            role: str | None = None
+            explicit = False
+            if m is not None and m.start() > 0:
+                role = self.role_of_cue(m.group())
+                explicit = role == "responsible"
+                cb = ca + m.start()
+            etc = self.rx.etc.search(text, ca, cb)
+            if etc is not None:
+                cb = etc.start()  # "X、Y等…": what follows 等 describes the list
+            names = _split_top(text[:cb], "、", ca)
+            pending = [n for n in names if n[1] > n[0]]
+            for na, nb in pending:
+                out.append((na, nb, role, explicit))
+            if role is not None:
+                # uncued names before this clause take its cue
+                for k in range(len(out) - 1, -1, -1):
+                    if out[k][2] is None:
+                        out[k] = (out[k][0], out[k][1], role, explicit)
+        return [(s, e, r or default or "responsible", x) for s, e, r, x in out]
+
+    def clean_name(self, text: str, a: int, b: int) -> tuple[str, int, int] | None:
+        a, b = _trim(text, a, b)
+        raw = text[a:b]
+        m = self.rx.etc.search(raw)
+        if m is not None:
+            b = a + m.start()
+            raw = text[a:b]
+        name = raw.replace(" ", "").replace("<", "(").replace(">", ")").replace("\n", "")
+        stripped = self.rx.strip.sub("", name)
+        if stripped != name:
+            lead = name.find(stripped) if stripped else 0
+            a += max(lead, 0)
+            name = stripped
+        name = name.strip("。.,，;；:：、")
+        if not name or len(name) > _MAX_NAME or name.isdigit():
+            return None
+        return name, a, b
+
+    def expand(self, names: list[str]) -> list[str]:
+        out: list[str] = []
+        prefix = ""
+        for name in names:
+            m = self.rx.prefix.match(name)
+            if m is not None:
+                prefix = m.group()
+                out.append(name)
+                continue
+            if prefix and not self.rx.own_place.search(name) and not self.rx.no_prefix.search(name) \
+                    and not any(name.startswith(r) for r in self.ctx.regions):
+                out.append(prefix + name)
+            else:
+                out.append(name)
+        return out
+
+    def is_unit_list(self, text: str, a: int, b: int) -> bool:
+        """A bracket group is an annotation when its first sentence is names ending in a cue."""
+        content = text[a:b]
+        cut = content.find("。")
+        if cut >= 0:
+            content = content[:cut]
+        clauses = [c.strip() for c in regex.split(r"[,，;；]", content) if c.strip()]
+        if not clauses or not any(self.rx.cue.search(c) for c in clauses):
+            return False
+        names: list[str] = []
+        for clause in clauses:
+            m = self.rx.cue.search(clause)
+            body = clause[: m.start()] if m else clause
+            if not body:
+                return False
+            names += [n for n in regex.split(r"、(?![^()<>]*[)>])", body) if n]
+        if not names or any(len(n) > _MAX_NAME for n in names):
+            return False
+        suffixed = sum(1 for n in names if self.rx.suffix.search(self.rx.etc.sub("", n)))
+        return suffixed * 2 >= len(names)
+
+    def annotate(self, run: TextRun, a: int, b: int, default: str | None,
+                 found: list[FoundUnit]) -> None:
+        """Parse units in run.match[a:b] (one annotation or field value) into ``found``."""
+        text = run.match
+        raw_units = self.parse_list(text, a, b, default)
+        cleaned: list[tuple[str, int, int, str, bool]] = []
+        for s, e, role, explicit in raw_units:
+            got = self.clean_name(text, s, e)
+            if got is None:
+                continue
+            cleaned.append((got[0], got[1], got[2], role, explicit))
+        if not cleaned:
+            return
+        names = self.expand([c[0] for c in cleaned])
+        roles = [c[3] for c in cleaned]
+        if "lead" not in roles:
+            if "cooperating" in roles and any(c[4] for c in cleaned):
+                roles = ["lead" if (r == "responsible" and c[4]) else r for r, c in zip(roles, cleaned, strict=True)]
+            elif self.ctx.first_is_lead and roles[0] == "responsible":
+                roles[0] = "lead"
+        for name, (_, s, e, _, _), role in zip(names, cleaned, roles, strict=True):
+            ns, ne = run.span(s, e)
+            found.append(FoundUnit(start=ns, end=ne, name=name, role=role))
+
+    def fields(self, run: TextRun, a: int, b: int, found: list[FoundUnit]) -> bool:
+        """Labelled fields inside text[a:b]; True when any was found."""
+        text = run.match
+        hit = False
+        for m in self.rx.field.finditer(text, a, b):
+            role = self.field_role(m.group("label"))
+            start = m.end()
+            nxt = self.rx.any_field.search(text, start, b)
+            end = nxt.start() if nxt else b
+            # a field ends at ';', a full stop or a line break
+            for k in range(start, end):
+                if text[k] in ";；。\n":
+                    end = k
+                    break
+            self.annotate(run, start, end, role, found)
+            hit = True
+        return hit
+
+
+def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -> None:
+    parser = _Parser(rules, ctx)
+    found: list[FoundUnit] = []
+    if item.units_cells:
+        for cell, role in item.units_cells:
+            parser.annotate(cell, 0, len(cell.match), role, found)
+    else:
+        run = item.run
+        text = run.match
+        covered: list[tuple[int, int]] = []
+        for a, b in bracket_groups(text):
+            if parser.fields(run, a, b, found):
+                covered.append((a, b))
+            elif parser.is_unit_list(text, a, b):
+                cut = text.find("。", a, b)
+                parser.annotate(run, a, cut if cut >= 0 else b, None, found)
+                covered.append((a, b))
+        # labelled fields outside brackets (牵头单位: … on a line of its own)
+        pos = 0
+        for a, b in covered + [(len(text), len(text))]:
+            if pos < a:
+                parser.fields(run, pos, a, found)
+            pos = max(pos, b)
+    seen: set[tuple[str, str]] = set()
+    for u in found:
+        key = (u.name, u.role)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.units.append(u)

@@ -1,0 +1,270 @@
+"""Stage 2, normalise: repair what can be repaired, flag what cannot, keep every offset.
+
+Produces two texts of equal length:
+
+* ``clean``: the source without carriage returns, zero-width characters and inserted pinyin
+  glosses (``關(guān)於`` → ``關於``), with PDF look-alike characters (Kangxi radicals ⼀ U+2F00)
+  replaced, converted to Simplified Chinese. Output text is cut from here.
+* ``match``: ``clean`` with full-width forms folded to half-width (（一） → (一), ：→ :), so rules
+  need one spelling. Rules run on this.
+
+Only deletions change length; they are recorded in an offset map, so any position in the
+normalised texts maps back to a position in the source text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from dataclasses import dataclass, field
+
+import regex
+
+from .chinese import converter, detect_script
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN = f"a-zü{_TONED}"
+# A gloss is a pinyin syllable in parentheses right after the character it reads. Only toned
+# syllables are taken after anything; toneless ones only right after a Han character, so that
+# real parentheses — (市、區), (一期), (BIM) — are kept.
+GLOSS_RX = regex.compile(
+    rf"\((?=[{_PINYIN}]*[{_TONED}])[{_PINYIN}]{{1,7}} ?\)"
+    rf"|(?<=\p{{Han}})\([a-zü]{{1,6}}\)"
+    # a damaged gloss whose opening parenthesis was lost with its character: 以?xún)
+    rf"|(?<=\?)(?=[{_PINYIN}]*[{_TONED}])[{_PINYIN}]{{1,7}} ?\)"
+)
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_DROP_RX = regex.compile(rf"\r(?=\n)|[{_ZERO_WIDTH}]")
+
+
+def _damage_table() -> dict[int, str]:
+    """Characters PDFs and web pages substitute for ordinary ones, mapped back."""
+    table: dict[int, str] = {}
+    ranges = [(0x2E80, 0x2EFF), (0x2F00, 0x2FDF), (0xF900, 0xFAFF)]
+    for lo, hi in ranges:
+        for code in range(lo, hi + 1):
+            norm = unicodedata.normalize("NFKC", chr(code))
+            if len(norm) == 1 and norm != chr(code):
+                table[code] = norm
+    table[ord("\r")] = "\n"
+    table[0xFE5D] = "〔"
+    table[0xFE5E] = "〕"
+    return table
+
+
+def _width_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0xFF01, 0xFF5F):
+        table[code] = chr(code - 0xFEE0)
+    table[0x3000] = " "
+    table[0x00A0] = " "
+    table[0x2002] = " "
+    table[0x2003] = " "
+    table[0xFF5F] = "("
+    table[0xFF60] = ")"
+    return table
+
+
+DAMAGE_TABLE = _damage_table()
+WIDTH_TABLE = _width_table()
+
+_SEED_RX = regex.compile(r"[\ufffd\u3100-\u312f\u31a0-\u31bf\u3040-\u30ff\u2500-\u257f\u2200-\u22ff]|(?<=\p{Han})\?(?=\S)")
+_PLACEHOLDER_RX = regex.compile(r"(?<![A-Za-z])(?:xx+|XX+)(?![A-Za-z])|(?<=\p{Han})[xX](?=\p{Han}|%)")
+
+
+@dataclass
+class OffsetMap:
+    """Maps positions in the normalised text to positions in the source text."""
+
+    norm_starts: list[int]
+    src_starts: list[int]
+    norm_len: int
+    src_len: int
+
+    def to_source(self, pos: int) -> int:
+        """Source position of normalised position ``pos`` (``pos == len`` maps to the end)."""
+        if pos >= self.norm_len:
+            return self.src_len
+        k = bisect.bisect_right(self.norm_starts, pos) - 1
+        return self.src_starts[k] + (pos - self.norm_starts[k])
+
+    def span_to_source(self, start: int, end: int) -> tuple[int, int]:
+        """Source [start, end) covering normalised [start, end)."""
+        if end <= start:
+            s = self.to_source(start)
+            return s, s
+        return self.to_source(start), self.to_source(end - 1) + 1
+
+
+@dataclass
+class Damage:
+    code: str
+    message: str
+    start: int  # normalised positions
+    end: int
+
+
+@dataclass
+class Normalised:
+    source: str
+    clean: str
+    match: str
+    offsets: OffsetMap
+    script: str
+    converter: str
+    damage: list[Damage] = field(default_factory=list)
+
+
+def _strip_once(source: str) -> tuple[str, OffsetMap, int]:
+    cuts: list[tuple[int, int]] = [m.span() for m in _DROP_RX.finditer(source)]
+    glosses = 0
+    if "(" in source or ")" in source:
+        for m in GLOSS_RX.finditer(source):
+            cuts.append(m.span())
+            glosses += 1
+    if not cuts:
+        return source, OffsetMap([0], [0], len(source), len(source)), 0
+    cuts.sort()
+    pieces: list[str] = []
+    norm_starts: list[int] = []
+    src_starts: list[int] = []
+    pos = 0
+    norm = 0
+    for a, b in cuts:
+        a = max(a, pos)
+        if a > pos:
+            norm_starts.append(norm)
+            src_starts.append(pos)
+            pieces.append(source[pos:a])
+            norm += a - pos
+        pos = max(pos, b)
+    if pos < len(source) or not norm_starts:
+        norm_starts.append(norm)
+        src_starts.append(pos)
+        pieces.append(source[pos:])
+        norm += len(source) - pos
+    return "".join(pieces), OffsetMap(norm_starts, src_starts, norm, len(source)), glosses
+
+
+def _compose(outer: OffsetMap, inner: OffsetMap) -> OffsetMap:
+    """A map through ``inner`` (newest) then ``outer``: both are piecewise shifts."""
+    norm_starts: list[int] = []
+    src_starts: list[int] = []
+    # Split every inner piece where it crosses an outer piece boundary.
+    for k, ns in enumerate(inner.norm_starts):
+        ne = inner.norm_starts[k + 1] if k + 1 < len(inner.norm_starts) else inner.norm_len
+        ss = inner.src_starts[k]
+        se = ss + (ne - ns)
+        cut_points = [ss] + [b for b in outer.norm_starts if ss < b < se]
+        for c in cut_points:
+            norm_starts.append(ns + (c - ss))
+            src_starts.append(outer.to_source(c))
+    return OffsetMap(norm_starts or [0], src_starts or [0], inner.norm_len, outer.src_len)
+
+
+def _strip(source: str) -> tuple[str, OffsetMap, int]:
+    """Delete CRs before LF, zero-width characters and pinyin glosses; return text and map.
+
+    Repeated until nothing changes, so normalising normalised text changes nothing.
+    """
+    text, offsets, glosses = _strip_once(source)
+    for _ in range(8):
+        again, inner, more = _strip_once(text)
+        if again == text:
+            break
+        offsets = _compose(offsets, inner)
+        text = again
+        glosses += more
+    return text, offsets, glosses
+
+
+def _is_weird(c: str) -> bool:
+    if c in "?\ufffd":
+        return True
+    code = ord(c)
+    if 0x3100 <= code <= 0x312F or 0x31A0 <= code <= 0x31BF or 0x3040 <= code <= 0x30FF:
+        return True
+    if 0x2500 <= code <= 0x257F or 0x2200 <= code <= 0x22FF:
+        return True
+    if "\u4e00" <= c <= "\u9fff":
+        try:
+            c.encode("gb2312")
+        except UnicodeEncodeError:
+            return True
+    return False
+
+
+def find_mojibake(text: str) -> list[Damage]:
+    """Runs of characters typical of text decoded with the wrong encoding, or lost characters."""
+    found: list[Damage] = []
+    last_end = -1
+    n = len(text)
+    for m in _SEED_RX.finditer(text):
+        if m.start() < last_end:
+            continue
+        lo = hi = m.start()
+        weird = 1
+        # grow to the right while another odd character follows within three characters
+        j = hi + 1
+        while j < n and j <= hi + 3:
+            c = text[j]
+            if c in "\n\t ,，。；;:：、":
+                break
+            if _is_weird(c) or (c.isascii() and c.isalpha() and j + 1 < n and not text[j + 1].isascii()):
+                hi = j
+                weird += 1
+            j += 1
+        j = lo - 1
+        while j >= 0 and j >= lo - 3:
+            c = text[j]
+            if c in "\n\t ,，。；;:：、":
+                break
+            if _is_weird(c):
+                lo = j
+                weird += 1
+            j -= 1
+        lo = max(lo - 1, 0) if lo > 0 and "\u4e00" <= text[lo - 1] <= "\u9fff" and weird >= 2 else lo
+        end = hi + 1
+        snippet = text[lo:end]
+        if weird >= 2:
+            found.append(Damage("mojibake", f"damaged text (mojibake), not repaired: {snippet!r}", lo, end))
+        else:
+            found.append(Damage("lost_character", f"a character was lost (shown as {text[m.start()]!r}) in: "
+                                f"{text[max(lo - 4, 0):end + 4]!r}", lo, end))
+        last_end = end
+    return _merge_close(found, text)
+
+
+def _merge_close(found: list[Damage], text: str) -> list[Damage]:
+    """Join findings a few characters apart into one run (a punctuation mark can sit inside)."""
+    merged: list[Damage] = []
+    for d in found:
+        if merged and d.start - merged[-1].end <= 3:
+            prev = merged.pop()
+            merged.append(Damage("mojibake", "", prev.start, d.end))
+        else:
+            merged.append(d)
+    for d in merged:
+        if not d.message:
+            d.message = f"damaged text (mojibake), not repaired: {text[d.start:d.end]!r}"
+    return merged
+
+
+def find_placeholders(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _PLACEHOLDER_RX.finditer(text)]
+
+
+def normalise(source: str) -> Normalised:
+    """Normalise decoded source text (a BOM is already gone)."""
+    stripped, offsets, glosses = _strip(source)
+    repaired = stripped.translate(DAMAGE_TABLE)
+    script = detect_script(repaired)
+    t2s = converter("t2s")
+    clean = t2s.convert(repaired)
+    match = clean.translate(WIDTH_TABLE)
+    damage = find_mojibake(clean)
+    if glosses:
+        damage.insert(0, Damage("pinyin_removed", f"removed {glosses} pinyin gloss(es) such as 關(guān)", 0, 0))
+    return Normalised(source=source, clean=clean, match=match, offsets=offsets, script=script,
+                      converter=t2s.name,
+                      damage=damage)

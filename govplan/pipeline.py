@@ -1,0 +1,143 @@
+"""The pipeline: an ordered list of named stages, read → normalise → segment → structure →
+extract → records (export is the caller's choice of format, see ``govplan.export``).
+
+Each stage is a function of the running ``State``; ``STAGES`` lists them in order so a reader sees
+the whole parse in one place, and tests can run a prefix of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .extract import EXTRACTORS, Extractor, PlanResult, extract_plan, select
+from .extractors import deadlines
+from .normalise import Normalised, normalise
+from .read import RawSource, read_bytes, read_path
+from .records import Document, build_document
+from .rules import RuleSet, bundled_rules
+from .segment import Line, segment
+from .structure import PlanNode, build
+
+__all__ = ["EXTRACTORS", "Options", "STAGES", "State", "run"]
+
+
+@dataclass
+class Options:
+    """How to parse: the output script, the rule set, which extractors run."""
+
+    script: str = "simplified"
+    rules: RuleSet | None = None
+    extractors: list[str] | None = None
+    encoding: str | None = None
+
+
+@dataclass
+class State:
+    options: Options
+    rules: RuleSet
+    extractors: list[tuple[str, Extractor]]
+    raw: RawSource | None = None
+    norm: Normalised | None = None
+    lines: list[Line] = field(default_factory=list)
+    plans: list[PlanNode] = field(default_factory=list)
+    results: list[PlanResult] = field(default_factory=list)
+    document: Document | None = None
+
+
+def _normalise(state: State) -> None:
+    assert state.raw is not None
+    state.norm = normalise(state.raw.text)
+
+
+def _segment(state: State) -> None:
+    assert state.norm is not None
+    state.lines = segment(state.norm, state.rules)
+
+
+def _structure(state: State) -> None:
+    assert state.norm is not None
+    state.plans = build(state.lines, state.rules, state.norm.clean, deadlines.cell_pattern(state.rules))
+
+
+def _extract(state: State) -> None:
+    assert state.norm is not None
+    state.results = [extract_plan(p, state.norm, state.rules, state.extractors) for p in state.plans]
+
+
+def _records(state: State) -> None:
+    assert state.raw is not None and state.norm is not None
+    if state.options.script == "traditional":
+        from .chinese import converter
+
+        s2t = converter("s2t")
+        conv: Callable[[str], str] = s2t.convert
+        name = f"{state.norm.converter}; output: {s2t.name}"
+    else:
+        conv = _identity
+        name = state.norm.converter
+    state.document = build_document(state.raw, state.norm, state.results, output_script=state.options.script,
+                                    conv=conv, converter_name=name)
+
+
+def _identity(s: str) -> str:
+    return s
+
+
+# read is the caller's (file, bytes or text); these follow it in order.
+STAGES: list[tuple[str, Callable[[State], None]]] = [
+    ("normalise", _normalise),
+    ("segment", _segment),
+    ("structure", _structure),
+    ("extract", _extract),
+    ("records", _records),
+]
+
+
+def _state(options: Options | None) -> State:
+    opts = options or Options()
+    if opts.script not in ("simplified", "traditional"):
+        raise ValueError(f"unknown script {opts.script!r}; use 'simplified' or 'traditional'")
+    rules = opts.rules or bundled_rules()
+    return State(options=opts, rules=rules, extractors=select(opts.extractors))
+
+
+def run(raw: RawSource, options: Options | None = None, *, until: str | None = None) -> State:
+    """Run every stage after reading (or up to and including ``until``)."""
+    state = _state(options)
+    state.raw = raw
+    for name, stage in STAGES:
+        stage(state)
+        if name == until:
+            break
+    return state
+
+
+def parse_bytes(data: bytes, options: Options | None = None, *, path: str | None = None) -> Document:
+    opts = options or Options()
+    state = run(read_bytes(data, path=path, encoding=opts.encoding), opts)
+    assert state.document is not None
+    return state.document
+
+
+def parse_file(path: str | Path, options: Options | None = None) -> Document:
+    opts = options or Options()
+    state = run(read_path(Path(path), encoding=opts.encoding), opts)
+    assert state.document is not None
+    return state.document
+
+
+def parse_text(text: str, options: Options | None = None, *, path: str | None = None) -> Document:
+    import hashlib
+
+    data = text.encode("utf-8")
+    raw = RawSource(text=text[1:] if text.startswith("\ufeff") else text, path=path, encoding="utf-8",
+                    confidence=1.0, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    state = run(raw, options)
+    assert state.document is not None
+    return state.document
+
+
+def names(stages: Iterable[tuple[str, object]] = STAGES) -> list[str]:
+    return ["read"] + [n for n, _ in stages] + ["export"]

@@ -1,0 +1,193 @@
+"""Stage 1, read: bytes from a file or stdin to text, with the encoding detected and recorded.
+
+Order of evidence: a byte-order mark; strict UTF-8; a UTF-16 shape without a BOM; then the
+charset detector (charset-normalizer) limited to the encodings Chinese plans come in. Bytes that
+still do not decode are replaced, and a warning gives the byte offset of the first bad one.
+Binary files (PDF, Word, images, archives, anything with NUL bytes) are refused with a message
+that says what to do.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError, NotTextError
+
+# The largest input read whole; larger files are refused rather than exhausting memory.
+MAX_BYTES = 256 * 1024 * 1024
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+# Encodings a detector may answer with for Chinese text, mapped to the codec we decode with
+# (GB18030 is a superset of GB2312 and GBK, so it never loses a character they have).
+_CANONICAL = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "gb18030": "gb18030",
+    "big5": "big5hkscs",
+    "big5hkscs": "big5hkscs",
+    "cp950": "big5hkscs",
+    "utf_8": "utf-8",
+    "utf-8": "utf-8",
+    "utf_16": "utf-16",
+    "utf_16_le": "utf-16-le",
+    "utf_16_be": "utf-16-be",
+}
+_CANDIDATES = ("gb18030", "big5hkscs")
+
+_MAGIC = (
+    (b"%PDF", "a PDF", "extract its text first, for example with pdftotext"),
+    (b"PK\x03\x04", "a ZIP archive or an Office document (.docx/.xlsx)",
+     "save it as plain text (.txt) or extract its text first, for example with pandoc or docx2txt"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document (.doc/.xls)",
+     "save it as plain text (.txt) first, for example with antiword or LibreOffice"),
+    (b"{\\rtf", "an RTF document", "save it as plain text (.txt) first"),
+    (b"\x89PNG", "a PNG image", "run OCR on it first, then pass the text"),
+    (b"\xff\xd8\xff", "a JPEG image", "run OCR on it first, then pass the text"),
+    (b"GIF8", "a GIF image", "run OCR on it first, then pass the text"),
+    (b"\x1f\x8b", "a gzip archive", "decompress it first"),
+    (b"7z\xbc\xaf", "a 7-Zip archive", "extract it first"),
+    (b"Rar!", "a RAR archive", "extract it first"),
+    (b"\x7fELF", "a program (ELF binary)", "pass a text file"),
+)
+
+
+@dataclass
+class RawSource:
+    """Decoded input: the text every span points into, and how it was obtained."""
+
+    text: str
+    path: str | None
+    encoding: str
+    confidence: float | None
+    sha256: str
+    size: int
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _sniff_binary(data: bytes) -> None:
+    head = data[:16]
+    for magic, what, advice in _MAGIC:
+        if head.startswith(magic):
+            raise NotTextError(f"looks like {what}, not a text file: {advice}")
+
+
+def _looks_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM: Chinese and ASCII text leaves zero bytes on one side."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even_zero = sample[0::2].count(0)
+    odd_zero = sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd_zero > half * 0.3 and even_zero < half * 0.05:
+        return "utf-16-le"
+    if even_zero > half * 0.3 and odd_zero < half * 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _detect(data: bytes) -> tuple[str, float | None]:
+    """Pick a legacy Chinese encoding for bytes that are not UTF-8."""
+    from charset_normalizer import from_bytes
+
+    results = from_bytes(data[:1_000_000], cp_isolation=list(_CANDIDATES), explain=False)
+    best = results.best()
+    if best is not None:
+        enc = _CANONICAL.get(best.encoding.lower(), best.encoding)
+        return enc, round(1.0 - float(best.chaos), 3)
+    return "gb18030", None
+
+
+def decode(data: bytes, *, path: str | None = None, encoding: str | None = None) -> RawSource:
+    """Decode ``data``; ``encoding`` overrides detection."""
+    digest = hashlib.sha256(data).hexdigest()
+    warnings: list[tuple[str, str]] = []
+    confidence: float | None = 1.0
+    body = data
+    if encoding is not None:
+        try:
+            codec = codecs.lookup(encoding).name
+        except LookupError as exc:
+            raise InputError(f"unknown encoding {encoding!r}: use a Python codec name such as gb18030 or big5") from exc
+        enc = codec
+    else:
+        enc = ""
+        for bom, name in _BOMS:
+            if data.startswith(bom):
+                enc = name
+                break
+        if not enc:
+            utf16 = _looks_utf16(data)
+            if utf16:
+                enc, confidence = utf16, 0.9
+            else:
+                if b"\x00" in data[:65536]:
+                    raise NotTextError("looks like a binary file (it contains NUL bytes), not text: pass a plain-text plan")
+                try:
+                    data.decode("utf-8")
+                    enc = "utf-8"
+                except UnicodeDecodeError as exc:
+                    if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
+                        enc = "utf-8"  # a truncated last character
+                    elif _mostly_utf8(data):
+                        enc, confidence = "utf-8", 0.9
+                    else:
+                        enc, confidence = _detect(data)
+    try:
+        text = body.decode(enc)
+    except UnicodeDecodeError as exc:
+        text = body.decode(enc, errors="replace")
+        warnings.append(("decode_error",
+                         f"bytes that are not valid {enc} were replaced with U+FFFD; the first is at byte offset {exc.start}"))
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text:
+        raise NotTextError("looks like a binary file (it contains NUL characters), not text: pass a plain-text plan")
+    return RawSource(text=text, path=path, encoding=enc.replace("_", "-"), confidence=confidence,
+                     sha256=digest, size=len(data), warnings=warnings)
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """True when nearly all non-ASCII bytes form valid UTF-8 (a file with a few broken bytes)."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    non_ascii = sum(1 for c in text if ord(c) > 127)
+    return non_ascii > 0 and bad / non_ascii < 0.02
+
+
+def read_bytes(data: bytes, *, path: str | None = None, encoding: str | None = None) -> RawSource:
+    if len(data) > MAX_BYTES:
+        raise InputError(f"input is {len(data) // (1024 * 1024)} MiB; the largest accepted is {MAX_BYTES // (1024 * 1024)} MiB: split it first")
+    _sniff_binary(data)
+    return decode(data, path=path, encoding=encoding)
+
+
+def read_path(path: Path, *, encoding: str | None = None) -> RawSource:
+    """Read a file, with one clear error for each way that can fail."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory; give a file (use 'govplan batch' for folders)")
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(f"{path}: file is {size // (1024 * 1024)} MiB; the largest accepted is {MAX_BYTES // (1024 * 1024)} MiB: split it first")
+        data = path.read_bytes()
+    except PermissionError as exc:
+        raise InputError(f"{path}: permission denied") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    try:
+        return read_bytes(data, path=str(path), encoding=encoding)
+    except NotTextError as exc:
+        raise NotTextError(f"{path}: {exc}") from exc

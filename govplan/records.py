@@ -1,0 +1,276 @@
+"""Stage 6, records: the validated output records (Pydantic v2) and how they are built.
+
+These models are the output contract: ``govplan schema`` prints their JSON Schema, checked in as
+``schemas/document.schema.json``. Every extracted value carries ``raw`` (the source text exactly
+as written) and a ``span`` into the decoded source.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+from datetime import date
+from typing import Literal
+
+import regex
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import __version__
+from .extract import ItemResult, PlanResult
+from .extractors.base import Found
+from .normalise import Normalised
+from .read import RawSource
+from .structure import strip_inner_spaces
+
+SCHEMA_VERSION = "1.0"
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=False)
+
+
+class Span(_Record):
+    """Where a value stands in the source text."""
+
+    start: int = Field(ge=0, description="Offset of the first character in the decoded source text (code points; a BOM is not counted).")
+    end: int = Field(ge=0, description="Offset just past the last character (exclusive).")
+    start_line: int = Field(ge=1, description="1-based line of the first character.")
+    end_line: int = Field(ge=1, description="1-based line of the last character.")
+
+
+class Unit(_Record):
+    """A responsible unit and its role for one item."""
+
+    name: str = Field(description="Unit name in the output script, shared prefixes expanded (省公安厅、卫生健康委 → 省卫生健康委), ASCII parentheses.")
+    role: Literal["lead", "responsible", "cooperating"] = Field(description="lead: 牵头 (or first-listed where the plan says so, or X in 'X负责，Y配合'); cooperating: 配合/协助/参与; responsible: the rest.")
+    raw: str = Field(description="The name as written in the source.")
+    span: Span
+
+
+class Deadline(_Record):
+    """When an item is due."""
+
+    raw: str = Field(description="The deadline text as written in the source.")
+    due: date | None = Field(description="Last day of the stated period (ISO date); null for ongoing, placeholder or unparsed text.")
+    precision: Literal["day", "month", "quarter", "year"] | None = Field(description="Granularity of the stated period (上半年 counts as quarter).")
+    ongoing: bool = Field(description="True for 长期坚持, 持续推进, 不断完善 and starts such as 2022年起.")
+    modifier: Literal["before", "end", "by", "during", "from"] | None = Field(
+        default=None, description="The phrase's modifier: 前 before, 底/末 end, 到/至 by, 期间/内 during, 起 from.")
+    span: Span
+
+
+class Target(_Record):
+    """A quantitative target."""
+
+    raw: str = Field(description="The target text as written (number, unit and comparator words after it).")
+    value: float = Field(description="The number, with magnitudes applied (1.1亿 → 110000000).")
+    unit: str | None = Field(description="'%' for percentages, '百分点' for percentage points, else the counted unit (项, 台, 人…) or null.")
+    comparator: Literal[">=", "<=", ">", "<", "=", "increase", "decrease"] = Field(
+        description="不低于/以上/至少/达到 '>=', 不高于/以下/以内 '<=', 超过/突破 '>', 提高/增长 'increase', 减少/压减/下降 'decrease'.")
+    span: Span
+
+
+class Warning(_Record):
+    """Something the reader should check: damaged text, placeholders, missing units, unparsed deadlines."""
+
+    code: str = Field(description="Stable machine-readable kind, e.g. mojibake, placeholder, missing_units, unparsed_deadline.")
+    message: str
+    path: list[str] | None = Field(default=None, description="Path of the item concerned, if any.")
+    span: Span | None = None
+
+
+class Item(_Record):
+    """A numbered item (or a task-table row, or an attachment)."""
+
+    kind: Literal["item", "row", "attachment"] = Field(description="item: numbered text; row: a row of an attachment's task table; attachment: a 附件 heading.")
+    number: str = Field(description="The label as written, e.g. '（三）', '⒉', '附件', or a table row's 序号.")
+    path: list[str] = Field(description="Labels from the plan root to this item, e.g. ['一、', '（三）', '2.'] or ['附件', '12'].")
+    level: int = Field(ge=1, description="Depth in the plan (1 for top-level items).")
+    title: str = Field(description="The heading, or the first sentence.")
+    text: str = Field(description="The item's own text (children excluded), hard line wraps joined.")
+    units: list[Unit]
+    deadline: Deadline | None
+    targets: list[Target]
+    cells: dict[str, str] | None = Field(default=None, description="For table rows: cell text by column heading, merged cells filled from the row above.")
+    span: Span = Field(description="From the label to the end of the item's own text.")
+    children: list[Item]
+
+
+class Plan(_Record):
+    """One plan; a file can hold several."""
+
+    title: str | None
+    doc_number: str | None = Field(description="发文字号, e.g. 粤办函〔2021〕44号.")
+    issuer: str | None = Field(description="发文机关.")
+    issued: date | None = Field(description="Issue date (ISO) from the cover letter.")
+    year: int | None = Field(description="The year relative deadlines (年底前) resolve against: issue date, else front matter, else title.")
+    preamble: str | None = Field(description="Text between the title and the first item.")
+    closing: str | None = Field(description="Text after the last item (implementation requirements, contacts).")
+    items: list[Item]
+    warnings: list[Warning]
+    span: Span
+
+
+class SourceInfo(_Record):
+    path: str | None = Field(description="The input path as given; null for standard input.")
+    encoding: str = Field(description="Encoding the bytes were decoded with.")
+    encoding_confidence: float | None = Field(description="1.0 for a BOM or valid UTF-8; the detector's confidence otherwise.")
+    sha256: str = Field(description="SHA-256 of the input bytes.")
+    size: int = Field(ge=0, description="Input size in bytes.")
+    script: Literal["traditional", "simplified", "mixed"] = Field(description="Script of the source text.")
+    output_script: Literal["simplified", "traditional"]
+    converter: str = Field(description="The Chinese script converter (and its dictionaries) used, for reproducibility.")
+
+
+class Document(_Record):
+    """Everything govplan extracts from one input."""
+
+    schema_version: str = SCHEMA_VERSION
+    govplan_version: str
+    source: SourceInfo
+    plans: list[Plan]
+    warnings: list[Warning] = Field(description="Warnings about the input as a whole (decoding, damaged text).")
+
+
+# --- building -------------------------------------------------------------------------------
+
+class _Spans:
+    """Normalised positions to source spans with line numbers."""
+
+    def __init__(self, norm: Normalised) -> None:
+        self.norm = norm
+        src = norm.source
+        self.line_starts = [0] + [m.end() for m in regex.finditer(r"\r\n|\r|\n", src)]
+
+    def line_of(self, pos: int) -> int:
+        return bisect.bisect_right(self.line_starts, pos)
+
+    def span(self, a: int, b: int) -> Span:
+        s, e = self.norm.offsets.span_to_source(a, b)
+        return Span(start=s, end=e, start_line=self.line_of(s), end_line=self.line_of(max(e - 1, s)))
+
+    def raw(self, a: int, b: int) -> str:
+        s, e = self.norm.offsets.span_to_source(a, b)
+        return self.norm.source[s:e]
+
+
+def _node_span(item: ItemResult, spans: _Spans) -> Span:
+    node = item.node
+    lines = list(node.row_lines) if node.kind == "row" else (
+        ([node.label_line] if node.label_line else []) + list(node.lines))
+    if not lines:
+        a, b = node.number_span
+        return spans.span(a, max(b, a))
+    return spans.span(lines[0].start, lines[-1].end)
+
+
+def build_item(item: ItemResult, spans: _Spans, plan_warnings: list[Warning], conv: Callable[[str], str]) -> Item:
+    node = item.node
+    ex = item.extraction
+    if node.kind == "row":
+        text = strip_inner_spaces(item.run.clean)
+        title = strip_inner_spaces(item.title)
+        cells = {}
+        for col, pieces in node.cells.items():
+            cells[col] = strip_inner_spaces("".join(spans.norm.clean[a:b] for a, b in pieces))
+        number = str(node.value[0])
+    else:
+        text = item.run.clean.strip()
+        title = item.title
+        cells = None
+        number = node.path[-1] if node.path else ""
+    path = list(node.path)
+    for w in ex.warnings:
+        plan_warnings.append(Warning(code=w.code, message=w.message, path=path, span=spans.span(w.start, w.end)))
+    units = [Unit(name=conv(u.name), role=u.role, raw=spans.raw(u.start, u.end), span=spans.span(u.start, u.end))  # type: ignore[arg-type]
+             for u in ex.units]
+    deadline = None
+    if ex.deadline is not None:
+        d = ex.deadline
+        deadline = Deadline(raw=spans.raw(d.start, d.end), due=d.due, precision=d.precision,  # type: ignore[arg-type]
+                            ongoing=d.ongoing, modifier=d.modifier, span=spans.span(d.start, d.end))  # type: ignore[arg-type]
+    targets = [Target(raw=spans.raw(t.start, t.end), value=t.value, unit=t.unit, comparator=t.comparator,  # type: ignore[arg-type]
+                      span=spans.span(t.start, t.end)) for t in ex.targets]
+    return Item(
+        kind=node.kind,  # type: ignore[arg-type]
+        number=number,
+        path=path,
+        level=node.level,
+        title=conv(title),
+        text=conv(text),
+        units=units,
+        deadline=deadline,
+        targets=targets,
+        cells={k: conv(v) for k, v in cells.items()} if cells is not None else None,
+        span=_node_span(item, spans),
+        children=[build_item(c, spans, plan_warnings, conv) for c in item.children],
+    )
+
+
+def _found_span(f: Found, spans: _Spans) -> Span:
+    return spans.span(f.start, f.end)
+
+
+def _walk(items: list[Item]) -> list[Item]:
+    out: list[Item] = []
+    for it in items:
+        out.append(it)
+        out.extend(_walk(it.children))
+    return out
+
+
+def build_plan(result: PlanResult, spans: _Spans, conv: Callable[[str], str]) -> Plan:
+    warnings: list[Warning] = []
+    items = [build_item(i, spans, warnings, conv) for i in result.items]
+    _missing_units(items, warnings)
+    a, b = result.plan.span
+    conv_opt = (lambda s: conv(s) if s is not None else None)
+    return Plan(
+        title=conv_opt(result.title),
+        doc_number=conv_opt(result.doc_number),
+        issuer=conv_opt(result.issuer),
+        issued=result.issued,
+        year=result.context.year,
+        preamble=conv_opt(result.preamble),
+        closing=conv_opt(result.closing),
+        items=items,
+        warnings=warnings,
+        span=spans.span(a, b),
+    )
+
+
+def _missing_units(items: list[Item], warnings: list[Warning]) -> None:
+    """Warn about leaf tasks without units in a plan where most leaf tasks have them."""
+    leaves = [it for it in _walk(items) if not it.children and it.kind != "attachment"]
+    if len(leaves) < 4:
+        return
+    with_units = [it for it in leaves if it.units]
+    if len(with_units) * 2 < len(leaves):
+        return
+    for it in leaves:
+        if not it.units:
+            warnings.append(Warning(code="missing_units", path=it.path, span=it.span,
+                                    message=f"item {''.join(it.path)} names no responsible unit, "
+                                            f"though {len(with_units)} of {len(leaves)} tasks in this plan do"))
+
+
+def build_document(raw: RawSource, norm: Normalised, results: list[PlanResult], *, output_script: str,
+                   conv: Callable[[str], str], converter_name: str) -> Document:
+    spans = _Spans(norm)
+    doc_warnings: list[Warning] = [Warning(code=code, message=msg) for code, msg in raw.warnings]
+    for d in norm.damage:
+        doc_warnings.append(Warning(code=d.code, message=d.message,
+                                    span=spans.span(d.start, d.end) if d.end > d.start else None))
+    plans = [build_plan(r, spans, conv) for r in results]
+    if not raw.text.strip():
+        doc_warnings.append(Warning(code="empty_input", message="the input has no text"))
+    elif not any(p.items for p in plans):
+        doc_warnings.append(Warning(code="no_items", message="no numbered items were found in the input"))
+    return Document(
+        govplan_version=__version__,
+        source=SourceInfo(path=raw.path, encoding=raw.encoding, encoding_confidence=raw.confidence,
+                          sha256=raw.sha256, size=raw.size, script=norm.script,  # type: ignore[arg-type]
+                          output_script=output_script, converter=converter_name),  # type: ignore[arg-type]
+        plans=plans,
+        warnings=doc_warnings,
+    )

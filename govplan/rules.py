@@ -1,0 +1,317 @@
+"""Rule packs: the YAML vocabulary in ``parsers/``, validated with Pydantic and compiled once.
+
+A rule pack is data a domain reviewer can edit without reading Python. Each pattern sits next to
+``examples`` that ``check_examples`` (and the test-suite) verify it matches. A user pack given with
+``--rules`` is merged over the bundled one: its lists are added in front (so they win), its single
+patterns replace the bundled ones.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any, Literal
+
+import regex
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+# A pattern that runs longer than this on one piece of text is stopped (see RuleError).
+REGEX_TIMEOUT = 2.0
+
+Role = Literal["lead", "responsible", "cooperating"]
+Comparator = Literal[">=", "<=", ">", "<", "=", "increase", "decrease"]
+
+PACK_FILES = ("numbering", "units", "deadlines", "targets", "document")
+
+
+class RuleError(ValueError):
+    """A rule pack is invalid; the message names the file and key at fault."""
+
+
+def _compile(pattern: str) -> regex.Pattern[str]:
+    try:
+        return regex.compile(pattern, regex.V0)
+    except regex.error as exc:  # pragma: no cover - message re-raised by validators
+        raise ValueError(f"bad regular expression {pattern!r}: {exc}") from exc
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_regex(value: str) -> str:
+    _compile(value)
+    return value
+
+
+class Scheme(_Model):
+    name: str
+    family: str
+    pattern: str
+    exact: bool = False
+    decimal: bool = False
+    not_followed_by: str | None = None
+    examples: list[str] = Field(default_factory=list)
+    non_examples: list[str] = Field(default_factory=list)
+
+    _v = field_validator("pattern", "not_followed_by")(lambda v: v if v is None else _check_regex(v))
+
+
+class NumberingPack(_Model):
+    schemes: list[Scheme]
+    not_followed_by: str
+    not_followed_by_examples: list[str] = Field(default_factory=list)
+
+
+class FieldLabel(_Model):
+    label: str
+    role: Role
+    examples: list[str] = Field(default_factory=list)
+    _v = field_validator("label")(_check_regex)
+
+
+class RoleCue(_Model):
+    cue: str
+    role: Role
+    examples: list[str] = Field(default_factory=list)
+    _v = field_validator("cue")(_check_regex)
+
+
+class PatternWithExamples(_Model):
+    pattern: str
+    examples: list[str] = Field(default_factory=list)
+    _v = field_validator("pattern")(_check_regex)
+
+
+class UnitsPack(_Model):
+    field_labels: list[FieldLabel]
+    role_cues: list[RoleCue]
+    first_is_lead: list[PatternWithExamples]
+    strip_words: str
+    etc_pattern: str
+    etc_examples: list[str] = Field(default_factory=list)
+    prefix_pattern: str
+    prefix_examples: list[str] = Field(default_factory=list)
+    prefix_non_examples: list[str] = Field(default_factory=list)
+    own_place_pattern: str
+    own_place_examples: list[str] = Field(default_factory=list)
+    no_prefix_suffix: str
+    no_prefix_suffix_examples: list[str] = Field(default_factory=list)
+    unit_suffix: str
+    unit_suffix_examples: list[str] = Field(default_factory=list)
+
+    _v = field_validator(
+        "strip_words", "etc_pattern", "prefix_pattern", "own_place_pattern", "no_prefix_suffix", "unit_suffix"
+    )(_check_regex)
+
+
+class Period(_Model):
+    pattern: str
+    end_year: int
+    examples: list[str] = Field(default_factory=list)
+    _v = field_validator("pattern")(_check_regex)
+
+
+class DeadlinesPack(_Model):
+    field_labels: PatternWithExamples
+    ongoing: PatternWithExamples
+    non_date: PatternWithExamples
+    periods: list[Period]
+    lead_in: str
+    lead_in_examples: list[str] = Field(default_factory=list)
+    _v = field_validator("lead_in")(_check_regex)
+
+
+class ComparatorWords(_Model):
+    words: list[str]
+    comparator: Comparator
+    examples: list[str] = Field(default_factory=list)
+
+
+class TargetsPack(_Model):
+    before: list[ComparatorWords]
+    after: list[ComparatorWords]
+    counters: str
+    counter_examples: list[str] = Field(default_factory=list)
+    magnitudes: dict[str, int]
+    placeholder: str
+    placeholder_examples: list[str] = Field(default_factory=list)
+    _v = field_validator("counters", "placeholder")(_check_regex)
+
+
+class DocumentPack(_Model):
+    title_keywords: str
+    title_examples: list[str] = Field(default_factory=list)
+    doc_number: str
+    doc_number_examples: list[str] = Field(default_factory=list)
+    issuer_notice: str
+    issuer_notice_examples: list[str] = Field(default_factory=list)
+    issuer_signature: str
+    issuer_signature_examples: list[str] = Field(default_factory=list)
+    issuer_field: str
+    issuer_field_examples: list[str] = Field(default_factory=list)
+    addressee: str
+    addressee_examples: list[str] = Field(default_factory=list)
+    closing: str
+    closing_examples: list[str] = Field(default_factory=list)
+    toc_line: str
+    toc_line_examples: list[str] = Field(default_factory=list)
+    toc_heading: str
+    page_number: str
+    page_number_examples: list[str] = Field(default_factory=list)
+    attachment: str
+    attachment_examples: list[str] = Field(default_factory=list)
+    table_columns: dict[str, str]
+
+    _v = field_validator(
+        "title_keywords", "doc_number", "issuer_notice", "issuer_signature", "issuer_field", "addressee",
+        "closing", "toc_line", "toc_heading", "page_number", "attachment",
+    )(_check_regex)
+
+    @field_validator("table_columns")
+    @classmethod
+    def _columns(cls, v: dict[str, str]) -> dict[str, str]:
+        known = {"seq", "task", "subtask", "content", "deadline", "units", "cooperating"}
+        for key, pattern in v.items():
+            if key not in known:
+                raise ValueError(f"unknown column {key!r}; known: {', '.join(sorted(known))}")
+            _check_regex(pattern)
+        return v
+
+
+class RuleSet(_Model):
+    numbering: NumberingPack
+    units: UnitsPack
+    deadlines: DeadlinesPack
+    targets: TargetsPack
+    document: DocumentPack
+
+
+def rules_dir() -> Path:
+    """The bundled ``parsers/`` folder: inside the installed package, or beside it in a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "parsers", here.parent / "parsers"):
+        if (candidate / "numbering.yaml").is_file():
+            return candidate
+    raise RuleError(f"bundled rule packs not found next to {here}")  # pragma: no cover
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RuleError(f"{path}: cannot read rule pack: {exc.strerror or exc}") from exc
+    except yaml.YAMLError as exc:
+        raise RuleError(f"{path}: not valid YAML: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise RuleError(f"{path}: a rule pack must be a mapping of keys, not {type(data).__name__}")
+    return data
+
+
+def _merge(base: Any, extra: Any) -> Any:
+    if isinstance(base, dict) and isinstance(extra, dict):
+        merged = dict(base)
+        for key, value in extra.items():
+            merged[key] = _merge(base[key], value) if key in base else value
+        return merged
+    if isinstance(base, list) and isinstance(extra, list):
+        return list(extra) + list(base)
+    return extra
+
+
+def _describe(exc: ValidationError, source: str) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    return f"{source}: invalid rule pack at key '{where}': {err['msg']}"
+
+
+def load_rules(extra: Path | None = None) -> RuleSet:
+    """Load the bundled packs, with an optional user pack merged over them."""
+    base = rules_dir()
+    data: dict[str, Any] = {name: _read_yaml(base / f"{name}.yaml") for name in PACK_FILES}
+    source = str(base)
+    if extra is not None:
+        user = _read_yaml(extra)
+        unknown = sorted(set(user) - set(PACK_FILES))
+        if unknown:
+            raise RuleError(
+                f"{extra}: unknown top-level key '{unknown[0]}'; a rule pack has: {', '.join(PACK_FILES)}"
+            )
+        data = _merge(data, user)
+        source = str(extra)
+    try:
+        return RuleSet.model_validate(data)
+    except ValidationError as exc:
+        raise RuleError(_describe(exc, source)) from exc
+
+
+@functools.lru_cache(maxsize=8)
+def bundled_rules() -> RuleSet:
+    return load_rules()
+
+
+def check_examples(rules: RuleSet) -> list[str]:
+    """Return a message for every example that its pattern does not match (empty when all pass)."""
+    problems: list[str] = []
+
+    def need(pattern: str, text: str, where: str, *, anchored: bool = False, expect: bool = True) -> None:
+        rx = _compile(pattern)
+        found = (rx.match(text) if anchored else rx.search(text)) is not None
+        if found != expect:
+            problems.append(f"{where}: {pattern!r} {'does not match' if expect else 'matches'} {text!r}")
+
+    for s in rules.numbering.schemes:
+        for ex in s.examples:
+            need(s.pattern, ex, f"numbering.{s.name}", anchored=True)
+        for ex in s.non_examples:
+            rx = _compile(s.pattern)
+            m = rx.match(ex)
+            stop = _compile(rules.numbering.not_followed_by)
+            bad = m is not None and not stop.match(ex, m.end()) and not (
+                s.not_followed_by and _compile(s.not_followed_by).match(ex, m.end())
+            )
+            if bad:
+                problems.append(f"numbering.{s.name}: {s.pattern!r} accepts non-example {ex!r}")
+    u = rules.units
+    for f in u.field_labels:
+        for ex in f.examples:
+            need(f.label, ex, "units.field_labels")
+    for c in u.role_cues:
+        for ex in c.examples:
+            need(c.cue, ex, "units.role_cues")
+    for p in u.first_is_lead:
+        for ex in p.examples:
+            need(p.pattern, ex, "units.first_is_lead")
+    for key in ("etc", "prefix", "own_place", "no_prefix_suffix", "unit_suffix"):
+        pattern = getattr(u, key if key in ("no_prefix_suffix", "unit_suffix") else f"{key}_pattern")
+        for ex in getattr(u, f"{key}_examples"):
+            need(pattern, ex, f"units.{key}")
+    for ex in u.prefix_non_examples:
+        need(u.prefix_pattern, ex, "units.prefix", expect=False)
+    d = rules.deadlines
+    for name in ("field_labels", "ongoing", "non_date"):
+        block = getattr(d, name)
+        for ex in block.examples:
+            need(block.pattern, ex, f"deadlines.{name}")
+    for per in d.periods:
+        for ex in per.examples:
+            need(per.pattern, ex, "deadlines.periods")
+    t = rules.targets
+    for group in t.before:
+        for ex in group.examples:
+            if not any(w in ex for w in group.words):
+                problems.append(f"targets.before: none of {group.words} in example {ex!r}")
+    for ex in t.counter_examples:
+        need(f"^(?:{t.counters})$", ex, "targets.counters")
+    for ex in t.placeholder_examples:
+        need(t.placeholder, ex, "targets.placeholder")
+    doc = rules.document
+    for key in ("title", "doc_number", "issuer_notice", "issuer_signature", "issuer_field", "addressee",
+                "closing", "toc_line", "page_number", "attachment"):
+        pattern = getattr(doc, "title_keywords" if key == "title" else key)
+        for ex in getattr(doc, f"{key}_examples"):
+            need(pattern, ex, f"document.{key}")
+    return problems

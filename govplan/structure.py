@@ -1,0 +1,526 @@
+"""Stage 4, structure: content lines to plans and their numbered item trees.
+
+Numbering follows GB/T 9704: the first scheme met is level 1 (一、), a new scheme nests under the
+current item ((一), 1., (1)), and a scheme already open closes every level below it. A label is
+only taken when its number continues its sequence (next number, a restart at 1 under a new
+parent, or numbering that runs on across parents), so a number at the start of a wrapped line, a
+date or a figure does not become an item. A title line followed by numbering that starts again at
+one begins a new plan; so does a top-level restart. ``附件`` headings open attachments, whose
+tab-separated task tables become one item per row, merged cells filled from the row above.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from .chinese import cn_int, numeral_value
+from .rules import RuleSet, Scheme
+from .segment import Line
+
+Value = tuple[int, ...]
+
+_TERMINAL = set("。；;！!？?:：)）]】〕」』")
+_SENTENCE_PUNCT_RX = regex.compile(r"[。；;!！?？:：]")
+_DATE_LINE_RX = regex.compile(
+    r"^(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
+    r"\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$"
+)
+_YEAR_RX = regex.compile(r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年")
+_PARAGRAPH_START_RX = regex.compile(
+    r"^(?:[ØøØ•●○■□◆◇▲△★☆►▶✓√·▪]|——|--|-\s|(?:牵头|责任|配合|协办|负责|主责)(?:单位|部门)\s*:|"
+    r"(?:完成(?:时间|时限|期限))\s*:)"
+)
+_SEQ_RX = regex.compile(r"^\s*(\d{1,3})\s*$")
+_INNER_SPACE_RX = regex.compile(r"(?<=\S) +(?=\S)")
+
+
+@dataclass
+class Label:
+    scheme: Scheme
+    key: str  # family key used on the numbering stack
+    value: Value
+    end: int  # offset in the line text where the item's own text starts
+    written: str  # the label as folded text, spaces trimmed
+
+    @property
+    def first(self) -> bool:
+        return self.value[-1] == 1
+
+
+@dataclass
+class Node:
+    """An item under construction."""
+
+    kind: str  # "item", "attachment" or "row"
+    label_line: Line | None
+    label_end: int  # normalised position where the item's own text starts
+    number_span: tuple[int, int]  # normalised span of the label
+    key: str
+    value: Value
+    lines: list[Line] = field(default_factory=list)  # continuation lines
+    children: list[Node] = field(default_factory=list)
+    path: list[str] = field(default_factory=list)
+    level: int = 1
+    title_hint: tuple[int, int] | None = None  # attachment titles
+    cells: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    inherited: set[str] = field(default_factory=set)
+    row_lines: list[Line] = field(default_factory=list)
+
+
+@dataclass
+class PlanNode:
+    front: list[Line] = field(default_factory=list)  # before the title: cover letter, junk
+    title_lines: list[Line] = field(default_factory=list)
+    preamble: list[Line] = field(default_factory=list)
+    header: list[Line] = field(default_factory=list)  # everything before the first item
+    items: list[Node] = field(default_factory=list)
+    closing: list[Line] = field(default_factory=list)
+    all_lines: list[Line] = field(default_factory=list)
+    last_value: dict[str, Value] = field(default_factory=dict)
+    stack: list[Node] = field(default_factory=list)
+    closing_mode: bool = False
+
+    @property
+    def span(self) -> tuple[int, int]:
+        if not self.all_lines:
+            return (0, 0)
+        return self.all_lines[0].start, self.all_lines[-1].end
+
+
+@dataclass
+class _Compiled:
+    schemes: list[tuple[Scheme, regex.Pattern[str], regex.Pattern[str] | None]]
+    stop: regex.Pattern[str]
+    title_end: regex.Pattern[str]
+    title_kw: regex.Pattern[str]
+    closing: regex.Pattern[str]
+    attachment: regex.Pattern[str]
+    columns: list[tuple[str, regex.Pattern[str]]]
+    addressee: regex.Pattern[str]
+    signature: regex.Pattern[str]
+    doc_number: regex.Pattern[str]
+
+
+_CACHE: dict[int, tuple[RuleSet, _Compiled]] = {}
+
+
+def compiled(rules: RuleSet) -> _Compiled:
+    hit = _CACHE.get(id(rules))
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    num = rules.numbering
+    doc = rules.document
+    schemes = [
+        (s, regex.compile(s.pattern), regex.compile(s.not_followed_by) if s.not_followed_by else None)
+        for s in num.schemes
+    ]
+    c = _Compiled(
+        schemes=schemes,
+        stop=regex.compile(num.not_followed_by),
+        title_end=regex.compile(rf"{doc.title_keywords}(?:\s*\([^()]{{0,20}}\))*\s*$"),
+        title_kw=regex.compile(doc.title_keywords),
+        closing=regex.compile(doc.closing),
+        attachment=regex.compile(doc.attachment),
+        columns=[(k, regex.compile(p)) for k, p in doc.table_columns.items()],
+        addressee=regex.compile(doc.addressee),
+        signature=regex.compile(doc.issuer_signature),
+        doc_number=regex.compile(doc.doc_number),
+    )
+    _CACHE[id(rules)] = (rules, c)
+    return c
+
+
+def parse_label(text: str, rx: _Compiled) -> Label | None:
+    """The numbering label at the start of ``text``, if any scheme matches it."""
+    for scheme, pattern, extra_stop in rx.schemes:
+        m = pattern.match(text)
+        if m is None:
+            continue
+        end = m.end()
+        if end >= len(text.rstrip()):
+            # a label alone on its line is still a label (the title follows on the next line)
+            pass
+        elif rx.stop.match(text, end) or (extra_stop is not None and extra_stop.match(text, end)):
+            continue
+        raw = m.group("n")
+        if scheme.decimal:
+            value: Value = tuple(int(p) for p in raw.split("."))
+            key = f"{scheme.family}:{len(value)}"
+        else:
+            n = numeral_value(raw)
+            if n is None:
+                continue
+            value = (n,)
+            key = scheme.family
+        return Label(scheme=scheme, key=key, value=value, end=end, written=text[: m.end()].strip())
+    return None
+
+
+def _is_next(prev: Value, new: Value, exact: bool) -> bool:
+    if len(prev) != len(new):
+        return False
+    if len(new) == 1:
+        gap = new[0] - prev[0]
+        return gap == 1 or (not exact and gap == 2)
+    if new[:-1] == prev[:-1]:
+        return new[-1] > prev[-1] and (not exact)
+    return new[-1] == 1 and new[:-1] > prev[:-1]
+
+
+def _title_ish(line: Line) -> bool:
+    s = line.stripped
+    if not s or len(s) > 50 or line.table:
+        return False
+    if _SENTENCE_PUNCT_RX.search(s) or s[-1] in ",，、":
+        return False
+    return not _DATE_LINE_RX.match(s)
+
+
+class _Builder:
+    def __init__(self, lines: list[Line], rules: RuleSet) -> None:
+        self.lines = lines
+        self.rx = compiled(rules)
+        self.plans: list[PlanNode] = [PlanNode()]
+        self.labels: list[Label | None] = [
+            None if ln.table else parse_label(ln.stripped, self.rx) for ln in lines
+        ]
+        self.table_cols: list[str] | None = None
+        self.table_owner: Node | None = None
+
+    # -- numbering --------------------------------------------------------------------------
+    def _accept(self, plan: PlanNode, lab: Label) -> str | None:
+        """'sibling:D', 'child', 'restart' (a new plan) or None (not an item label)."""
+        for depth in range(len(plan.stack) - 1, -1, -1):
+            node = plan.stack[depth]
+            if node.key != lab.key:
+                continue
+            if _is_next(node.value, lab.value, lab.scheme.exact):
+                return f"sibling:{depth}"
+            if lab.first and not lab.scheme.exact:
+                if depth == 0 and node.kind == "item":
+                    return "restart"
+                return f"sibling:{depth}"
+            return None
+        last = plan.last_value.get(lab.key)
+        if lab.first and not lab.scheme.exact:
+            return "child"
+        if last is not None and _is_next(last, lab.value, lab.scheme.exact):
+            return "child"
+        if not plan.items and not plan.stack and not lab.scheme.exact and len(lab.value) == 1:
+            return "child"  # a plan may start mid-way (an excerpt)
+        return None
+
+    def _push(self, plan: PlanNode, line: Line, lab: Label, how: str) -> None:
+        if how.startswith("sibling:"):
+            del plan.stack[int(how.split(":")[1]):]
+        parent = plan.stack[-1] if plan.stack else None
+        written = lab.written
+        node = Node(
+            kind="item",
+            label_line=line,
+            label_end=line.start + lab.end,
+            number_span=(line.start, line.start + len(line.stripped[: len(written)])),
+            key=lab.key,
+            value=lab.value,
+            level=len(plan.stack) + 1,
+        )
+        (parent.children if parent else plan.items).append(node)
+        plan.stack.append(node)
+        plan.last_value[lab.key] = lab.value
+        plan.closing_mode = False
+
+    # -- plans ------------------------------------------------------------------------------
+    def _restart_ahead(self, i: int) -> bool:
+        for j in range(i + 1, min(i + 40, len(self.lines))):
+            lab = self.labels[j]
+            if lab is not None:
+                return lab.first
+        return False
+
+    def _is_title_candidate(self, i: int) -> bool:
+        line = self.lines[i]
+        return _title_ish(line) and bool(self.rx.title_end.search(line.stripped)) and self._restart_ahead(i)
+
+    def _new_plan(self, i: int) -> PlanNode:
+        old = self.plans[-1]
+        new = PlanNode()
+        # Title lines without the keyword that were read as the end of the last item move over.
+        moved: list[Line] = []
+        first = self.lines[i]
+        if old.stack:
+            tail = old.stack[-1].lines
+            while tail and _title_ish(tail[-1]) and not first.gap_before and \
+                    tail[-1].lineno == (moved[0].lineno if moved else first.lineno) - 1:
+                moved.insert(0, tail.pop())
+        for ln in moved:
+            old.all_lines.remove(ln)
+        new.header.extend(moved)
+        new.all_lines.extend(moved)
+        self.plans.append(new)
+        self.table_cols = None
+        return new
+
+    # -- tables -----------------------------------------------------------------------------
+    def _table_header(self, line: Line) -> list[str] | None:
+        cells = [c.strip().replace(" ", "") for c in line.text.split("\t")]
+        cols: list[str] = []
+        known = 0
+        for cell in cells:
+            key = next((k for k, p in self.rx.columns if p.match(cell)), "")
+            known += bool(key)
+            cols.append(key or f"col{len(cols)}")
+        if known >= 3 and "seq" in cols:
+            return cols
+        return None
+
+    def _cells(self, line: Line) -> list[tuple[str, int, int]]:
+        out: list[tuple[str, int, int]] = []
+        pos = line.start
+        for part in line.text.split("\t"):
+            a = len(part) - len(part.lstrip(" "))
+            b = len(part.rstrip(" "))
+            out.append((part.strip(" "), pos + a, pos + max(a, b)))
+            pos += len(part) + 1
+        return out
+
+    def _table_row(self, plan: PlanNode, line: Line, deadline_cell: regex.Pattern[str]) -> None:
+        cols = self.table_cols
+        assert cols is not None
+        cells = self._cells(line)
+        seq_m = _SEQ_RX.match(cells[0][0]) if cells else None
+        owner = self.table_owner
+        assert owner is not None
+        rows = owner.children
+        if seq_m:
+            placed = self._place(cells, cols, deadline_cell, with_seq=True)
+            node = Node(kind="row", label_line=line, label_end=line.start,
+                        number_span=(cells[0][1], cells[0][2]), key="row", value=(int(seq_m.group(1)),),
+                        level=owner.level + 1)
+            node.cells = {k: [(a, b)] for k, (a, b) in placed.items() if k != "seq" and b > a}
+            node.row_lines = [line]
+            rows.append(node)
+        elif rows:
+            row = rows[-1]
+            placed = self._place(cells, cols, deadline_cell, with_seq=False)
+            for k, (a, b) in placed.items():
+                if k != "seq" and b > a:
+                    row.cells.setdefault(k, []).append((a, b))
+            row.row_lines.append(line)
+        else:
+            owner.lines.append(line)
+
+    def _place(self, cells: list[tuple[str, int, int]], cols: list[str], deadline_cell: regex.Pattern[str],
+               *, with_seq: bool) -> dict[str, tuple[int, int]]:
+        """Assign cells to columns; rows whose merged cells were dropped are re-aligned."""
+        n = len(cols)
+        spans = [(a, b) for _, a, b in cells]
+        texts = [t for t, _, _ in cells]
+        if with_seq and "deadline" in cols:
+            d_col = cols.index("deadline")
+            d = next((k for k in range(1, len(texts)) if texts[k] and deadline_cell.match(texts[k])), None)
+            if d is not None and not (len(cells) == n and d == d_col):
+                placed: dict[str, tuple[int, int]] = {cols[0]: spans[0], "deadline": spans[d]}
+                after = [k for k in range(d + 1, len(texts)) if texts[k]]
+                if after and d_col + 1 < n:
+                    placed[cols[d_col + 1]] = (spans[after[0]][0], spans[after[-1]][1])
+                before = [k for k in range(1, d) if texts[k]]
+                slots = list(range(d_col - 1, 0, -1))
+                for k, slot in zip(reversed(before), slots, strict=False):
+                    placed[cols[slot]] = spans[k]
+                return placed
+        if len(cells) == n:
+            return {cols[k]: spans[k] for k in range(n)}
+        if len(cells) < n:
+            placed = {cols[0]: spans[0]}
+            for k in range(1, len(cells)):
+                placed[cols[n - len(cells) + k]] = spans[k]
+            return placed
+        placed = {cols[k]: spans[k] for k in range(n - 1)}
+        placed[cols[n - 1]] = (spans[n - 1][0], spans[-1][1])
+        return placed
+
+    def _finish_table(self) -> None:
+        owner = self.table_owner
+        if owner is None:
+            return
+        prev: Node | None = None
+        for row in owner.children:
+            if row.kind != "row":
+                continue
+            if prev is not None:
+                if "task" not in row.cells and "task" in prev.cells:
+                    row.cells["task"] = prev.cells["task"]
+                    row.inherited.add("task")
+                    if "subtask" not in row.cells and "subtask" in prev.cells:
+                        row.cells["subtask"] = prev.cells["subtask"]
+                        row.inherited.add("subtask")
+                for col in ("units", "deadline", "cooperating"):
+                    if col not in row.cells and col in prev.cells:
+                        row.cells[col] = prev.cells[col]
+                        row.inherited.add(col)
+            prev = row
+
+    # -- main loop --------------------------------------------------------------------------
+    def build(self, clean: str, deadline_cell: regex.Pattern[str]) -> list[PlanNode]:
+        for i, line in enumerate(self.lines):
+            plan = self.plans[-1]
+            if self.table_cols is not None:
+                if line.table:
+                    self._table_row(plan, line, deadline_cell)
+                    plan.all_lines.append(line)
+                    continue
+                self._finish_table()
+                self.table_cols = None
+            if line.table and self.table_cols is None:
+                cols = self._table_header(line)
+                if cols is not None:
+                    if self.table_owner is None or self.table_owner not in plan.stack[:1]:
+                        self._open_attachment(plan, line, None, "附件", header_only=True)
+                    self.table_cols = cols
+                    plan.all_lines.append(line)
+                    continue
+            att = self.rx.attachment.match(line.stripped) if len(line.stripped) <= 60 else None
+            if att is not None and (plan.items or plan.stack):
+                label = att.group("label").replace(" ", "")
+                cur = plan.stack[0] if plan.stack else None
+                if cur is not None and cur.kind == "attachment" and cur.path == [label] and \
+                        not cur.children and not cur.lines:
+                    plan.all_lines.append(line)  # the same heading repeated
+                    continue
+                self._open_attachment(plan, line, att, label)
+                plan.all_lines.append(line)
+                continue
+            lab = self.labels[i]
+            how = self._accept(plan, lab) if lab is not None else None
+            if how == "restart":
+                plan = self._new_plan(i)
+                how = "child"
+            if how is not None and lab is not None:
+                self._push(plan, line, lab, how)
+                plan.all_lines.append(line)
+                continue
+            if (plan.items or plan.stack) and self._is_title_candidate(i):
+                plan = self._new_plan(i)
+                plan.header.append(line)
+                plan.all_lines.append(line)
+                continue
+            plan.all_lines.append(line)
+            if not plan.items and not plan.stack:
+                plan.header.append(line)
+            elif plan.closing_mode or (not plan.stack[-1].kind == "row" and
+                                       self.rx.closing.search(line.stripped)):
+                plan.closing_mode = True
+                plan.closing.append(line)
+            else:
+                plan.stack[-1].lines.append(line)
+        if self.table_cols is not None:
+            self._finish_table()
+        plans = [p for p in self.plans if p.items or p.header]
+        for plan in plans:
+            _split_header(plan, self.rx)
+            _assign_paths(plan.items, [], clean)
+        return plans or [PlanNode()]
+
+    def _open_attachment(self, plan: PlanNode, line: Line, att: regex.Match[str] | None, label: str,
+                         header_only: bool = False) -> None:
+        plan.stack.clear()
+        title_hint = None
+        if att is not None and att.group("title"):
+            s, _ = att.span("title")
+            title_hint = (line.start + s, line.end)
+        node = Node(kind="attachment", label_line=None if header_only else line,
+                    label_end=line.end if not header_only else line.start,
+                    number_span=(line.start, line.start + (len(label) if not header_only else 0)),
+                    key="attachment", value=(0,), level=1, title_hint=title_hint)
+        node.path = [label]
+        plan.items.append(node)
+        plan.stack.append(node)
+        self.table_owner = node
+        plan.closing_mode = False
+
+
+def _assign_paths(items: list[Node], parent: list[str], clean: str) -> None:
+    for node in items:
+        if node.kind == "row":
+            node.path = parent + [str(node.value[0])]
+        elif node.kind == "item":
+            a, b = node.number_span
+            node.path = parent + [clean[a:b].strip()]
+        node.level = len(node.path)
+        _assign_paths(node.children, node.path, clean)
+
+
+def _split_header(plan: PlanNode, rx: _Compiled) -> None:
+    """Separate the header into front matter, the title block and the preamble."""
+    header = plan.header
+    blocks: list[list[int]] = []
+    k = 0
+    while k < len(header):
+        if _title_ish(header[k]):
+            block = [k]
+            while k + 1 < len(header) and _title_ish(header[k + 1]) and not header[k + 1].gap_before \
+                    and header[k + 1].lineno == header[k].lineno + 1 and not header[k + 1].inline:
+                k += 1
+                block.append(k)
+            if any(rx.title_end.search(header[j].stripped) or
+                   (rx.title_kw.search(header[j].stripped) and j != block[0]) for j in block):
+                blocks.append(block)
+        k += 1
+    if not blocks:
+        plan.preamble = list(header)
+        return
+    block = blocks[-1]
+    # a signature line just above a title is not part of it
+    while len(block) > 1 and rx.signature.match(header[block[0]].stripped) and \
+            not rx.title_kw.search(header[block[0]].stripped):
+        block = block[1:]
+    plan.front = header[: block[0]]
+    plan.title_lines = [header[j] for j in block]
+    plan.preamble = header[block[-1] + 1:]
+
+
+def join_paragraphs(lines: list[Line], first_heading: bool) -> list[tuple[str, Line]]:
+    """Pair each line with the separator that goes before it: '' for a hard wrap, '\\n' else."""
+    out: list[tuple[str, Line]] = []
+    prev_text = ""
+    for k, line in enumerate(lines):
+        s = line.stripped
+        if k == 0:
+            out.append(("", line))
+        elif (k == 1 and first_heading) or not prev_text or prev_text[-1] in _TERMINAL \
+                or _PARAGRAPH_START_RX.match(s):
+            out.append(("\n", line))
+        else:
+            out.append(("", line))
+        prev_text = s
+    return out
+
+
+def year_of(text: str) -> int | None:
+    m = _YEAR_RX.search(text)
+    if not m:
+        return None
+    raw = m.group(1)
+    return int(raw) if raw.isdigit() else cn_int(raw.replace("○", "〇"))
+
+
+def is_date_line(text: str) -> bool:
+    return bool(_DATE_LINE_RX.match(text.strip()))
+
+
+def strip_inner_spaces(text: str) -> str:
+    """Remove spaces a PDF leaves between Chinese characters (推进全市政 务信息)."""
+    return _INNER_SPACE_RX.sub(lambda m: "" if _han_side(m) else m.group(), text)
+
+
+def _han_side(m: regex.Match[str]) -> bool:
+    s = m.string
+    a, b = s[m.start() - 1], s[m.end()]
+    return not (a.isascii() and b.isascii())
+
+
+def build(lines: list[Line], rules: RuleSet, clean: str, deadline_cell: regex.Pattern[str]) -> list[PlanNode]:
+    """Build plans and item trees from content lines; ``clean`` gives labels as written."""
+    return _Builder(lines, rules).build(clean, deadline_cell)
