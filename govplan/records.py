@@ -164,15 +164,18 @@ def _node_span(item: ItemResult, spans: _Spans) -> Span:
     return spans.span(lines[0].start, lines[-1].end)
 
 
-def build_item(item: ItemResult, spans: _Spans, plan_warnings: list[Warning], conv: Callable[[str], str]) -> Item:
+def build_item(item: ItemResult, spans: _Spans, plan_warnings: list[Warning], conv: Callable[[str], str],
+               headings: dict[str, str] | None = None) -> Item:
     node = item.node
+    headings = headings or {}
     ex = item.extraction
     if node.kind == "row":
         text = strip_inner_spaces(item.run.clean)
         title = strip_inner_spaces(item.title)
         cells = {}
         for col, pieces in node.cells.items():
-            cells[col] = strip_inner_spaces("".join(spans.norm.clean[a:b] for a, b in pieces))
+            heading = headings.get(col, col)
+            cells[heading] = strip_inner_spaces("".join(spans.norm.clean[a:b] for a, b in pieces))
         number = str(node.value[0])
     else:
         text = item.run.clean.strip()
@@ -203,7 +206,7 @@ def build_item(item: ItemResult, spans: _Spans, plan_warnings: list[Warning], co
         targets=targets,
         cells={k: conv(v) for k, v in cells.items()} if cells is not None else None,
         span=_node_span(item, spans),
-        children=[build_item(c, spans, plan_warnings, conv) for c in item.children],
+        children=[build_item(c, spans, plan_warnings, conv, node.headings or headings) for c in item.children],
     )
 
 

@@ -112,7 +112,7 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
             pieces += [a + m.start() for m in _INLINE_LABEL_RX.finditer(body) if 0 < m.start() < len(body)]
         for k, ps in enumerate(pieces):
             pe = pieces[k + 1] if k + 1 < len(pieces) else b
-            seg = text[ps:pe].rstrip(" \t")
+            seg = text[ps:pe].rstrip(edge)
             lead = len(seg) - len(seg.lstrip(" " if has_tab else " \t"))
             lines.append(Line(start=ps + lead, end=ps + len(seg), text=seg[lead:], lineno=lineno,
                               gap_before=gap and k == 0, inline=k > 0, table=has_tab))

@@ -32,6 +32,7 @@ _PARAGRAPH_START_RX = regex.compile(
     r"^(?:[ØøØ•●○■□◆◇▲△★☆►▶✓√·▪]|——|--|-\s|(?:牵头|责任|配合|协办|负责|主责)(?:单位|部门)\s*:|"
     r"(?:完成(?:时间|时限|期限))\s*:)"
 )
+_META_LINE_RX = regex.compile(r"^[\p{Han}]{2,6}\s*:\s*\S.{0,40}$")
 _SEQ_RX = regex.compile(r"^\s*(\d{1,3})\s*$")
 _INNER_SPACE_RX = regex.compile(r"(?<=\S) +(?=\S)")
 
@@ -65,6 +66,7 @@ class Node:
     level: int = 1
     title_hint: tuple[int, int] | None = None  # attachment titles
     cells: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    headings: dict[str, str] = field(default_factory=dict)  # column key -> heading as written
     inherited: set[str] = field(default_factory=set)
     row_lines: list[Line] = field(default_factory=list)
 
@@ -263,7 +265,7 @@ class _Builder:
         return new
 
     # -- tables -----------------------------------------------------------------------------
-    def _table_header(self, line: Line) -> list[str] | None:
+    def _table_header(self, line: Line) -> tuple[list[str], list[str]] | None:
         cells = [c.strip().replace(" ", "") for c in line.text.split("\t")]
         cols: list[str] = []
         known = 0
@@ -272,8 +274,15 @@ class _Builder:
             known += bool(key)
             cols.append(key or f"col{len(cols)}")
         if known >= 3 and "seq" in cols:
-            return cols
+            return cols, cells
         return None
+
+    def clean_heading(self, line: Line, folded: str) -> str:
+        """A column heading as written (the folded text only serves matching)."""
+        for text, a, b in self._cells(line):
+            if text.replace(" ", "") == folded:
+                return self.clean[a:b].replace(" ", "")
+        return folded
 
     def _cells(self, line: Line) -> list[tuple[str, int, int]]:
         out: list[tuple[str, int, int]] = []
@@ -364,6 +373,7 @@ class _Builder:
 
     # -- main loop --------------------------------------------------------------------------
     def build(self, clean: str, deadline_cell: regex.Pattern[str]) -> list[PlanNode]:
+        self.clean = clean
         for i, line in enumerate(self.lines):
             plan = self.plans[-1]
             if self.table_cols is not None:
@@ -374,10 +384,13 @@ class _Builder:
                 self._finish_table()
                 self.table_cols = None
             if line.table and self.table_cols is None:
-                cols = self._table_header(line)
-                if cols is not None:
+                header = self._table_header(line)
+                if header is not None:
+                    cols, names = header
                     if self.table_owner is None or self.table_owner not in plan.stack[:1]:
                         self._open_attachment(plan, line, None, "附件", header_only=True)
+                    assert self.table_owner is not None
+                    self.table_owner.headings = {k: self.clean_heading(line, n) for k, n in zip(cols, names, strict=True)}
                     self.table_cols = cols
                     plan.all_lines.append(line)
                     continue
@@ -478,7 +491,13 @@ def _split_header(plan: PlanNode, rx: _Compiled) -> None:
         block = block[1:]
     plan.front = header[: block[0]]
     plan.title_lines = [header[j] for j in block]
-    plan.preamble = header[block[-1] + 1:]
+    rest = header[block[-1] + 1:]
+    # short "label: value" lines under a title (建设单位: …, 编制时间: …) are cover-page metadata
+    k = 0
+    while k < len(rest) and _META_LINE_RX.match(rest[k].stripped):
+        k += 1
+    plan.front = plan.front + rest[:k]
+    plan.preamble = rest[k:]
 
 
 def join_paragraphs(lines: list[Line], first_heading: bool) -> list[tuple[str, Line]]:

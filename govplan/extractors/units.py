@@ -203,6 +203,7 @@ class _Parser:
                     and not any(name.startswith(r) for r in self.ctx.regions):
                 out.append(prefix + name)
             else:
+                prefix = ""  # a name that says where it belongs ends the shared prefix
                 out.append(name)
         return out
 
