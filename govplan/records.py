@@ -23,6 +23,7 @@ from .read import RawSource
 from .structure import strip_inner_spaces
 
 SCHEMA_VERSION = "1.0"
+_BREAK_RX = regex.compile(r"[ \t\u3000]*\n\s*")
 
 
 class _Record(BaseModel):
@@ -43,7 +44,7 @@ class Unit(_Record):
 
     name: str = Field(description="Unit name in the output script, shared prefixes expanded (省公安厅、卫生健康委 → 省卫生健康委), ASCII parentheses.")
     role: Literal["lead", "responsible", "cooperating"] = Field(description="lead: 牵头 (or first-listed where the plan says so, or X in 'X负责，Y配合'); cooperating: 配合/协助/参与; responsible: the rest.")
-    raw: str = Field(description="The name as written in the source.")
+    raw: str = Field(description="The name as written in the source (source script; inserted pinyin glosses and hard line breaks removed).")
     span: Span
 
 
@@ -150,8 +151,8 @@ class _Spans:
         return Span(start=s, end=e, start_line=self.line_of(s), end_line=self.line_of(max(e - 1, s)))
 
     def raw(self, a: int, b: int) -> str:
-        s, e = self.norm.offsets.span_to_source(a, b)
-        return self.norm.source[s:e]
+        """The text as written (source script), without glosses and hard line breaks."""
+        return _BREAK_RX.sub("", self.norm.written[a:b])
 
 
 def _node_span(item: ItemResult, spans: _Spans) -> Span:
@@ -179,7 +180,7 @@ def build_item(item: ItemResult, spans: _Spans, plan_warnings: list[Warning], co
         number = str(node.value[0])
     else:
         text = item.run.clean.strip()
-        title = item.title
+        title = strip_inner_spaces(item.title)
         cells = None
         number = node.path[-1] if node.path else ""
     path = list(node.path)

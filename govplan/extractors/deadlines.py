@@ -100,8 +100,9 @@ def _from_match(m: regex.Match[str], ctx_year: int | None) -> FoundDeadline | No
     if y is None or not 1900 <= y <= 2100:
         return None
     mod_word = m.group("mod") or ""
-    modifier = _MODIFIERS.get(mod_word)
     lead = m.groupdict().get("lead")
+    # an explicit 前/起/期间 wins, then a lead-in (到/至: "by"), then 底/末 ("end")
+    modifier = _MODIFIERS.get(mod_word) or ("by" if lead else None)
     try:
         if m.group("q"):
             q = _num(m.group("q").strip("第季度")) or 0
@@ -138,8 +139,6 @@ def _from_match(m: regex.Match[str], ctx_year: int | None) -> FoundDeadline | No
             due, precision = date(y, 12, 31), "year"
     except ValueError:
         return None
-    if modifier is None and lead:
-        modifier = "by"
     if modifier == "from":
         return FoundDeadline(start=0, end=0, due=None, precision=precision, ongoing=True, modifier="from")
     del ctx_year
@@ -251,6 +250,7 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         return
     run = item.run
     text = run.match
+    field: tuple[int, int] | None = None
     for m in parser.rx.field.finditer(text):
         a = m.end()
         b = a
@@ -260,7 +260,16 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
             b -= 1
         if b > a:
             out.deadline = parser.parse_value(text, a, b, out, run)
-            return
-    found = parser.in_text(run)
-    if found is not None:
-        out.deadline = found
+            field = (a, b)
+            break
+    # placeholder dates elsewhere in the text (到20xx年底) are flagged, never read as dates
+    for m in _PLACEHOLDER_RX.finditer(text):
+        if field is not None and field[0] <= m.start() < field[1]:
+            continue
+        ns, ne = run.span(m.start(), m.end())
+        out.warnings.append(FoundWarning(start=ns, end=ne, code="placeholder",
+                                         message=f"placeholder instead of a date: {m.group()!r}"))
+    if field is None:
+        found = parser.in_text(run)
+        if found is not None:
+            out.deadline = found

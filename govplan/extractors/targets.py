@@ -40,7 +40,8 @@ def _rx(rules: RuleSet) -> _Rx:
     mags = "|".join(sorted((regex.escape(k) for k in t.magnitudes), key=len, reverse=True))
     rx = _Rx(
         number=regex.compile(
-            rf"(?<![\d.A-Za-z×*/\-])(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?)\s*(?P<mag>{mags})?\s*"
+            # not IPv6 or 7×24, but yes after a placeholder letter standing for a character (全x50以上)
+            rf"(?<![\d.×*/\-])(?:(?<=\p{{Han}}[xX])|(?<![A-Za-z]))(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?)\s*(?P<mag>{mags})?\s*"
             rf"(?:(?P<pct>%|‰)|(?P<pp>个?百分点)|(?P<counter>{t.counters}))?"
         ),
         percent_cn=regex.compile(r"百分之(?P<cn>[零一二三四五六七八九十百]+)(?:点(?P<frac>[零一二三四五六七八九]+))?"),
@@ -113,7 +114,7 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
             "、" in text[last_end:start] and not any(c in _CLAUSE_END for c in text[last_end:start])
         if not is_share and before is None and after is None and not enumerated:
             continue
-        if not is_share and not m.group("mag") and not unit and before is None:
+        if not is_share and not m.group("mag") and not unit and before is None and after is None:
             continue
         if before in ("increase", "decrease"):
             comparator = before

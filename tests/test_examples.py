@@ -1,0 +1,177 @@
+"""Example tables for the extractors, grouped by where each example came from.
+
+* dev: written while building the extractor from the sample plans;
+* issue: cases named in the project's issues;
+* gap: known gaps, marked ``xfail(strict=True)`` so a fix that makes one pass forces this list
+  to be updated.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from .extract_helpers import run
+
+GAP = pytest.mark.xfail(strict=True, reason="known gap")
+
+# --- deadlines: (text, year of the plan, due, precision, ongoing, modifier) -------------------
+DEADLINES = [
+    # dev
+    ("(责任单位:市科技局;完成时间:2022年12月)", None, date(2022, 12, 31), "month", False, None),
+    ("[责任单位:市司法局;完成时间:2022年6月,事项上线后纳入动态监管]", None, date(2022, 6, 30), "month", False, None),
+    ("(责任单位:市财政局;完成时间:按省财政厅的部署要求推进)", None, None, None, False, None),
+    ("2021年年底前,建成全市统一的平台。", None, date(2021, 12, 31), "year", False, "before"),
+    ("至2022年底实现全市50%大型餐饮企业接入。", None, date(2022, 12, 31), "year", False, "by"),
+    ("到2025年,基本建成数字政府。", None, date(2025, 12, 31), "year", False, "by"),
+    ("2022年12月底前全面建设“无证明城市”。", None, date(2022, 12, 31), "month", False, "before"),
+    ("完成时间:不断完善", None, None, None, True, None),
+    # issue
+    ("完成时间:2022年6月", None, date(2022, 6, 30), "month", False, None),
+    ("完成时限:年底前", 2022, date(2022, 12, 31), "year", False, "before"),
+    ("完成时限:年内", 2023, date(2023, 12, 31), "year", False, "during"),
+    ("完成时限:年中", 2023, date(2023, 6, 30), "quarter", False, None),
+    ("完成时限:“十四五”期间", None, date(2025, 12, 31), "year", False, "during"),
+    ("完成时限:十四五期间", None, date(2025, 12, 31), "year", False, "during"),
+    ("完成时间:长期坚持", None, None, None, True, None),
+    ("完成时间:持续推进", None, None, None, True, None),
+    ("完成时间:2022年第三季度", None, date(2022, 9, 30), "quarter", False, None),
+    ("完成时间:2022年3月15日前", None, date(2022, 3, 15), "day", False, "before"),
+    ("完成时间:二〇二二年六月底", None, date(2022, 6, 30), "month", False, "end"),
+    ("完成時間:2022年9月", None, date(2022, 9, 30), "month", False, None),
+    ("完成时间:2022年起", None, None, "year", True, "from"),
+    # placeholders never become dates
+    ("完成时间:2022年xx月", 2022, None, None, False, None),
+    ("完成时间:2022xx月", 2022, None, None, False, None),
+]
+
+
+@pytest.mark.parametrize(("text", "year", "due", "precision", "ongoing", "modifier"), DEADLINES)
+def test_deadline(text: str, year: int | None, due: date | None, precision: str | None, ongoing: bool,
+                  modifier: str | None) -> None:
+    out, _ = run(text, "deadlines", year=year)
+    assert out.deadline is not None
+    d = out.deadline
+    assert (d.due, d.precision, d.ongoing, d.modifier) == (due, precision, ongoing, modifier)
+
+
+def test_relative_deadline_without_a_year_is_not_invented() -> None:
+    out, _ = run("完成时限:年底前", "deadlines", year=None)
+    assert out.deadline is not None and out.deadline.due is None
+    assert [w.code for w in out.warnings] == ["unresolved_deadline"]
+
+
+def test_unparsed_deadline_warns() -> None:
+    out, _ = run("完成时间:视情况而定", "deadlines")
+    assert out.deadline is not None and out.deadline.due is None
+    assert [w.code for w in out.warnings] == ["unparsed_deadline"]
+
+
+def test_placeholder_deadline_warns() -> None:
+    out, _ = run("完成时间:2022年xx月", "deadlines")
+    assert [w.code for w in out.warnings] == ["placeholder"]
+
+
+@pytest.mark.parametrize("text", ["2022年5月9日,市政府印发通知。", "于2021年10月15日召开会议。", "2021年是开局之年。"])
+def test_event_dates_are_not_deadlines(text: str) -> None:
+    out, _ = run(text, "deadlines")
+    assert out.deadline is None
+
+
+# --- targets: (text, [(value, unit, comparator)]) --------------------------------------------
+TARGETS = [
+    # dev
+    ("确保各级政务服务“好差评”主动评价率80%以上。", [(80, "%", ">=")]),
+    ("实现我市云资源整体使用率不低于65%。", [(65, "%", ">=")]),
+    ("实现医保电子凭证激活率达到65%。", [(65, "%", ">=")]),
+    ("实现实名注册用户突破1.1亿,日均活跃用户突破100万。", [(110000000, None, ">"), (1000000, None, ">")]),
+    ("在全省投放不少于250台政务服务一体机。", [(250, "台", ">=")]),
+    ("实现需基层填报的表格减少50%以上。", [(50, "%", "decrease")]),
+    ("审批时限分别压减至80个工作日、35个工作日。", [(80, "个工作日", "<="), (35, "个工作日", "<=")]),
+    ("提供不少于300万次电子签名服务。", [(3000000, "次", ">=")]),
+    ("实名注册用户数达450万人。", [(4500000, "人", ">=")]),
+    ("助推实现行政审批事项100%网上受理。", [(100, "%", "=")]),
+    ("用户覆盖全省5366个执法主体、超过20万执法人员和166个监督部门。", [(200000, None, ">")]),
+    # issue
+    ("覆盖率达到百分之九十。", [(90, "%", ">=")]),
+    ("城镇化率提高3个百分点。", [(3, "百分点", "increase")]),
+    ("能耗下降5%。", [(5, "%", "decrease")]),
+    ("差错率控制在1%以内。", [(1, "%", "<=")]),
+    ("至少建成10个示范点。", [(10, "个", ">=")]),
+    # not targets
+    ("拨打12345热线,建设5G网络,提供7×24小时服务。", []),
+    ("2022年是关键一年,推出160件“一件事”。", []),
+    ("助推实现行政审批事项xxx%网上受理。", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TARGETS)
+def test_target(text: str, expected: list[tuple[float, str | None, str]]) -> None:
+    out, _ = run(text, "targets")
+    assert [(t.value, t.unit, t.comparator) for t in out.targets] == expected
+
+
+def test_placeholder_target_warns() -> None:
+    out, _ = run("实现行政审批事项xxx%网上受理。", "targets")
+    assert [w.code for w in out.warnings] == ["placeholder"]
+
+
+# --- units: (text, options, [(name, role)]) --------------------------------------------------
+UNITS = [
+    # dev
+    ("[责任单位:各县(市、区)人民政府、市直有关部门牵头,市政务服务数据管理局配合;完成时间:2022年6月]", {},
+     [("各县(市、区)人民政府", "lead"), ("市直有关部门", "lead"), ("市政务服务数据管理局", "cooperating")]),
+    ("(责任单位:市自然资源局、市住房公积金管理中心;完成时间:2022年9月)", {},
+     [("市自然资源局", "responsible"), ("市住房公积金管理中心", "responsible")]),
+    ("(市政务服务数据管理局、市有关单位、各县<市、区>政府<管委会>负责)", {"first_is_lead": True},
+     [("市政务服务数据管理局", "lead"), ("市有关单位", "responsible"), ("各县(市、区)政府(管委会)", "responsible")]),
+    ("(省公安廳、衛生健康委、政務服務數據管理局牽頭)", {},
+     [("省公安厅", "lead"), ("省卫生健康委", "lead"), ("省政务服务数据管理局", "lead")]),
+    ("(省司法厅、市场监管局、政务服务数据管理局牵头)", {},
+     [("省司法厅", "lead"), ("省市场监管局", "lead"), ("省政务服务数据管理局", "lead")]),
+    ("(省政务服务数据管理局、深圳市政府牵头)", {}, [("省政务服务数据管理局", "lead"), ("深圳市政府", "lead")]),
+    ("(省政务服务数据管理局、数字广东网络建设有限公司牵头)", {},
+     [("省政务服务数据管理局", "lead"), ("数字广东网络建设有限公司", "lead")]),
+    ("(省委政法委,省政务服务数据管理局牵头)", {}, [("省委政法委", "lead"), ("省政务服务数据管理局", "lead")]),
+    ("(省有关部门按职责分别牵头)", {}, [("省有关部门", "lead")]),
+    ("(各县(市、区)人民政府、市直各部门负责,市政务服务数据管理局配合)", {},
+     [("各县(市、区)人民政府", "lead"), ("市直各部门", "lead"), ("市政务服务数据管理局", "cooperating")]),
+    ("(市工业和信息化局、市统计局、揭阳海关、揭阳供电局负责)", {"regions": frozenset({"揭阳"})},
+     [("市工业和信息化局", "responsible"), ("市统计局", "responsible"), ("揭阳海关", "responsible"),
+      ("揭阳供电局", "responsible")]),
+    ("(责任单位:市公安局、市社保基金管理局等使用国垂、省垂业务审批系统的市直部门;完成时间:2022年6月)", {},
+     [("市公安局", "responsible"), ("市社保基金管理局", "responsible")]),
+    ("牵头单位:地区农业农村局、乡村振兴局、畜牧兽医局", {},
+     [("地区农业农村局", "lead"), ("地区乡村振兴局", "lead"), ("地区畜牧兽医局", "lead")]),
+    ("〔牵头单位:市档案馆;责任单位:市营商环境局、全市各单位〕", {},
+     [("市档案馆", "lead"), ("市营商环境局", "responsible"), ("全市各单位", "responsible")]),
+    # issue
+    ("(市XX局牵头,市YY局配合)", {}, [("市XX局", "lead"), ("市YY局", "cooperating")]),
+    ("(市财政局负责)", {}, [("市财政局", "responsible")]),
+    ("(市卫生健康局等部门负责)", {}, [("市卫生健康局", "responsible")]),
+    ("(市教育局牵头,市财政局协助,市人社局参与)", {},
+     [("市教育局", "lead"), ("市财政局", "cooperating"), ("市人社局", "cooperating")]),
+    # brackets that are not annotations
+    ("推进智慧水利(一期)项目建设,出台建筑信息模型(BIM)技术应用的指导意见。", {}, []),
+    ("实现全市各县(市、区)全覆盖。", {}, []),
+]
+
+
+@pytest.mark.parametrize(("text", "options", "expected"), UNITS)
+def test_units(text: str, options: dict[str, object], expected: list[tuple[str, str]]) -> None:
+    out, _ = run(text, "units", **options)  # type: ignore[arg-type]
+    assert [(u.name, u.role) for u in out.units] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("(市委宣传部、网信办牵头)", [("市委宣传部", "lead"), ("市委网信办", "lead")]),
+        # 省委宣传部、公安厅 means 省公安厅, but the shared prefix read is 省委
+        pytest.param("(省委宣传部、公安厅牵头)", [("省委宣传部", "lead"), ("省公安厅", "lead")], marks=GAP),
+    ],
+)
+def test_units_prefix_edge_cases(text: str, expected: list[tuple[str, str]]) -> None:
+    out, _ = run(text, "units")
+    assert [(u.name, u.role) for u in out.units] == expected
