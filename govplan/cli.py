@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -40,14 +40,14 @@ app = typer.Typer(
 )
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     json = "json"
     yaml = "yaml"
     jsonl = "jsonl"
     csv = "csv"
 
 
-class Script(str, Enum):
+class Script(StrEnum):
     simplified = "simplified"
     traditional = "traditional"
 
@@ -144,10 +144,7 @@ def extract(
     if output is not None and file != "-" and _same_file(Path(file), output):
         _fail(f"{output}: the output would overwrite the input; choose another -o path", 5)
     try:
-        if file == "-":
-            doc = parse_bytes(sys.stdin.buffer.read(), options, path=None)
-        else:
-            doc = parse_file(file, options)
+        doc = parse_bytes(sys.stdin.buffer.read(), options, path=None) if file == "-" else parse_file(file, options)
         text = render(doc, fmt.value)
         if output is None:
             sys.stdout.write(text)

@@ -7,6 +7,7 @@ opens it correctly.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -148,14 +149,10 @@ def write_atomic(path: Path, text: str, *, bom: bool = False) -> None:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except OSError as exc:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise

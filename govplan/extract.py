@@ -19,6 +19,7 @@ from .extractors import deadlines, targets, units
 from .extractors.base import Extraction, ItemText, PlanContext
 from .normalise import Normalised
 from .rules import RuleSet
+from .segment import Line
 from .structure import Node, PlanNode, compiled, is_date_line, join_paragraphs, year_of
 from .textrun import TextRun
 
@@ -75,7 +76,7 @@ class PlanResult:
     items: list[ItemResult]
 
 
-def _lines_run(norm: Normalised, lines: list, first_heading: bool = False) -> TextRun:
+def _lines_run(norm: Normalised, lines: list[Line], first_heading: bool = False) -> TextRun:
     parts = [(sep, ln.start, ln.end) for sep, ln in join_paragraphs(lines, first_heading)]
     return TextRun.join(norm.match, norm.clean, parts)
 
@@ -119,7 +120,7 @@ def item_text(node: Node, norm: Normalised) -> tuple[ItemText, str, tuple[int, i
     first_text = norm.match[node.label_end : line.end]
     heading = _is_heading(first_text.strip())
     parts = [("", node.label_end, line.end)]
-    parts += [(sep, ln.start, ln.end) for sep, ln in join_paragraphs([line] + node.lines, heading)[1:]]
+    parts += [(sep, ln.start, ln.end) for sep, ln in join_paragraphs([line, *node.lines], heading)[1:]]
     run = TextRun.join(norm.match, norm.clean, parts)
     text = run.clean
     if not first_text.strip() and node.lines:

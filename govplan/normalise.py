@@ -68,7 +68,10 @@ def _width_table() -> dict[int, str]:
 DAMAGE_TABLE = _damage_table()
 WIDTH_TABLE = _width_table()
 
-_SEED_RX = regex.compile(r"[\ufffd\u3100-\u312f\u31a0-\u31bf\u3040-\u30ff\u2500-\u257f\u2200-\u22ff]|(?<=\p{Han})\?(?=\S)")
+# replacement character, bopomofo, kana, box drawing, maths operators; or "?" after a Han character
+_SEED_RX = regex.compile(
+    r"[\ufffd\u3100-\u312f\u31a0-\u31bf\u3040-\u30ff\u2500-\u257f\u2200-\u22ff]|(?<=\p{Han})\?(?=\S)"
+)
 _PLACEHOLDER_RX = regex.compile(r"(?<![A-Za-z])(?:xx+|XX+)(?![A-Za-z])|(?<=\p{Han})[xX](?=\p{Han}|%)")
 
 

@@ -20,7 +20,7 @@ from .rules import RuleSet, bundled_rules
 from .segment import Line, segment
 from .structure import PlanNode, build
 
-__all__ = ["EXTRACTORS", "Options", "STAGES", "State", "run"]
+__all__ = ["EXTRACTORS", "STAGES", "Options", "State", "run"]
 
 
 @dataclass

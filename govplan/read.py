@@ -81,18 +81,34 @@ def _sniff_binary(data: bytes) -> None:
             raise NotTextError(f"looks like {what}, not a text file: {advice}")
 
 
+def plausibility(text: str) -> float:
+    """Share of characters that Chinese plain text is made of (Han, ASCII, CJK punctuation…)."""
+    if not text:
+        return 0.0
+    good = 0
+    for c in text[:20000]:
+        o = ord(c)
+        if (0x20 <= o < 0x7F or c in "\t\n\r" or 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF
+                or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF or 0x2000 <= o <= 0x206F or o in (0xA0, 0xB7)):
+            good += 1
+    return good / min(len(text), 20000)
+
+
 def _looks_utf16(data: bytes) -> str | None:
-    """UTF-16 without a BOM: Chinese and ASCII text leaves zero bytes on one side."""
-    sample = data[:4096]
-    if len(sample) < 4:
+    """UTF-16 without a BOM: the byte pairs decode to plausible Chinese or ASCII text."""
+    if len(data) < 4 or len(data) % 2:
         return None
-    even_zero = sample[0::2].count(0)
-    odd_zero = sample[1::2].count(0)
-    half = len(sample) // 2
-    if odd_zero > half * 0.3 and even_zero < half * 0.05:
-        return "utf-16-le"
-    if even_zero > half * 0.3 and odd_zero < half * 0.05:
-        return "utf-16-be"
+    sample = data[:40000]
+    best: tuple[float, str] | None = None
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            score = plausibility(sample.decode(enc))
+        except UnicodeDecodeError:
+            continue
+        if best is None or score > best[0]:
+            best = (score, enc)
+    if best is not None and best[0] >= 0.97:
+        return best[1]
     return None
 
 
@@ -126,21 +142,24 @@ def decode(data: bytes, *, path: str | None = None, encoding: str | None = None)
             if data.startswith(bom):
                 enc = name
                 break
-        if not enc:
+        if not enc and b"\x00" in data[:65536]:
             utf16 = _looks_utf16(data)
-            if utf16:
-                enc, confidence = utf16, 0.9
-            else:
-                if b"\x00" in data[:65536]:
-                    raise NotTextError("looks like a binary file (it contains NUL bytes), not text: pass a plain-text plan")
-                try:
-                    data.decode("utf-8")
-                    enc = "utf-8"
-                except UnicodeDecodeError as exc:
-                    if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
-                        enc = "utf-8"  # a truncated last character
-                    elif _mostly_utf8(data):
-                        enc, confidence = "utf-8", 0.9
+            if utf16 is None:
+                raise NotTextError("looks like a binary file (it contains NUL bytes), not text: pass a plain-text plan")
+            enc, confidence = utf16, 0.9
+        if not enc:
+            try:
+                data.decode("utf-8")
+                enc = "utf-8"
+            except UnicodeDecodeError as exc:
+                if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
+                    enc = "utf-8"  # a truncated last character
+                elif _mostly_utf8(data):
+                    enc, confidence = "utf-8", 0.9
+                else:
+                    utf16 = _looks_utf16(data)
+                    if utf16 is not None:
+                        enc, confidence = utf16, 0.9
                     else:
                         enc, confidence = _detect(data)
     try:
@@ -148,7 +167,8 @@ def decode(data: bytes, *, path: str | None = None, encoding: str | None = None)
     except UnicodeDecodeError as exc:
         text = body.decode(enc, errors="replace")
         warnings.append(("decode_error",
-                         f"bytes that are not valid {enc} were replaced with U+FFFD; the first is at byte offset {exc.start}"))
+                         f"bytes that are not valid {enc} were replaced with U+FFFD; "
+                         f"the first is at byte offset {exc.start}"))
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\x00" in text:
@@ -167,7 +187,8 @@ def _mostly_utf8(data: bytes) -> bool:
 
 def read_bytes(data: bytes, *, path: str | None = None, encoding: str | None = None) -> RawSource:
     if len(data) > MAX_BYTES:
-        raise InputError(f"input is {len(data) // (1024 * 1024)} MiB; the largest accepted is {MAX_BYTES // (1024 * 1024)} MiB: split it first")
+        raise InputError(f"input is {len(data) // 2**20} MiB; the largest accepted is {MAX_BYTES // 2**20} MiB: "
+                         "split it first")
     _sniff_binary(data)
     return decode(data, path=path, encoding=encoding)
 
@@ -181,7 +202,8 @@ def read_path(path: Path, *, encoding: str | None = None) -> RawSource:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise InputError(f"{path}: file is {size // (1024 * 1024)} MiB; the largest accepted is {MAX_BYTES // (1024 * 1024)} MiB: split it first")
+            raise InputError(f"{path}: file is {size // 2**20} MiB; the largest accepted is "
+                             f"{MAX_BYTES // 2**20} MiB: split it first")
         data = path.read_bytes()
     except PermissionError as exc:
         raise InputError(f"{path}: permission denied") from exc

@@ -228,7 +228,10 @@ def build_plan(result: PlanResult, spans: _Spans, conv: Callable[[str], str]) ->
     items = [build_item(i, spans, warnings, conv) for i in result.items]
     _missing_units(items, warnings)
     a, b = result.plan.span
-    conv_opt = (lambda s: conv(s) if s is not None else None)
+
+    def conv_opt(s: str | None) -> str | None:
+        return conv(s) if s is not None else None
+
     return Plan(
         title=conv_opt(result.title),
         doc_number=conv_opt(result.doc_number),

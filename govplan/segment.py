@@ -17,7 +17,8 @@ from .normalise import Normalised
 from .rules import RuleSet
 
 _INLINE_LABEL_RX = regex.compile(
-    r"(?<=。)[ \t]*(?=(?:\d{1,2}[.、](?![\d])|[⒈-⒛]|\(\d{1,2}\)|[⑴-⒇①-⑳]|\([一二三四五六七八九十]{1,3}\))[ \t]*[\p{Han}“])"
+    r"(?<=。)[ \t]*(?=(?:\d{1,2}[.、](?![\d])|[⒈-⒛]|\(\d{1,2}\)|[⑴-⒇①-⑳]|\([一二三四五六七八九十]{1,3}\))"
+    r"[ \t]*[\p{Han}“])"
 )
 _HAN_RX = regex.compile(r"\p{Han}")
 _LEAD_MARKUP_RX = regex.compile(r"(?:[*#]+[ \t]*)+")

@@ -390,7 +390,9 @@ class _Builder:
                     if self.table_owner is None or self.table_owner not in plan.stack[:1]:
                         self._open_attachment(plan, line, None, "附件", header_only=True)
                     assert self.table_owner is not None
-                    self.table_owner.headings = {k: self.clean_heading(line, n) for k, n in zip(cols, names, strict=True)}
+                    self.table_owner.headings = {
+                        k: self.clean_heading(line, n) for k, n in zip(cols, names, strict=True)
+                    }
                     self.table_cols = cols
                     plan.all_lines.append(line)
                     continue
@@ -422,7 +424,7 @@ class _Builder:
             plan.all_lines.append(line)
             if not plan.items and not plan.stack:
                 plan.header.append(line)
-            elif plan.closing_mode or (not plan.stack[-1].kind == "row" and
+            elif plan.closing_mode or (plan.stack[-1].kind != "row" and
                                        self.rx.closing.search(line.stripped)):
                 plan.closing_mode = True
                 plan.closing.append(line)
@@ -457,10 +459,10 @@ class _Builder:
 def _assign_paths(items: list[Node], parent: list[str], clean: str) -> None:
     for node in items:
         if node.kind == "row":
-            node.path = parent + [str(node.value[0])]
+            node.path = [*parent, str(node.value[0])]
         elif node.kind == "item":
             a, b = node.number_span
-            node.path = parent + [clean[a:b].strip()]
+            node.path = [*parent, clean[a:b].strip()]
         node.level = len(node.path)
         _assign_paths(node.children, node.path, clean)
 

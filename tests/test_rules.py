@@ -44,7 +44,8 @@ def test_user_pack_cue_is_used(tmp_path: Path) -> None:
     ("content", "needle"),
     [
         ("units:\n  role_cues:\n    - cue: '牵头'\n      role: boss\n", "units.role_cues.0.role"),
-        ("numbering:\n  schemes:\n    - name: x\n      family: x\n      pattern: '(unclosed'\n", "numbering.schemes.0.pattern"),
+        ("numbering:\n  schemes:\n    - name: x\n      family: x\n      pattern: '(unclosed'\n",
+         "numbering.schemes.0.pattern"),
         ("colours: {}\n", "unknown top-level key 'colours'"),
         ("- a\n- b\n", "must be a mapping"),
         ("units: [unclosed\n", "not valid YAML"),

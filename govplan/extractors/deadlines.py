@@ -228,11 +228,11 @@ class _Parser:
             break
         if best is None:
             for pattern, end_year in self.rx.periods:
-                m = pattern.search(text)
-                if m is not None and m.group("mod"):
-                    ns, ne = run.span(m.start(), m.end())
+                pm = pattern.search(text)
+                if pm is not None and pm.group("mod"):
+                    ns, ne = run.span(pm.start(), pm.end())
                     return FoundDeadline(start=ns, end=ne, due=date(end_year, 12, 31), precision="year",
-                                         modifier=_MODIFIERS.get(m.group("mod"), "end"))
+                                         modifier=_MODIFIERS.get(pm.group("mod"), "end"))
         return best[1] if best else None
 
 

@@ -290,7 +290,7 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
                 covered.append((a, b))
         # labelled fields outside brackets (牵头单位: … on a line of its own)
         pos = 0
-        for a, b in covered + [(len(text), len(text))]:
+        for a, b in [*covered, (len(text), len(text))]:
             if pos < a:
                 parser.fields(run, pos, a, found)
             pos = max(pos, b)

@@ -1,0 +1,211 @@
+"""The command line, through typer's runner and through real subprocesses."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from govplan.cli import EXIT_CODES, app
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "meizhou-2022-digital-government-plan.txt"
+runner = CliRunner()
+
+
+def invoke(*args: str, input: bytes | str | None = None):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), input=input)
+
+
+def test_extract_json_to_stdout() -> None:
+    result = invoke("extract", str(SAMPLE))
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["source"]["script"] == "traditional"
+    assert doc["plans"][0]["title"] == "梅州市2022年推进数字政府改革建设工作实施方案"
+    first = doc["plans"][0]["items"][0]["children"][0]
+    assert first["path"] == ["一、", "(一)"]
+    assert {"name": "各县(市、区)人民政府", "role": "lead"}.items() <= first["units"][0].items()
+    assert first["deadline"]["due"] == "2022-06-30"
+
+
+def test_extract_traditional_script() -> None:
+    result = invoke("extract", str(SAMPLE), "--script", "traditional")
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert doc["source"]["output_script"] == "traditional"
+    assert doc["plans"][0]["title"] == "梅州市2022年推進數字政府改革建設工作實施方案"
+    names = [u["name"] for u in doc["plans"][0]["items"][0]["children"][0]["units"]]
+    assert "市政務服務數據管理局" in names
+    assert "s2t" in doc["source"]["converter"]
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "jsonl", "csv"])
+def test_extract_formats_to_file(tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"out.{fmt}"
+    result = invoke("extract", str(SAMPLE), "--format", fmt, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    raw = out.read_bytes()
+    if fmt == "yaml":
+        assert yaml.safe_load(raw)["plans"][0]["items"]
+    elif fmt == "jsonl":
+        rows = [json.loads(line) for line in raw.decode().splitlines()]
+        assert rows[0]["path"] == "一、" and rows[1]["path"] == "一、 > (一)"
+        assert rows[1]["lead_units"] == "各县(市、区)人民政府；市直有关部门"
+    else:
+        assert raw.startswith(b"\xef\xbb\xbf")  # Excel needs the BOM
+        rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+        assert rows[1]["deadline_due"] == "2022-06-30"
+        assert rows[1]["cooperating_units"] == "市政务服务数据管理局"
+    assert not list(tmp_path.glob(".*.tmp")), "temporary file left behind"
+
+
+def test_extract_stdin() -> None:
+    result = invoke("extract", "-", input=SAMPLE.read_bytes())
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["source"]["path"] is None
+    assert doc["plans"][0]["items"]
+
+
+def test_verbose_prints_warnings_to_stderr() -> None:
+    sample = ROOT / "samples" / "guangdong-2021-digital-government-key-points.txt"
+    result = invoke("extract", str(sample), "-v")
+    assert result.exit_code == 0
+    assert "mojibake" in result.stderr
+    json.loads(result.stdout)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "needle"),
+    [
+        (["extract", "no/such/file.txt"], 3, "no such file"),
+        (["extract", "samples"], 3, "is a directory"),
+        (["extract", str(SAMPLE), "--format", "xml"], 2, ""),
+        (["extract", str(SAMPLE), "--encoding", "klingon"], 3, "unknown encoding"),
+        (["extract", str(SAMPLE), "-o", str(SAMPLE)], 5, "overwrite the input"),
+        (["extract", str(SAMPLE), "-o", "no/such/dir/out.json"], 5, "does not exist"),
+    ],
+)
+def test_errors_are_one_line_with_a_code(args: list[str], code: int, needle: str) -> None:
+    before = SAMPLE.read_bytes()
+    result = invoke(*args)
+    assert result.exit_code == code, result.output
+    if needle:
+        lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+        assert len(lines) == 1 and lines[0].startswith("Error: ") and needle in lines[0], result.stderr
+    assert SAMPLE.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("data", "what"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "PDF"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "docx"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "PNG"),
+        (bytes(range(256)) * 4, "NUL"),
+    ],
+)
+def test_binary_input_is_refused(tmp_path: Path, data: bytes, what: str) -> None:
+    path = tmp_path / "plan.txt"
+    path.write_bytes(data)
+    out = tmp_path / "out.json"
+    result = invoke("extract", str(path), "-o", str(out))
+    assert result.exit_code == 4
+    assert what in result.stderr and result.stderr.startswith("Error: ")
+    assert not out.exists()
+
+
+def test_empty_file_is_a_valid_result_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_text("  \n\n", encoding="utf-8")
+    result = invoke("extract", str(path))
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert [w["code"] for w in doc["warnings"]] == ["empty_input"]
+
+
+def test_bad_rule_pack(tmp_path: Path) -> None:
+    pack = tmp_path / "bad.yaml"
+    pack.write_text("units:\n  role_cues:\n    - cue: '牵头'\n      role: boss\n", encoding="utf-8")
+    result = invoke("extract", str(SAMPLE), "--rules", str(pack))
+    assert result.exit_code == 6
+    assert "units.role_cues.0.role" in result.stderr
+
+
+def test_rules_command() -> None:
+    result = invoke("rules")
+    assert result.exit_code == 0 and "ok" in result.stdout
+
+
+def test_schema_command_matches_checked_in_schema() -> None:
+    result = invoke("schema")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == json.loads((ROOT / "schemas" / "document.schema.json").read_text())
+
+
+def test_exit_codes_are_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for code, _ in EXIT_CODES:
+        assert f"| {code} |" in readme
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    assert group.help and "Example" in group.help
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        assert command.help, f"{name} has no help"
+        assert "Example" in command.help, f"{name} --help shows no example"
+        result = invoke(name, "--help")
+        assert result.exit_code == 0 and "Example" in result.stdout
+
+
+def test_version() -> None:
+    import govplan
+
+    result = invoke("--version")
+    assert result.exit_code == 0 and govplan.__version__ in result.stdout
+
+
+# --- real subprocesses ----------------------------------------------------------------------
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONIOENCODING"] = "utf-8"
+    return env
+
+
+def test_python_dash_m(tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "govplan", "extract", str(SAMPLE), "--format", "jsonl"],
+                          capture_output=True, env=_env(), timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert len(proc.stdout.decode().splitlines()) == 67
+
+
+def test_console_script_and_stdin() -> None:
+    exe = Path(sys.executable).with_name("govplan")
+    if not exe.exists():
+        pytest.skip("console script not installed in this environment")
+    proc = subprocess.run([str(exe), "extract", "-"], input=SAMPLE.read_bytes(), capture_output=True,
+                          env=_env(), timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["plans"][0]["issued"] == "2022-05-09"
+
+
+def test_subprocess_error_exit_code() -> None:
+    proc = subprocess.run([sys.executable, "-m", "govplan", "extract", "missing.txt"], capture_output=True,
+                          env=_env(), timeout=120)
+    assert proc.returncode == 3
+    assert proc.stderr.decode().strip() == "Error: missing.txt: no such file"
+    assert proc.stdout == b""
