@@ -1,0 +1,159 @@
+"""Numbering, plan boundaries and document furniture on small, made-up plans."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import govplan
+from govplan.records import Document, Item
+
+
+def items(doc: Document, plan: int = 0) -> Iterator[Item]:
+    def walk(its: list[Item]) -> Iterator[Item]:
+        for it in its:
+            yield it
+            yield from walk(it.children)
+
+    yield from walk(doc.plans[plan].items)
+
+
+def paths(text: str, plan: int = 0) -> list[list[str]]:
+    return [it.path for it in items(govplan.parse_text(text), plan)]
+
+
+def test_gbt9704_levels() -> None:
+    text = "一、总体要求\n(一)指导思想。坚持。\n1.第一条。\n(1)细则一。\n(2)细则二。\n2.第二条。\n(二)原则。\n二、任务\n"
+    assert paths(text) == [["一、"], ["一、", "(一)"], ["一、", "(一)", "1."], ["一、", "(一)", "1.", "(1)"],
+                           ["一、", "(一)", "1.", "(2)"], ["一、", "(一)", "2."], ["一、", "(二)"], ["二、"]]
+
+
+def test_full_width_labels_are_kept_as_written() -> None:
+    assert paths("一、总体要求\n（一）指导思想\n（二）基本原则\n") == [["一、"], ["一、", "（一）"], ["一、", "（二）"]]
+
+
+def test_mixed_digit_forms_share_one_sequence() -> None:
+    text = "(三)加快推进。\n⒈推动汇聚。\n⒉推动共享。\n3.强化监管。\n⒋推进转型。\n"
+    assert paths(text) == [["(三)"], ["(三)", "⒈"], ["(三)", "⒉"], ["(三)", "3."], ["(三)", "⒋"]]
+
+
+def test_other_schemes() -> None:
+    text = "第一章 总则\n第一条 为了规范。\n第二条 本办法适用。\n第二章 任务\n1、建设平台\n①完善功能\n②优化流程\n2、完善机制\n"
+    assert paths(text) == [["第一章"], ["第一章", "第一条"], ["第一章", "第二条"], ["第二章"], ["第二章", "1、"],
+                           ["第二章", "1、", "①"], ["第二章", "1、", "②"], ["第二章", "2、"]]
+
+
+def test_decimal_sections() -> None:
+    text = "第一章建设背景\n1.1国家层面\n1.2省级层面\n第二章总体思路\n2.1总体目标\n2.1.1建设内容\n(1)运营中心;\n2.2建设原则\n"
+    assert paths(text) == [["第一章"], ["第一章", "1.1"], ["第一章", "1.2"], ["第二章"], ["第二章", "2.1"],
+                           ["第二章", "2.1", "2.1.1"], ["第二章", "2.1", "2.1.1", "(1)"], ["第二章", "2.2"]]
+
+
+def test_numbers_at_the_start_of_wrapped_lines_are_not_items() -> None:
+    text = ("一、总体要求\n(一)建设目标。到2025年,实现\n2022年底前完成平台建设,用户突破\n1.1亿,覆盖率达到\n20%以上。\n"
+            "3.5万人参与。\n(二)基本原则。\n")
+    doc = govplan.parse_text(text)
+    assert [it.path for it in items(doc)] == [["一、"], ["一、", "(一)"], ["一、", "(二)"]]
+    first = doc.plans[0].items[0].children[0]
+    assert "2022年底前完成平台建设,用户突破1.1亿,覆盖率达到20%以上。" in first.text
+    assert [(t.value, t.comparator) for t in first.targets] == [(110000000, ">"), (20, ">=")]
+
+
+def test_a_date_line_is_not_an_item() -> None:
+    assert paths("一、背景\n2021年3月5日,国务院印发意见。\n20xx年xx月xx日,召开会议。\n二、任务\n") == [["一、"], ["二、"]]
+
+
+def test_inline_sub_items_after_a_heading() -> None:
+    text = "(三)加快推进政务数据“应管尽管”。1.推动市级汇聚。(市数据局负责)\n2.推动上级汇聚。(市公安局负责)\n"
+    doc = govplan.parse_text(text)
+    assert [it.path for it in items(doc)] == [["(三)"], ["(三)", "1."], ["(三)", "2."]]
+    assert doc.plans[0].items[0].units == []
+    assert [u.name for u in doc.plans[0].items[0].children[0].units] == ["市数据局"]
+
+
+def test_numbering_running_on_across_parents() -> None:
+    text = "一、任务\n(一)体系。\n1.甲。\n2.乙。\n(二)设施。\n3.丙。\n4.丁。\n"
+    assert paths(text)[-2:] == [["一、", "(二)", "3."], ["一、", "(二)", "4."]]
+
+
+def test_toc_page_numbers_and_junk_are_dropped() -> None:
+    text = ("目 录\n一、总体要求.....\t1\n二、主要任务……………3\n\n一、总体要求\n— 3 —\n全面贯彻落实。\n- 4 -\n"
+            "第5页\n二、主要任务\n\");\n38 4431666\n")
+    doc = govplan.parse_text(text)
+    assert [it.path for it in items(doc)] == [["一、"], ["二、"]]
+    assert doc.plans[0].items[0].text == "总体要求\n全面贯彻落实。"
+
+
+def test_several_plans_in_one_file() -> None:
+    text = ("网友分享 时间:\n甲市数字政府实施方案\n为推进建设,制定本方案。\n一、总体要求\n(一)目标。\n二、任务\n"
+            "乙市数字政府工作要点\n为深化改革,制定本要点。\n一、基础设施\n(一)网络。\n")
+    doc = govplan.parse_text(text)
+    assert [p.title for p in doc.plans] == ["甲市数字政府实施方案", "乙市数字政府工作要点"]
+    assert doc.plans[1].preamble == "为深化改革,制定本要点。"
+    assert [it.path for it in items(doc, 1)] == [["一、"], ["一、", "(一)"]]
+
+
+def test_cover_letter_metadata() -> None:
+    text = ("粤办函〔2021〕44号\n各地级以上市人民政府,省政府各部门:\n《某省工作要点》已经省人民政府同意,现印发给你们。\n"
+            "某省人民政府办公厅\n2021年3月25日\n某省数字政府改革建设\n2021年工作要点\n为推进,制定本要点。\n"
+            "一、总体要求\n(一)建设平台。完成时限:年底前。\n各地、各部门要根据本工作要点,结合实际抓好落实。\n")
+    doc = govplan.parse_text(text)
+    plan = doc.plans[0]
+    assert plan.title == "某省数字政府改革建设2021年工作要点"
+    assert (plan.doc_number, plan.issuer, plan.issued.isoformat() if plan.issued else None) == (
+        "粤办函〔2021〕44号", "某省人民政府办公厅", "2021-03-25")
+    item = plan.items[0].children[0]
+    assert item.deadline is not None and item.deadline.due is not None
+    assert item.deadline.due.isoformat() == "2021-12-31"  # 年底前 of the plan's year, never today's
+    assert plan.closing and plan.closing.startswith("各地、各部门要根据本工作要点")
+    assert "各地" not in item.text
+
+
+def test_units_on_their_own_lines() -> None:
+    text = "1.建立管理架构。理顺体系。\n牵头单位:地委办公室、行政公署办公室\n责任单位:地区大数据局,各县(市)人民政府\n"
+    doc = govplan.parse_text(text)
+    item = doc.plans[0].items[0]
+    assert [(u.name, u.role) for u in item.units] == [
+        ("地委办公室", "lead"), ("行政公署办公室", "lead"), ("地区大数据局", "responsible"),
+        ("各县(市)人民政府", "responsible")]
+    assert item.text == "建立管理架构。理顺体系。\n牵头单位:地委办公室、行政公署办公室\n责任单位:地区大数据局,各县(市)人民政府"
+
+
+def test_units_attach_to_the_item_they_annotate() -> None:
+    text = "(一)总任务。(市政府牵头)\n1.子任务。\n2.子任务。(市财政局负责)\n"
+    doc = govplan.parse_text(text)
+    top = doc.plans[0].items[0]
+    assert [u.name for u in top.units] == ["市政府"]
+    assert top.children[0].units == []
+    assert [u.name for u in top.children[1].units] == ["市财政局"]
+
+
+def test_attachment_task_table_with_merged_cells() -> None:
+    text = ("一、总体要求\n(一)目标。\n附件2:重点任务分工表\n序号\t任务名称\t子任务\t主要内容\t完成时间\t责任部门\n"
+            "1\t建设平台\t建设云平台\t建设统一的云平台。\t2020年6月\t市数据局牵头,市财政局配合\n"
+            "2\t\t已建系统上云\t各部门系统迁移上云。\t2020年12月\t\n"
+            "3\t完善机制\t\t建立协调机制,推进\t不断完善\t市政府办公室负责\n"
+            "\t\t\t工作落实。\t\t\n")
+    doc = govplan.parse_text(text)
+    att = doc.plans[0].items[-1]
+    assert (att.kind, att.path, att.title) == ("attachment", ["附件2"], "重点任务分工表")
+    rows = att.children
+    assert [r.path for r in rows] == [["附件2", "1"], ["附件2", "2"], ["附件2", "3"]]
+    assert [r.title for r in rows] == ["建设云平台", "已建系统上云", "完善机制"]
+    assert rows[1].cells is not None and rows[1].cells["任务名称"] == "建设平台"  # merged cell
+    assert [(u.name, u.role) for u in rows[1].units] == [("市数据局", "lead"), ("市财政局", "cooperating")]
+    assert rows[1].deadline is not None and rows[1].deadline.due is not None
+    assert rows[1].deadline.due.isoformat() == "2020-12-31"
+    assert rows[2].text == "建立协调机制,推进工作落实。"
+    assert rows[2].deadline is not None and rows[2].deadline.ongoing
+
+
+def test_traditional_output() -> None:
+    doc = govplan.parse_text("一、總體要求\n(一)建設平台。(省公安廳、衛生健康委牽頭)\n", script="traditional")
+    item = doc.plans[0].items[0].children[0]
+    assert [u.name for u in item.units] == ["省公安廳", "省衛生健康委"]
+    assert doc.source.script == "traditional" and doc.source.output_script == "traditional"
+
+
+def test_pinyin_glosses_removed_but_real_parentheses_kept() -> None:
+    doc = govplan.parse_text("一、關(guān)於建設(一期)項目,出臺建築信息模型(BIM)指導意見(市、區)。\n")
+    assert doc.plans[0].items[0].title == "关于建设(一期)项目,出台建筑信息模型(BIM)指导意见(市、区)"
