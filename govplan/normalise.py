@@ -110,7 +110,7 @@ class Damage:
 @dataclass
 class Normalised:
     source: str
-    written: str  # the source's own script, glosses and CRs removed: what ``raw`` values show
+    written: str  # the source as written less glosses and CRs before LF: what ``raw`` values show
     clean: str
     match: str
     offsets: OffsetMap
@@ -269,6 +269,6 @@ def normalise(source: str) -> Normalised:
     damage = find_mojibake(clean)
     if glosses:
         damage.insert(0, Damage("pinyin_removed", f"removed {glosses} pinyin gloss(es) such as 關(guān)", 0, 0))
-    return Normalised(source=source, written=repaired, clean=clean, match=match, offsets=offsets, script=script,
+    return Normalised(source=source, written=stripped, clean=clean, match=match, offsets=offsets, script=script,
                       converter=t2s.name,
                       damage=damage)

@@ -23,7 +23,7 @@ from .read import RawSource
 from .structure import strip_inner_spaces
 
 SCHEMA_VERSION = "1.0"
-_BREAK_RX = regex.compile(r"[ \t\u3000]*\n\s*")
+_BREAK_RX = regex.compile(r"[ \t\u3000]*[\r\n]\s*")
 
 
 class _Record(BaseModel):
