@@ -27,6 +27,7 @@ EXIT_CODES: list[tuple[int, str]] = [
     (4, "The input is not text (a PDF, Word document, image, archive or other binary file)."),
     (5, "Output error: the output cannot be written, or it would overwrite an input."),
     (6, "Rule pack error: the file given with --rules is not a valid rule pack."),
+    (7, "Batch: some inputs failed (see errors.jsonl next to the outputs); the others were converted."),
 ]
 
 app = typer.Typer(
@@ -162,6 +163,72 @@ def extract(
               "(set GOVPLAN_DEBUG=1 for a traceback, and please report it)", 1)
     if verbose:
         _print_warnings(doc, file)
+
+
+@app.command()
+def batch(
+    inputs: Annotated[list[str], typer.Argument(help="Plan files and/or folders (searched recursively).",
+                                                metavar="INPUT...")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for one output file per input, "
+                                                "mirroring the input folders.", file_okay=False)] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Format of the per-file outputs (json or yaml).")]
+    = Format.json,
+    jsonl: Annotated[Path | None, typer.Option("--jsonl", help="One flat row per item of every plan, as JSON Lines.",
+                                               dir_okay=False)] = None,
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="The same rows as CSV (UTF-8 with BOM, for Excel).",
+                                                 dir_okay=False)] = None,
+    sqlite: Annotated[Path | None, typer.Option("--sqlite", help="A SQLite database: sources, plans, items, units, "
+                                                "deadlines, targets.", dir_okay=False)] = None,
+    glob: Annotated[str, typer.Option("--glob", help="Which files to take from folders.")] = "*.txt",
+    workers: Annotated[int, typer.Option("--workers", "-w", min=0, max=256,
+                                         help="Worker processes (0, the default: one per CPU).")] = 0,
+    force: Annotated[bool, typer.Option("--force", help="Redo inputs whose outputs are already current.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    script: ScriptOpt = Script.simplified,
+    rules: RulesOpt = None,
+    encoding: EncodingOpt = None,
+) -> None:
+    """Convert many plans: per-file outputs, JSON Lines, CSV and SQLite, in parallel, resumable.
+
+    A file that fails is reported and listed in errors.jsonl next to the outputs; the others go on
+    (exit code 7 when any failed). A re-run skips inputs already converted by this version of
+    govplan with the same content, so an interrupted batch resumes; --force redoes them.
+
+    Examples:
+
+      govplan batch plans/ -o out/
+
+      govplan batch plans/ --glob '*.txt' --jsonl items.jsonl --csv items.csv
+
+      govplan batch plans/ --sqlite plans.db --workers 2
+    """
+    from .batch import BatchRequest, run_batch
+    from .errors import GovplanError
+
+    if fmt not in (Format.json, Format.yaml):
+        _fail("per-file outputs are json or yaml; use --jsonl or --csv for rows", 2)
+    if rules is not None:
+        _load_rules(rules)  # report a bad pack once, before any worker starts
+    req = BatchRequest(inputs=list(inputs), glob=glob, out_dir=output, fmt=fmt.value, jsonl=jsonl, csv=csv_out,
+                       sqlite=sqlite, workers=workers or (os.cpu_count() or 1), force=force, script=script.value,
+                       rules=str(rules) if rules else None, encoding=encoding)
+    from .batch_ui import BatchUI
+
+    ui = BatchUI(enabled=not quiet)
+    try:
+        with ui:
+            summary = run_batch(req, progress=ui.advance, on_start=ui.start)
+    except GovplanError as exc:
+        _fail(str(exc), exc.exit_code)
+    except ValueError as exc:
+        _fail(str(exc), 2)
+    if not quiet:
+        ui.report(summary)
+    if summary.failed:
+        from .batch import errors_path
+
+        sys.stderr.write(f"Error: {summary.failed} of {summary.files} input(s) failed; see {errors_path(req)}\n")
+        raise typer.Exit(7)
 
 
 @app.command()

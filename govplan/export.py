@@ -25,6 +25,7 @@ FORMATS = ("json", "yaml", "jsonl", "csv")
 ROW_COLUMNS: list[tuple[str, str]] = [
     ("source", "Input path (or '-' for standard input)."),
     ("sha256", "SHA-256 of the input bytes."),
+    ("govplan_version", "Version of govplan that wrote the row (a batch re-run redoes rows of other versions)."),
     ("plan_index", "0-based index of the plan within the input."),
     ("plan_title", "Title of the plan."),
     ("path", "Labels from the plan root to the item, joined with ' > '."),
@@ -68,6 +69,7 @@ def rows(doc: Document) -> Iterator[dict[str, Any]]:
             yield {
                 "source": src,
                 "sha256": doc.source.sha256,
+                "govplan_version": doc.govplan_version,
                 "plan_index": k,
                 "plan_title": plan.title or "",
                 "path": PATH_SEPARATOR.join(it.path),

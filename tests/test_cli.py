@@ -209,3 +209,11 @@ def test_subprocess_error_exit_code() -> None:
     assert proc.returncode == 3
     assert proc.stderr.decode().strip() == "Error: missing.txt: no such file"
     assert proc.stdout == b""
+
+
+def test_readme_documents_every_row_column() -> None:
+    from govplan.export import ROW_COLUMNS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for column, meaning in ROW_COLUMNS:
+        assert f"| `{column}` | {meaning} |" in readme

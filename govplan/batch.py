@@ -1,0 +1,458 @@
+"""Batch conversion: many plans, several workers, one table — resumable and deterministic.
+
+Inputs are files or folders (searched recursively with a glob). Each file is parsed in a worker
+process; results come back in input order whatever the number of workers, and are streamed to the
+outputs as they arrive, so memory stays flat however many files there are:
+
+* ``-o DIR``: one JSON (or YAML) file per input, mirroring the input folders, each written
+  atomically;
+* ``--jsonl`` / ``--csv``: one flat row per item of every plan (see ``export.ROW_COLUMNS``),
+  written to ``FILE.partial`` as files complete and renamed at the end;
+* ``--sqlite``: tables sources, plans, items, units, deadlines, targets (``database.py``).
+
+A file that fails is reported (and listed in ``errors.jsonl`` next to the outputs) and the rest go
+on. Re-running skips inputs whose content hash and govplan version match what the outputs already
+hold, so an interrupted batch resumes where it stopped; ``force`` redoes everything.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from . import __version__
+from .errors import GovplanError, InputError, OutputError
+from .export import ROW_COLUMNS, csv_header, write_atomic
+
+_VERSION_RX = regex.compile(r'"?govplan_version"?\s*:\s*"?([^",\s]+)')
+_SHA_RX = regex.compile(r'"?sha256"?\s*:\s*"?([0-9a-f]{64})')
+
+
+@dataclass(frozen=True)
+class Job:
+    index: int
+    path: str  # as found: the `source` of its rows and its key in the outputs
+    rel: str  # where its per-file output goes under -o
+    size: int
+    known_sha: str | None = None  # every output already holds this version of the file
+
+
+@dataclass
+class FileResult:
+    index: int
+    path: str
+    ok: bool
+    skipped: bool = False
+    error: str | None = None
+    exit_code: int = 0
+    sha256: str | None = None
+    size: int = 0
+    rendered: str | None = None
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    data: dict[str, Any] | None = None
+    plans: int = 0
+    items: int = 0
+    units: int = 0
+    deadlines: int = 0
+    targets: int = 0
+    warnings: int = 0
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    script: str = "simplified"
+    rules: str | None = None
+    encoding: str | None = None
+    fmt: str = "json"
+    want_rendered: bool = False
+    want_rows: bool = False
+    want_data: bool = False
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    ok: int = 0
+    failed: int = 0
+    skipped: int = 0
+    with_warnings: int = 0
+    items: int = 0
+    units: int = 0
+    deadlines: int = 0
+    targets: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+# --- the work of one file (runs in a worker process) ------------------------------------------
+
+_RULES_CACHE: dict[str | None, Any] = {}
+
+
+def _rules(path: str | None) -> Any:
+    if path not in _RULES_CACHE:
+        from .rules import load_rules
+
+        _RULES_CACHE[path] = load_rules(Path(path)) if path else None
+    return _RULES_CACHE[path]
+
+
+def process(job: Job, opts: BatchOptions) -> FileResult:
+    """Parse one file; never raises for a bad input (the result carries the error)."""
+    from .export import render, rows
+    from .pipeline import Options, run
+    from .read import read_bytes
+
+    result = FileResult(index=job.index, path=job.path, ok=False, size=job.size)
+    try:
+        try:
+            data = Path(job.path).read_bytes()
+        except OSError as exc:
+            raise InputError(f"{job.path}: cannot read: {exc.strerror or exc}") from exc
+        result.sha256 = hashlib.sha256(data).hexdigest()
+        result.size = len(data)
+        if job.known_sha is not None and job.known_sha == result.sha256:
+            result.ok = result.skipped = True
+            return result
+        raw = read_bytes(data, path=job.path, encoding=opts.encoding)
+        state = run(raw, Options(script=opts.script, rules=_rules(opts.rules)))
+        doc = state.document
+        assert doc is not None
+        if opts.want_rendered:
+            result.rendered = render(doc, opts.fmt)
+        if opts.want_rows:
+            result.rows = list(rows(doc))
+        if opts.want_data:
+            result.data = doc.model_dump(mode="json")
+        _count(result, doc)
+        result.ok = True
+    except GovplanError as exc:
+        result.error, result.exit_code = str(exc), exc.exit_code
+    except Exception as exc:  # a bug must not stop the batch
+        result.error, result.exit_code = f"internal error: {type(exc).__name__}: {exc}", 1
+    return result
+
+
+def _count(result: FileResult, doc: Any) -> None:
+    def walk(items: list[Any]) -> Iterator[Any]:
+        for it in items:
+            yield it
+            yield from walk(it.children)
+
+    result.plans = len(doc.plans)
+    result.warnings = len(doc.warnings) + sum(len(p.warnings) for p in doc.plans)
+    for plan in doc.plans:
+        for it in walk(plan.items):
+            result.items += 1
+            result.units += len(it.units)
+            result.deadlines += it.deadline is not None
+            result.targets += len(it.targets)
+
+
+# --- inputs -------------------------------------------------------------------------------------
+
+def collect(inputs: list[str], glob: str) -> list[tuple[str, str]]:
+    """(path, relative output path) for every input file, in a stable order."""
+    found: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    dirs = [p for p in inputs if Path(p).is_dir()]
+    for given in inputs:
+        p = Path(given)
+        if p.is_dir():
+            base = p.name if len(dirs) > 1 else ""
+            for f in sorted(p.rglob(glob)):
+                if f.is_file():
+                    rel = f.relative_to(p).as_posix()
+                    found.append((str(f), f"{base}/{rel}" if base else rel))
+        elif p.exists():
+            rel = given if not p.is_absolute() and ".." not in p.parts else p.name
+            found.append((given, Path(rel).as_posix()))
+        else:
+            raise InputError(f"{given}: no such file or folder")
+    unique = []
+    for path, rel in found:
+        key = os.path.realpath(path)
+        if key not in seen:
+            seen.add(key)
+            unique.append((path, rel))
+    return unique
+
+
+# --- ordered, bounded parallel map ----------------------------------------------------------------
+
+def ordered_map(fn: Callable[[Job, BatchOptions], FileResult], jobs: list[Job], opts: BatchOptions,
+                workers: int) -> Iterator[FileResult]:
+    """Results in job order; at most a few jobs in flight per worker, so memory stays flat."""
+    if workers <= 1:
+        for job in jobs:
+            yield fn(job, opts)
+        return
+    window = workers * 3
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: deque[Future[FileResult]] = deque()
+        it = iter(jobs)
+        for job in it:
+            pending.append(pool.submit(fn, job, opts))
+            if len(pending) >= window:
+                break
+        while pending:
+            yield pending.popleft().result()
+            nxt = next(it, None)
+            if nxt is not None:
+                pending.append(pool.submit(fn, nxt, opts))
+
+
+# --- row outputs (JSON Lines, CSV) ------------------------------------------------------------------
+
+_ROW_KEYS = [c for c, _ in ROW_COLUMNS]
+
+
+def _read_rows(path: Path, kind: str) -> dict[str, list[dict[str, Any]]]:
+    """Rows of an existing JSONL/CSV output grouped by source (the last group may be cut short)."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    if not path.exists():
+        return groups
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return groups
+    records: list[dict[str, Any]] = []
+    if kind == "jsonl":
+        for line in text.splitlines():
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:
+                break
+    else:
+        try:
+            records = list(csv.DictReader(io.StringIO(text)))
+        except csv.Error:
+            records = []
+    for rec in records:
+        groups.setdefault(str(rec.get("source")), []).append(rec)
+    return groups
+
+
+class RowSink:
+    """A JSONL or CSV output written as ``FILE.partial`` and renamed when the batch completes."""
+
+    def __init__(self, path: Path, kind: str, force: bool) -> None:
+        self.path = path
+        self.kind = kind
+        self.partial = path.with_name(path.name + ".partial")
+        if not path.parent.is_dir():
+            raise OutputError(f"{path}: the folder {path.parent} does not exist")
+        old: dict[str, list[dict[str, Any]]] = {}
+        if not force:
+            old = _read_rows(path, kind)
+            interrupted = _read_rows(self.partial, kind)
+            if interrupted:
+                # the last file of an interrupted run may be incomplete: do it again
+                interrupted.pop(next(reversed(interrupted)))
+            old.update(interrupted)
+        self.old = old
+        self.fh = self.partial.open("w", encoding="utf-8", newline="")
+        if kind == "csv":
+            self.fh.write("\ufeff" + csv_header())
+
+    def known(self, path: str) -> str | None:
+        rows = self.old.get(path)
+        if not rows or str(rows[0].get("govplan_version")) != __version__:
+            return None
+        return str(rows[0].get("sha256"))
+
+    def write(self, result: FileResult) -> None:
+        rows = self.old.get(result.path, []) if result.skipped else result.rows
+        if not rows:
+            return
+        buf = io.StringIO()
+        if self.kind == "jsonl":
+            for row in rows:
+                buf.write(json.dumps({k: row.get(k) for k in _ROW_KEYS}, ensure_ascii=False) + "\n")
+        else:
+            writer = csv.writer(buf, lineterminator="\r\n")
+            for row in rows:
+                writer.writerow([_csv_value(row.get(k)) for k in _ROW_KEYS])
+        self.fh.write(buf.getvalue())
+        self.fh.flush()
+
+    def close(self, complete: bool) -> None:
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
+        self.fh.close()
+        if complete:
+            os.replace(self.partial, self.path)
+
+
+def _csv_value(v: Any) -> Any:
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    return "" if v is None else v
+
+
+# --- per-file outputs ---------------------------------------------------------------------------------
+
+def _per_file_known(out: Path) -> str | None:
+    """The input hash recorded in an existing per-file output written by this govplan version."""
+    try:
+        with out.open(encoding="utf-8") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return None
+    version = _VERSION_RX.search(head)
+    sha = _SHA_RX.search(head)
+    if version is None or sha is None or version.group(1) != __version__:
+        return None
+    return sha.group(1)
+
+
+def output_path(out_dir: Path, rel: str, fmt: str) -> Path:
+    return out_dir / Path(rel).with_suffix(f".{fmt}")
+
+
+# --- the batch ------------------------------------------------------------------------------------------
+
+@dataclass
+class BatchRequest:
+    inputs: list[str]
+    glob: str = "*.txt"
+    out_dir: Path | None = None
+    fmt: str = "json"
+    jsonl: Path | None = None
+    csv: Path | None = None
+    sqlite: Path | None = None
+    workers: int = 1
+    force: bool = False
+    script: str = "simplified"
+    rules: str | None = None
+    encoding: str | None = None
+
+
+def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None = None,
+              on_start: Callable[[int, int], None] | None = None) -> Summary:
+    """Run a batch; ``progress`` is called after every file, ``on_start`` with (files, bytes)."""
+    if req.out_dir is None and req.jsonl is None and req.csv is None and req.sqlite is None:
+        raise ValueError("nothing to write: give -o DIR, --jsonl FILE, --csv FILE or --sqlite FILE")
+    found = collect(req.inputs, req.glob)
+    if not found:
+        raise InputError(f"no input files matched {req.glob!r} in {', '.join(req.inputs)}")
+    targets = [p for p in (req.jsonl, req.csv, req.sqlite) if p is not None]
+    input_real = {os.path.realpath(p) for p, _ in found}
+    for t in targets:
+        if os.path.realpath(t) in input_real:
+            raise OutputError(f"{t}: the output would overwrite an input; choose another path")
+    if req.out_dir is not None:
+        req.out_dir.mkdir(parents=True, exist_ok=True)
+    sinks: list[RowSink] = []
+    if req.jsonl is not None:
+        sinks.append(RowSink(req.jsonl, "jsonl", req.force))
+    if req.csv is not None:
+        sinks.append(RowSink(req.csv, "csv", req.force))
+    con = None
+    db_known: dict[str, tuple[str, str]] = {}
+    if req.sqlite is not None:
+        from .database import connect, known
+
+        if not req.sqlite.parent.is_dir():
+            raise OutputError(f"{req.sqlite}: the folder {req.sqlite.parent} does not exist")
+        con = connect(req.sqlite)
+        db_known = {} if req.force else known(con)
+
+    jobs: list[Job] = []
+    for k, (path, rel) in enumerate(found):
+        shas: set[str | None] = set()
+        if not req.force:
+            if req.out_dir is not None:
+                shas.add(_per_file_known(output_path(req.out_dir, rel, req.fmt)))
+            for sink in sinks:
+                shas.add(sink.known(path))
+            if con is not None:
+                entry = db_known.get(path)
+                shas.add(entry[0] if entry and entry[1] == __version__ else None)
+        known_sha = shas.pop() if len(shas) == 1 else None
+        try:
+            size = Path(path).stat().st_size
+        except OSError:
+            size = 0
+        jobs.append(Job(index=k, path=path, rel=rel, size=size, known_sha=known_sha))
+
+    opts = BatchOptions(script=req.script, rules=req.rules, encoding=req.encoding, fmt=req.fmt,
+                        want_rendered=req.out_dir is not None, want_rows=bool(sinks), want_data=con is not None)
+    summary = Summary(files=len(jobs))
+    if on_start is not None:
+        on_start(len(jobs), sum(j.size for j in jobs))
+    rel_of = {j.path: j.rel for j in jobs}
+    started = time.perf_counter()
+    complete = False
+    try:
+        for result in ordered_map(process, jobs, opts, max(1, req.workers)):
+            _record(req, result, summary, sinks, con, rel_of[result.path])
+            if progress is not None:
+                progress(result)
+        complete = True
+    finally:
+        for sink in sinks:
+            sink.close(complete)
+        if con is not None:
+            con.close()
+        summary.seconds = time.perf_counter() - started
+    _write_errors(req, summary)
+    return summary
+
+
+def _record(req: BatchRequest, result: FileResult, summary: Summary, sinks: list[RowSink], con: Any,
+            rel: str) -> None:
+    summary.bytes += result.size
+    if not result.ok:
+        summary.failed += 1
+        summary.errors.append({"path": result.path, "exit_code": result.exit_code, "error": result.error})
+        return
+    summary.ok += 1
+    for sink in sinks:
+        sink.write(result)
+    if result.skipped:
+        summary.skipped += 1
+        return
+    if req.out_dir is not None and result.rendered is not None:
+        out = output_path(req.out_dir, rel, req.fmt)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(out, result.rendered)
+    if con is not None and result.data is not None:
+        from .database import write_document
+
+        write_document(con, result.path, result.data)
+    summary.with_warnings += result.warnings > 0
+    summary.items += result.items
+    summary.units += result.units
+    summary.deadlines += result.deadlines
+    summary.targets += result.targets
+
+
+def errors_path(req: BatchRequest) -> Path:
+    if req.out_dir is not None:
+        return req.out_dir / "errors.jsonl"
+    first = next(p for p in (req.jsonl, req.csv, req.sqlite) if p is not None)
+    return first.parent / "errors.jsonl"
+
+
+def _write_errors(req: BatchRequest, summary: Summary) -> None:
+    path = errors_path(req)
+    if summary.errors:
+        write_atomic(path, "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in summary.errors))
+    elif path.exists():
+        path.unlink()  # errors.jsonl describes the latest run

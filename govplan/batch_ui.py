@@ -1,0 +1,73 @@
+"""What a batch shows on stderr: a progress bar on a terminal, a summary table at the end."""
+
+from __future__ import annotations
+
+import sys
+from types import TracebackType
+from typing import Any
+
+from .batch import FileResult, Summary
+
+
+class BatchUI:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.live = enabled and sys.stderr.isatty()
+        self.progress: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> BatchUI:
+        if self.live:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+                TransferSpeedColumn,
+            )
+
+            self.progress = Progress(
+                TextColumn("[bold]govplan batch"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+                TransferSpeedColumn(), TimeRemainingColumn(), console=Console(stderr=True), transient=True,
+            )
+            self.progress.start()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+    def start(self, files: int, total_bytes: int) -> None:
+        if self.progress is not None:
+            # progress is counted in bytes (for MB/s and the ETA); the files column is shown beside it
+            self.task = self.progress.add_task("batch", total=total_bytes or 1)
+            self.files = files
+
+    def advance(self, result: FileResult) -> None:
+        if self.progress is not None and self.task is not None:
+            self.progress.update(self.task, advance=result.size)
+
+    def report(self, s: Summary) -> None:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title="govplan batch", show_header=False, box=None, padding=(0, 2))
+        table.add_column(justify="left")
+        table.add_column(justify="right")
+        mbps = s.bytes / 1e6 / s.seconds if s.seconds > 0 else 0.0
+        for name, value in [
+            ("files", s.files), ("converted", s.ok - s.skipped), ("skipped (already current)", s.skipped),
+            ("failed", s.failed), ("with warnings", s.with_warnings), ("items", s.items), ("units", s.units),
+            ("deadlines", s.deadlines), ("targets", s.targets), ("seconds", f"{s.seconds:.2f}"),
+            ("MB/s", f"{mbps:.2f}"),
+        ]:
+            table.add_row(name, str(value))
+        console = Console(stderr=True)
+        console.print(table)
+        for err in s.errors[:20]:
+            console.print(f"[red]failed[/]: {err['path']}: {err['error']}", markup=True, highlight=False)
+        if len(s.errors) > 20:
+            console.print(f"… and {len(s.errors) - 20} more in errors.jsonl")
