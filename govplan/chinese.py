@@ -53,6 +53,7 @@ class Converter:
         self.direction = direction
         self._table = str.maketrans(chars)
         self._chars = frozenset(chars)
+        self._delete = str.maketrans(dict.fromkeys(chars))
         phrases = {
             k: v
             for k, v in _read_dict(base / phrases_file).items()
@@ -95,7 +96,7 @@ class Converter:
 
     def changes(self, text: str) -> int:
         """How many characters of ``text`` this direction would change."""
-        return sum(1 for c in text if c in self._chars)
+        return len(text) - len(text.translate(self._delete))
 
 
 @functools.lru_cache(maxsize=2)
