@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
+import re
 from pathlib import Path
 from typing import Literal
-
-import regex
 
 Direction = Literal["t2s", "s2t"]
 
@@ -60,13 +59,17 @@ class Converter:
             if len(k) > 1 and k.translate(self._table) != v
         }
         self._phrases = phrases
-        if phrases:
-            alternation = "|".join(regex.escape(k) for k in sorted(phrases, key=len, reverse=True))
-            self._phrase_rx: regex.Pattern[str] | None = regex.compile(alternation)
-            self._phrase_first = frozenset(k[0] for k in phrases)
-        else:  # pragma: no cover - both bundled directions have phrases
-            self._phrase_rx = None
-            self._phrase_first = frozenset()
+        self._phrase_first = frozenset(k[0] for k in phrases)
+        # A few hundred phrases (t2s): one stdlib alternation, leftmost-longest by ordering.
+        # Tens of thousands (s2t): look up candidates by first character instead, since an
+        # alternation that large is slow to search.
+        self._phrase_rx: re.Pattern[str] | None = None
+        self._by_first: dict[str, list[str]] = {}
+        if 0 < len(phrases) <= 2000:
+            self._phrase_rx = re.compile("|".join(re.escape(k) for k in sorted(phrases, key=len, reverse=True)))
+        else:
+            for k in sorted(phrases, key=len, reverse=True):
+                self._by_first.setdefault(k[0], []).append(k)
 
     @property
     def name(self) -> str:
@@ -77,22 +80,41 @@ class Converter:
         return f"opencc-python-reimplemented {version} {self.direction} dictionaries (govplan table converter)"
 
     def convert(self, text: str) -> str:
+        if self._chars.isdisjoint(text) and self._phrase_first.isdisjoint(text):
+            return text  # nothing to convert: most plans are already in the target script
         out = text.translate(self._table)
-        if self._phrase_rx is None or not self._phrase_first.intersection(text):
+        if self._phrase_first.isdisjoint(text):
             return out
-        phrases = self._phrases
         # Phrase keys are written in the source script, so search the input; the converted text
         # has the same length, so positions carry over.
+        spans = self._phrase_spans(text)
+        if not spans:
+            return out
         pieces: list[str] = []
         last = 0
-        for m in self._phrase_rx.finditer(text):
-            pieces.append(out[last : m.start()])
-            pieces.append(phrases[m.group()])
-            last = m.end()
-        if not pieces:
-            return out
+        for a, b in spans:
+            pieces.append(out[last:a])
+            pieces.append(self._phrases[text[a:b]])
+            last = b
         pieces.append(out[last:])
         return "".join(pieces)
+
+    def _phrase_spans(self, text: str) -> list[tuple[int, int]]:
+        if self._phrase_rx is not None:
+            return [m.span() for m in self._phrase_rx.finditer(text)]
+        spans: list[tuple[int, int]] = []
+        by_first = self._by_first
+        i, n = 0, len(text)
+        while i < n:
+            cands = by_first.get(text[i])
+            if cands:
+                for k in cands:
+                    if text.startswith(k, i):
+                        spans.append((i, i + len(k)))
+                        i += len(k) - 1
+                        break
+            i += 1
+        return spans
 
     def changes(self, text: str) -> int:
         """How many characters of ``text`` this direction would change."""
@@ -104,9 +126,11 @@ def converter(direction: Direction) -> Converter:
     return Converter(direction)
 
 
-def detect_script(text: str, sample: int = 200_000) -> Literal["traditional", "simplified", "mixed"]:
+def detect_script(text: str, sample: int = 6_000) -> Literal["traditional", "simplified", "mixed"]:
     """Classify text by how many characters each conversion direction would change."""
-    part = text[:sample]
+    third = sample // 3
+    mid = len(text) // 2
+    part = text[:third] + text[mid : mid + third] + text[-third:] if len(text) > sample else text
     trad = converter("t2s").changes(part)
     simp = converter("s2t").changes(part)
     if trad == 0 and simp == 0:

@@ -47,3 +47,14 @@ def test_every_sample_has_a_golden_file() -> None:
     assert CASES, "no samples"
     for sample in CASES:
         assert golden_path(sample).is_file(), f"no golden file for {sample.name}"
+
+
+@pytest.mark.parametrize("sample", CASES, ids=lambda p: p.stem)
+def test_output_validates_against_the_strict_models(sample: Path) -> None:
+    import govplan
+    from govplan.records import Document
+
+    doc = govplan.parse_file(sample)
+    assert Document.model_validate_json(doc.model_dump_json()) == doc
+    traditional = govplan.parse_file(sample, script="traditional")
+    Document.model_validate_json(traditional.model_dump_json())

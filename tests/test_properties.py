@@ -59,6 +59,8 @@ def _spans(doc: Document) -> Iterator[Span]:
 
 def check_document(text: str) -> Document:
     doc = govplan.parse_text(text)
+    # the records obey their own strict models
+    assert Document.model_validate_json(doc.model_dump_json()) == doc
     source = text[1:] if text.startswith("\ufeff") else text
     n = len(source)
     lines = source.count("\n") + 1 + source.count("\r") - source.count("\r\n")
