@@ -141,6 +141,10 @@ def process(job: Job, opts: BatchOptions) -> FileResult:
         result.ok = True
     except GovplanError as exc:
         result.error, result.exit_code = str(exc), exc.exit_code
+    except TimeoutError:
+        from .cli import TIMEOUT_MESSAGE
+
+        result.error, result.exit_code = f"{job.path}: {TIMEOUT_MESSAGE}", 6
     except Exception as exc:  # a bug must not stop the batch
         result.error, result.exit_code = f"internal error: {type(exc).__name__}: {exc}", 1
     return result

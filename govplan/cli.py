@@ -30,6 +30,9 @@ EXIT_CODES: list[tuple[int, str]] = [
     (7, "Batch: some inputs failed (see errors.jsonl next to the outputs); the others were converted."),
 ]
 
+TIMEOUT_MESSAGE = ("a rule pattern ran longer than its time limit on this input; "
+                   "simplify the patterns of the rule pack given with --rules")
+
 app = typer.Typer(
     name="govplan",
     help="Turn Chinese government work plans (工作要点, 实施方案, 任务分工表) into validated records.\n\n"
@@ -154,6 +157,8 @@ def extract(
             write_atomic(output, text, bom=fmt is Format.csv)
     except GovplanError as exc:
         _fail(str(exc), exc.exit_code)
+    except TimeoutError:
+        _fail(f"{file}: {TIMEOUT_MESSAGE}", 6)
     except ValueError as exc:
         _fail(str(exc), 2)
     except Exception as exc:  # a bug: one line, unless debugging

@@ -18,7 +18,7 @@ from .chinese import cn_int
 from .extractors import deadlines, targets, units
 from .extractors.base import Extraction, ItemText, PlanContext
 from .normalise import Normalised
-from .rules import RuleSet
+from .rules import RuleSet, compile_rule
 from .segment import Line
 from .structure import Node, PlanNode, compiled, is_date_line, join_paragraphs, year_of
 from .textrun import TextRun
@@ -180,7 +180,7 @@ def plan_metadata(plan: PlanNode, norm: Normalised, rules: RuleSet) -> PlanResul
             if m:
                 issued, issued_idx = _date_of(m), k
     issuer = None
-    notice_rx = regex.compile(doc.issuer_notice)
+    notice_rx = compile_rule(doc.issuer_notice)
     for ln in meta_lines:
         text = ln.stripped
         text = text[text.find("《") + 1 :] if "《" in text else text
@@ -193,7 +193,7 @@ def plan_metadata(plan: PlanNode, norm: Normalised, rules: RuleSet) -> PlanResul
         if rx.signature.match(prev):
             issuer = prev
     if issuer is None:
-        field_rx = regex.compile(doc.issuer_field)
+        field_rx = compile_rule(doc.issuer_field)
         for ln in front:
             m = field_rx.match(ln.stripped)
             if m:

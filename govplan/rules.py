@@ -9,6 +9,7 @@ patterns replace the bundled ones.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -27,6 +28,44 @@ PACK_FILES = ("numbering", "units", "deadlines", "targets", "document")
 
 class RuleError(ValueError):
     """A rule pack is invalid; the message names the file and key at fault."""
+
+
+class TimedPattern:
+    """A compiled rule pattern whose every search stops after ``REGEX_TIMEOUT`` seconds.
+
+    Rule packs come from users; a catastrophic pattern must end one file's parse with an error,
+    not hang a batch. (Raises TimeoutError, which the CLI reports as a rule-pack error.)
+    """
+
+    __slots__ = ("_rx", "pattern")
+
+    def __init__(self, rx: regex.Pattern[str]) -> None:
+        self._rx = rx
+        self.pattern = rx.pattern
+
+    def search(self, string: str, pos: int = 0, endpos: int | None = None) -> regex.Match[str] | None:
+        return self._rx.search(string, pos, len(string) if endpos is None else endpos, timeout=REGEX_TIMEOUT)
+
+    def match(self, string: str, pos: int = 0, endpos: int | None = None) -> regex.Match[str] | None:
+        return self._rx.match(string, pos, len(string) if endpos is None else endpos, timeout=REGEX_TIMEOUT)
+
+    def fullmatch(self, string: str) -> regex.Match[str] | None:
+        return self._rx.fullmatch(string, timeout=REGEX_TIMEOUT)
+
+    def finditer(self, string: str, pos: int = 0, endpos: int | None = None) -> Iterator[regex.Match[str]]:
+        return self._rx.finditer(string, pos, len(string) if endpos is None else endpos, timeout=REGEX_TIMEOUT)
+
+    def sub(self, repl: str | Callable[[regex.Match[str]], str], string: str) -> str:
+        return self._rx.sub(repl, string, timeout=REGEX_TIMEOUT)
+
+    def split(self, string: str) -> list[str]:
+        return list(self._rx.split(string, timeout=REGEX_TIMEOUT))
+
+
+@functools.lru_cache(maxsize=4096)
+def compile_rule(pattern: str) -> TimedPattern:
+    """Compile a pattern from a rule pack (cached: packs repeat their pieces)."""
+    return TimedPattern(regex.compile(pattern, regex.V0))
 
 
 def _compile(pattern: str) -> regex.Pattern[str]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import regex
 
 from .normalise import Normalised
-from .rules import RuleSet
+from .rules import RuleSet, TimedPattern, compile_rule
 
 _INLINE_LABEL_RX = regex.compile(
     r"(?<=。)[ \t]*(?=(?:\d{1,2}[.、](?![\d])|[⒈-⒛]|\(\d{1,2}\)|[⑴-⒇①-⑳]|\([一二三四五六七八九十]{1,3}\))"
@@ -44,9 +44,9 @@ class Line:
 
 @dataclass
 class _Compiled:
-    toc_line: regex.Pattern[str]
-    toc_heading: regex.Pattern[str]
-    page_number: regex.Pattern[str]
+    toc_line: TimedPattern
+    toc_heading: TimedPattern
+    page_number: TimedPattern
 
 
 _CACHE: dict[int, tuple[RuleSet, _Compiled]] = {}
@@ -57,7 +57,7 @@ def _compiled(rules: RuleSet) -> _Compiled:
     if hit is not None and hit[0] is rules:
         return hit[1]
     doc = rules.document
-    c = _Compiled(regex.compile(doc.toc_line), regex.compile(doc.toc_heading), regex.compile(doc.page_number))
+    c = _Compiled(compile_rule(doc.toc_line), compile_rule(doc.toc_heading), compile_rule(doc.page_number))
     _CACHE[id(rules)] = (rules, c)
     return c
 

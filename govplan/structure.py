@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import regex
 
 from .chinese import cn_int, numeral_value
-from .rules import RuleSet, Scheme
+from .rules import RuleSet, Scheme, TimedPattern, compile_rule
 from .segment import Line
 
 Value = tuple[int, ...]
@@ -93,16 +93,16 @@ class PlanNode:
 
 @dataclass
 class _Compiled:
-    schemes: list[tuple[Scheme, regex.Pattern[str], regex.Pattern[str] | None]]
-    stop: regex.Pattern[str]
-    title_end: regex.Pattern[str]
-    title_kw: regex.Pattern[str]
-    closing: regex.Pattern[str]
-    attachment: regex.Pattern[str]
-    columns: list[tuple[str, regex.Pattern[str]]]
-    addressee: regex.Pattern[str]
-    signature: regex.Pattern[str]
-    doc_number: regex.Pattern[str]
+    schemes: list[tuple[Scheme, TimedPattern, TimedPattern | None]]
+    stop: TimedPattern
+    title_end: TimedPattern
+    title_kw: TimedPattern
+    closing: TimedPattern
+    attachment: TimedPattern
+    columns: list[tuple[str, TimedPattern]]
+    addressee: TimedPattern
+    signature: TimedPattern
+    doc_number: TimedPattern
 
 
 _CACHE: dict[int, tuple[RuleSet, _Compiled]] = {}
@@ -115,20 +115,20 @@ def compiled(rules: RuleSet) -> _Compiled:
     num = rules.numbering
     doc = rules.document
     schemes = [
-        (s, regex.compile(s.pattern), regex.compile(s.not_followed_by) if s.not_followed_by else None)
+        (s, compile_rule(s.pattern), compile_rule(s.not_followed_by) if s.not_followed_by else None)
         for s in num.schemes
     ]
     c = _Compiled(
         schemes=schemes,
-        stop=regex.compile(num.not_followed_by),
-        title_end=regex.compile(rf"{doc.title_keywords}(?:\s*\([^()]{{0,20}}\))*\s*$"),
-        title_kw=regex.compile(doc.title_keywords),
-        closing=regex.compile(doc.closing),
-        attachment=regex.compile(doc.attachment),
-        columns=[(k, regex.compile(p)) for k, p in doc.table_columns.items()],
-        addressee=regex.compile(doc.addressee),
-        signature=regex.compile(doc.issuer_signature),
-        doc_number=regex.compile(doc.doc_number),
+        stop=compile_rule(num.not_followed_by),
+        title_end=compile_rule(rf"{doc.title_keywords}(?:\s*\([^()]{{0,20}}\))*\s*$"),
+        title_kw=compile_rule(doc.title_keywords),
+        closing=compile_rule(doc.closing),
+        attachment=compile_rule(doc.attachment),
+        columns=[(k, compile_rule(p)) for k, p in doc.table_columns.items()],
+        addressee=compile_rule(doc.addressee),
+        signature=compile_rule(doc.issuer_signature),
+        doc_number=compile_rule(doc.doc_number),
     )
     _CACHE[id(rules)] = (rules, c)
     return c
@@ -294,7 +294,7 @@ class _Builder:
             pos += len(part) + 1
         return out
 
-    def _table_row(self, plan: PlanNode, line: Line, deadline_cell: regex.Pattern[str]) -> None:
+    def _table_row(self, plan: PlanNode, line: Line, deadline_cell: TimedPattern) -> None:
         cols = self.table_cols
         assert cols is not None
         cells = self._cells(line)
@@ -320,7 +320,7 @@ class _Builder:
         else:
             owner.lines.append(line)
 
-    def _place(self, cells: list[tuple[str, int, int]], cols: list[str], deadline_cell: regex.Pattern[str],
+    def _place(self, cells: list[tuple[str, int, int]], cols: list[str], deadline_cell: TimedPattern,
                *, with_seq: bool) -> dict[str, tuple[int, int]]:
         """Assign cells to columns; rows whose merged cells were dropped are re-aligned."""
         n = len(cols)
@@ -372,7 +372,7 @@ class _Builder:
             prev = row
 
     # -- main loop --------------------------------------------------------------------------
-    def build(self, clean: str, deadline_cell: regex.Pattern[str]) -> list[PlanNode]:
+    def build(self, clean: str, deadline_cell: TimedPattern) -> list[PlanNode]:
         self.clean = clean
         for i, line in enumerate(self.lines):
             plan = self.plans[-1]
@@ -542,6 +542,6 @@ def _han_side(m: regex.Match[str]) -> bool:
     return not (a.isascii() and b.isascii())
 
 
-def build(lines: list[Line], rules: RuleSet, clean: str, deadline_cell: regex.Pattern[str]) -> list[PlanNode]:
+def build(lines: list[Line], rules: RuleSet, clean: str, deadline_cell: TimedPattern) -> list[PlanNode]:
     """Build plans and item trees from content lines; ``clean`` gives labels as written."""
     return _Builder(lines, rules).build(clean, deadline_cell)

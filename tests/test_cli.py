@@ -217,3 +217,17 @@ def test_readme_documents_every_row_column() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for column, meaning in ROW_COLUMNS:
         assert f"| `{column}` | {meaning} |" in readme
+
+
+def test_catastrophic_rule_pattern_stops_with_an_error(tmp_path: Path) -> None:
+    import time
+
+    pack = tmp_path / "slow.yaml"
+    pack.write_text("document:\n  closing: '^((一|一一)+)+x'\n", encoding="utf-8")
+    plan = tmp_path / "plan.txt"
+    plan.write_text("一、总体要求\n" + "一" * 60 + "\n", encoding="utf-8")
+    started = time.perf_counter()
+    result = invoke("extract", str(plan), "--rules", str(pack))
+    assert time.perf_counter() - started < 30
+    assert result.exit_code == 6
+    assert "time limit" in result.stderr and result.stderr.count("\n") == 1

@@ -16,7 +16,7 @@ from datetime import date
 import regex
 
 from ..chinese import cn_int
-from ..rules import RuleSet
+from ..rules import RuleSet, TimedPattern, compile_rule
 from ..textrun import TextRun
 from .base import Extraction, FoundDeadline, FoundWarning, ItemText, PlanContext
 
@@ -34,14 +34,14 @@ _PLACEHOLDER_RX = regex.compile(r"\d{2,4}\s*年?\s*[xX]{1,2}(?![A-Za-z])|[xX]{2,
 
 @dataclass
 class _Rx:
-    field: regex.Pattern[str]
-    ongoing: regex.Pattern[str]
-    non_date: regex.Pattern[str]
-    periods: list[tuple[regex.Pattern[str], int]]
-    date: regex.Pattern[str]
-    text_date: regex.Pattern[str]
-    relative: regex.Pattern[str]
-    cell: regex.Pattern[str]
+    field: TimedPattern
+    ongoing: TimedPattern
+    non_date: TimedPattern
+    periods: list[tuple[TimedPattern, int]]
+    date: TimedPattern
+    text_date: TimedPattern
+    relative: TimedPattern
+    cell: TimedPattern
 
 
 _CACHE: dict[int, tuple[RuleSet, _Rx]] = {}
@@ -52,19 +52,19 @@ def _rx(rules: RuleSet) -> _Rx:
     if hit is not None and hit[0] is rules:
         return hit[1]
     d = rules.deadlines
-    periods = [(regex.compile(rf"(?:{p.pattern})" + r"(?P<mod>前|内|末)?"), p.end_year) for p in d.periods]
+    periods = [(compile_rule(rf"(?:{p.pattern})" + r"(?P<mod>前|内|末)?"), p.end_year) for p in d.periods]
     period_any = "|".join(f"(?:{p.pattern})" for p in d.periods)
     rx = _Rx(
-        field=regex.compile(rf"(?:{d.field_labels.pattern})\s*[:：]\s*"),
-        ongoing=regex.compile(rf"^(?:{d.ongoing.pattern})"),
-        non_date=regex.compile(d.non_date.pattern),
+        field=compile_rule(rf"(?:{d.field_labels.pattern})\s*[:：]\s*"),
+        ongoing=compile_rule(rf"^(?:{d.ongoing.pattern})"),
+        non_date=compile_rule(d.non_date.pattern),
         periods=periods,
-        date=regex.compile(rf"(?P<lead>{d.lead_in})?\s*{DATE_CORE}{_MOD}"),
-        text_date=regex.compile(
+        date=compile_rule(rf"(?P<lead>{d.lead_in})?\s*{DATE_CORE}{_MOD}"),
+        text_date=compile_rule(
             rf"(?P<lead>{d.lead_in})?\s*(?<![\d.])(?:{DATE_CORE}){_MOD}(?![\d年])"
         ),
-        relative=regex.compile(rf"(?<![\d年]){_RELATIVE}(?P<mod>前|以前|之前|内)?"),
-        cell=regex.compile(
+        relative=compile_rule(rf"(?<![\d年]){_RELATIVE}(?P<mod>前|以前|之前|内)?"),
+        cell=compile_rule(
             rf"^\s*(?:(?:{DATE_CORE}){_MOD}|{d.ongoing.pattern}|{period_any}|{_RELATIVE}前?)\s*$"
         ),
     )
@@ -72,7 +72,7 @@ def _rx(rules: RuleSet) -> _Rx:
     return rx
 
 
-def cell_pattern(rules: RuleSet) -> regex.Pattern[str]:
+def cell_pattern(rules: RuleSet) -> TimedPattern:
     """Matches a whole table cell that is a deadline (used to re-align broken table rows)."""
     return _rx(rules).cell
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import regex
 
-from ..rules import RuleSet
+from ..rules import RuleSet, TimedPattern, compile_rule
 from ..textrun import TextRun
 from .base import Extraction, FoundUnit, ItemText, PlanContext
 
@@ -26,18 +26,18 @@ _MAX_NAME = 40
 
 @dataclass
 class _Rx:
-    field: regex.Pattern[str]
-    field_roles: list[tuple[regex.Pattern[str], str]]
-    cue: regex.Pattern[str]
-    cue_roles: list[tuple[regex.Pattern[str], str]]
-    strip: regex.Pattern[str]
-    etc: regex.Pattern[str]
-    prefix: regex.Pattern[str]
-    own_place: regex.Pattern[str]
-    no_prefix: regex.Pattern[str]
-    suffix: regex.Pattern[str]
-    first_is_lead: list[regex.Pattern[str]]
-    any_field: regex.Pattern[str]
+    field: TimedPattern
+    field_roles: list[tuple[TimedPattern, str]]
+    cue: TimedPattern
+    cue_roles: list[tuple[TimedPattern, str]]
+    strip: TimedPattern
+    etc: TimedPattern
+    prefix: TimedPattern
+    own_place: TimedPattern
+    no_prefix: TimedPattern
+    suffix: TimedPattern
+    first_is_lead: list[TimedPattern]
+    any_field: TimedPattern
 
 
 _CACHE: dict[int, tuple[RuleSet, _Rx]] = {}
@@ -52,18 +52,18 @@ def _rx(rules: RuleSet) -> _Rx:
     cues = "|".join(f"(?:{c.cue})" for c in u.role_cues)
     dl = rules.deadlines.field_labels.pattern
     rx = _Rx(
-        field=regex.compile(rf"(?P<label>{labels})\s*[:：]\s*"),
-        field_roles=[(regex.compile(rf"^(?:{f.label})$"), f.role) for f in u.field_labels],
-        cue=regex.compile(rf"(?:{cues})$"),
-        cue_roles=[(regex.compile(rf"^(?:{c.cue})$"), c.role) for c in u.role_cues],
-        strip=regex.compile(u.strip_words),
-        etc=regex.compile(u.etc_pattern),
-        prefix=regex.compile(u.prefix_pattern),
-        own_place=regex.compile(u.own_place_pattern),
-        no_prefix=regex.compile(u.no_prefix_suffix),
-        suffix=regex.compile(u.unit_suffix),
-        first_is_lead=[regex.compile(p.pattern) for p in u.first_is_lead],
-        any_field=regex.compile(rf"(?:{labels}|{dl})\s*[:：]"),
+        field=compile_rule(rf"(?P<label>{labels})\s*[:：]\s*"),
+        field_roles=[(compile_rule(rf"^(?:{f.label})$"), f.role) for f in u.field_labels],
+        cue=compile_rule(rf"(?:{cues})$"),
+        cue_roles=[(compile_rule(rf"^(?:{c.cue})$"), c.role) for c in u.role_cues],
+        strip=compile_rule(u.strip_words),
+        etc=compile_rule(u.etc_pattern),
+        prefix=compile_rule(u.prefix_pattern),
+        own_place=compile_rule(u.own_place_pattern),
+        no_prefix=compile_rule(u.no_prefix_suffix),
+        suffix=compile_rule(u.unit_suffix),
+        first_is_lead=[compile_rule(p.pattern) for p in u.first_is_lead],
+        any_field=compile_rule(rf"(?:{labels}|{dl})\s*[:：]"),
     )
     _CACHE[id(rules)] = (rules, rx)
     return rx
