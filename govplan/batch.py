@@ -60,8 +60,8 @@ class FileResult:
     sha256: str | None = None
     size: int = 0
     rendered: str | None = None
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    data: dict[str, Any] | None = None
+    row_text: dict[str, str] = field(default_factory=dict)  # serialized rows by kind (jsonl, csv)
+    data_json: str | None = None
     plans: int = 0
     items: int = 0
     units: int = 0
@@ -77,7 +77,7 @@ class BatchOptions:
     encoding: str | None = None
     fmt: str = "json"
     want_rendered: bool = False
-    want_rows: bool = False
+    row_kinds: tuple[str, ...] = ()
     want_data: bool = False
 
 
@@ -131,12 +131,16 @@ def process(job: Job, opts: BatchOptions) -> FileResult:
         state = run(raw, Options(script=opts.script, rules=_rules(opts.rules)))
         doc = state.document
         assert doc is not None
+        # Everything is serialized here, in the worker: the parent only writes text, so it does
+        # not become the bottleneck when workers are added.
         if opts.want_rendered:
             result.rendered = render(doc, opts.fmt)
-        if opts.want_rows:
-            result.rows = list(rows(doc))
+        if opts.row_kinds:
+            doc_rows = list(rows(doc))
+            for kind in opts.row_kinds:
+                result.row_text[kind] = serialize_rows(doc_rows, kind)
         if opts.want_data:
-            result.data = doc.model_dump(mode="json")
+            result.data_json = doc.model_dump_json()
         _count(result, doc)
         result.ok = True
     except GovplanError as exc:
@@ -279,19 +283,13 @@ class RowSink:
         return str(rows[0].get("sha256"))
 
     def write(self, result: FileResult) -> None:
-        rows = self.old.get(result.path, []) if result.skipped else result.rows
-        if not rows:
-            return
-        buf = io.StringIO()
-        if self.kind == "jsonl":
-            for row in rows:
-                buf.write(json.dumps({k: row.get(k) for k in _ROW_KEYS}, ensure_ascii=False) + "\n")
+        if result.skipped:
+            text = serialize_rows(self.old.get(result.path, []), self.kind)
         else:
-            writer = csv.writer(buf, lineterminator="\r\n")
-            for row in rows:
-                writer.writerow([_csv_value(row.get(k)) for k in _ROW_KEYS])
-        self.fh.write(buf.getvalue())
-        self.fh.flush()
+            text = result.row_text.get(self.kind, "")
+        if text:
+            self.fh.write(text)
+            self.fh.flush()
 
     def close(self, complete: bool) -> None:
         self.fh.flush()
@@ -299,6 +297,19 @@ class RowSink:
         self.fh.close()
         if complete:
             os.replace(self.partial, self.path)
+
+
+def serialize_rows(rows: list[dict[str, Any]], kind: str) -> str:
+    """Rows as JSON Lines or CSV text (columns in ``ROW_COLUMNS`` order)."""
+    buf = io.StringIO()
+    if kind == "jsonl":
+        for row in rows:
+            buf.write(json.dumps({k: row.get(k) for k in _ROW_KEYS}, ensure_ascii=False) + "\n")
+    else:
+        writer = csv.writer(buf, lineterminator="\r\n")
+        for row in rows:
+            writer.writerow([_csv_value(row.get(k)) for k in _ROW_KEYS])
+    return buf.getvalue()
 
 
 def _csv_value(v: Any) -> Any:
@@ -396,7 +407,8 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
         jobs.append(Job(index=k, path=path, rel=rel, size=size, known_sha=known_sha))
 
     opts = BatchOptions(script=req.script, rules=req.rules, encoding=req.encoding, fmt=req.fmt,
-                        want_rendered=req.out_dir is not None, want_rows=bool(sinks), want_data=con is not None)
+                        want_rendered=req.out_dir is not None, row_kinds=tuple(s.kind for s in sinks),
+                        want_data=con is not None)
     summary = Summary(files=len(jobs))
     if on_start is not None:
         on_start(len(jobs), sum(j.size for j in jobs))
@@ -436,10 +448,10 @@ def _record(req: BatchRequest, result: FileResult, summary: Summary, sinks: list
         out = output_path(req.out_dir, rel, req.fmt)
         out.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(out, result.rendered)
-    if con is not None and result.data is not None:
+    if con is not None and result.data_json is not None:
         from .database import write_document
 
-        write_document(con, result.path, result.data)
+        write_document(con, result.path, json.loads(result.data_json))
     summary.with_warnings += result.warnings > 0
     summary.items += result.items
     summary.units += result.units
