@@ -18,7 +18,7 @@ from .chinese import cn_int
 from .extractors import deadlines, targets, units
 from .extractors.base import Extraction, ItemText, PlanContext
 from .normalise import Normalised
-from .rules import RuleSet, compile_rule
+from .rules import RuleSet, compiler
 from .segment import Line
 from .structure import Node, PlanNode, compiled, is_date_line, join_paragraphs, year_of
 from .textrun import TextRun
@@ -159,6 +159,7 @@ def _date_of(m: regex.Match[str]) -> date | None:
 
 def plan_metadata(plan: PlanNode, norm: Normalised, rules: RuleSet) -> PlanResult:
     """Title, document number, issuer, issue date, preamble and extraction context of a plan."""
+    rc = compiler(rules)
     rx = compiled(rules)
     doc = rules.document
     front = plan.front
@@ -180,7 +181,7 @@ def plan_metadata(plan: PlanNode, norm: Normalised, rules: RuleSet) -> PlanResul
             if m:
                 issued, issued_idx = _date_of(m), k
     issuer = None
-    notice_rx = compile_rule(doc.issuer_notice)
+    notice_rx = rc(doc.issuer_notice)
     for ln in meta_lines:
         text = ln.stripped
         text = text[text.find("《") + 1 :] if "《" in text else text
@@ -193,7 +194,7 @@ def plan_metadata(plan: PlanNode, norm: Normalised, rules: RuleSet) -> PlanResul
         if rx.signature.match(prev):
             issuer = prev
     if issuer is None:
-        field_rx = compile_rule(doc.issuer_field)
+        field_rx = rc(doc.issuer_field)
         for ln in front:
             m = field_rx.match(ln.stripped)
             if m:

@@ -31,41 +31,44 @@ class RuleError(ValueError):
 
 
 class TimedPattern:
-    """A compiled rule pattern whose every search stops after ``REGEX_TIMEOUT`` seconds.
+    """A compiled rule pattern; with a time limit, every search stops after it.
 
-    Rule packs come from users; a catastrophic pattern must end one file's parse with an error,
-    not hang a batch. (Raises TimeoutError, which the CLI reports as a rule-pack error.)
+    A user's rule pack (``--rules``) could hold a catastrophic pattern: its searches get a time
+    limit (and raise TimeoutError, which the CLI reports as a rule-pack error) so it ends one
+    file's parse, never hangs a batch. The bundled packs are tested, and a time limit makes every
+    search several times slower, so theirs run without one.
     """
 
-    __slots__ = ("_rx", "pattern")
+    __slots__ = ("finditer", "fullmatch", "match", "pattern", "search", "split", "sub")
 
-    def __init__(self, rx: regex.Pattern[str]) -> None:
-        self._rx = rx
+    def __init__(self, rx: regex.Pattern[str], timeout: float | None) -> None:
         self.pattern = rx.pattern
-
-    def search(self, string: str, pos: int = 0, endpos: int | None = None) -> regex.Match[str] | None:
-        return self._rx.search(string, pos, len(string) if endpos is None else endpos, timeout=REGEX_TIMEOUT)
-
-    def match(self, string: str, pos: int = 0, endpos: int | None = None) -> regex.Match[str] | None:
-        return self._rx.match(string, pos, len(string) if endpos is None else endpos, timeout=REGEX_TIMEOUT)
-
-    def fullmatch(self, string: str) -> regex.Match[str] | None:
-        return self._rx.fullmatch(string, timeout=REGEX_TIMEOUT)
-
-    def finditer(self, string: str, pos: int = 0, endpos: int | None = None) -> Iterator[regex.Match[str]]:
-        return self._rx.finditer(string, pos, len(string) if endpos is None else endpos, timeout=REGEX_TIMEOUT)
-
-    def sub(self, repl: str | Callable[[regex.Match[str]], str], string: str) -> str:
-        return self._rx.sub(repl, string, timeout=REGEX_TIMEOUT)
-
-    def split(self, string: str) -> list[str]:
-        return list(self._rx.split(string, timeout=REGEX_TIMEOUT))
+        if timeout is None:
+            self.search: Callable[..., regex.Match[str] | None] = rx.search
+            self.match: Callable[..., regex.Match[str] | None] = rx.match
+            self.fullmatch: Callable[..., regex.Match[str] | None] = rx.fullmatch
+            self.finditer: Callable[..., Iterator[regex.Match[str]]] = rx.finditer
+            self.sub: Callable[..., str] = rx.sub
+            self.split: Callable[..., list[str]] = rx.split
+        else:
+            self.search = functools.partial(rx.search, timeout=timeout)
+            self.match = functools.partial(rx.match, timeout=timeout)
+            self.fullmatch = functools.partial(rx.fullmatch, timeout=timeout)
+            self.finditer = functools.partial(rx.finditer, timeout=timeout)
+            self.sub = functools.partial(rx.sub, timeout=timeout)
+            self.split = functools.partial(rx.split, timeout=timeout)
 
 
 @functools.lru_cache(maxsize=4096)
-def compile_rule(pattern: str) -> TimedPattern:
+def compile_rule(pattern: str, timed: bool = True) -> TimedPattern:
     """Compile a pattern from a rule pack (cached: packs repeat their pieces)."""
-    return TimedPattern(regex.compile(pattern, regex.V0))
+    return TimedPattern(regex.compile(pattern, regex.V0), REGEX_TIMEOUT if timed else None)
+
+
+def compiler(rules: RuleSet) -> Callable[[str], TimedPattern]:
+    """How to compile the patterns of ``rules``: with a time limit if a user pack is merged in."""
+    timed = rules.user_pack is not None
+    return lambda pattern: compile_rule(pattern, timed)
 
 
 def _compile(pattern: str) -> regex.Pattern[str]:
@@ -220,6 +223,7 @@ class DocumentPack(_Model):
 
 
 class RuleSet(_Model):
+    user_pack: str | None = None  # path of a user pack merged over the bundled ones
     numbering: NumberingPack
     units: UnitsPack
     deadlines: DeadlinesPack
@@ -274,12 +278,13 @@ def load_rules(extra: Path | None = None) -> RuleSet:
     source = str(base)
     if extra is not None:
         user = _read_yaml(extra)
-        unknown = sorted(set(user) - set(PACK_FILES))
+        unknown = sorted(set(user) - set(PACK_FILES)) if isinstance(user, dict) else []
         if unknown:
             raise RuleError(
                 f"{extra}: unknown top-level key '{unknown[0]}'; a rule pack has: {', '.join(PACK_FILES)}"
             )
         data = _merge(data, user)
+        data["user_pack"] = str(extra)
         source = str(extra)
     try:
         return RuleSet.model_validate(data)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import regex
 
 from .normalise import Normalised
-from .rules import RuleSet, TimedPattern, compile_rule
+from .rules import RuleSet, TimedPattern, compiler
 
 _INLINE_LABEL_RX = regex.compile(
     r"(?<=。)[ \t]*(?=(?:\d{1,2}[.、](?![\d])|[⒈-⒛]|\(\d{1,2}\)|[⑴-⒇①-⑳]|\([一二三四五六七八九十]{1,3}\))"
@@ -53,11 +53,12 @@ _CACHE: dict[int, tuple[RuleSet, _Compiled]] = {}
 
 
 def _compiled(rules: RuleSet) -> _Compiled:
+    rc = compiler(rules)
     hit = _CACHE.get(id(rules))
     if hit is not None and hit[0] is rules:
         return hit[1]
     doc = rules.document
-    c = _Compiled(compile_rule(doc.toc_line), compile_rule(doc.toc_heading), compile_rule(doc.page_number))
+    c = _Compiled(rc(doc.toc_line), rc(doc.toc_heading), rc(doc.page_number))
     _CACHE[id(rules)] = (rules, c)
     return c
 

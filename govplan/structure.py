@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import regex
 
 from .chinese import cn_int, numeral_value
-from .rules import RuleSet, Scheme, TimedPattern, compile_rule
+from .rules import RuleSet, Scheme, TimedPattern, compiler
 from .segment import Line
 
 Value = tuple[int, ...]
@@ -109,26 +109,27 @@ _CACHE: dict[int, tuple[RuleSet, _Compiled]] = {}
 
 
 def compiled(rules: RuleSet) -> _Compiled:
+    rc = compiler(rules)
     hit = _CACHE.get(id(rules))
     if hit is not None and hit[0] is rules:
         return hit[1]
     num = rules.numbering
     doc = rules.document
     schemes = [
-        (s, compile_rule(s.pattern), compile_rule(s.not_followed_by) if s.not_followed_by else None)
+        (s, rc(s.pattern), rc(s.not_followed_by) if s.not_followed_by else None)
         for s in num.schemes
     ]
     c = _Compiled(
         schemes=schemes,
-        stop=compile_rule(num.not_followed_by),
-        title_end=compile_rule(rf"{doc.title_keywords}(?:\s*\([^()]{{0,20}}\))*\s*$"),
-        title_kw=compile_rule(doc.title_keywords),
-        closing=compile_rule(doc.closing),
-        attachment=compile_rule(doc.attachment),
-        columns=[(k, compile_rule(p)) for k, p in doc.table_columns.items()],
-        addressee=compile_rule(doc.addressee),
-        signature=compile_rule(doc.issuer_signature),
-        doc_number=compile_rule(doc.doc_number),
+        stop=rc(num.not_followed_by),
+        title_end=rc(rf"{doc.title_keywords}(?:\s*\([^()]{{0,20}}\))*\s*$"),
+        title_kw=rc(doc.title_keywords),
+        closing=rc(doc.closing),
+        attachment=rc(doc.attachment),
+        columns=[(k, rc(p)) for k, p in doc.table_columns.items()],
+        addressee=rc(doc.addressee),
+        signature=rc(doc.issuer_signature),
+        doc_number=rc(doc.doc_number),
     )
     _CACHE[id(rules)] = (rules, c)
     return c

@@ -16,7 +16,7 @@ from datetime import date
 import regex
 
 from ..chinese import cn_int
-from ..rules import RuleSet, TimedPattern, compile_rule
+from ..rules import RuleSet, TimedPattern, compiler
 from ..textrun import TextRun
 from .base import Extraction, FoundDeadline, FoundWarning, ItemText, PlanContext
 
@@ -48,23 +48,24 @@ _CACHE: dict[int, tuple[RuleSet, _Rx]] = {}
 
 
 def _rx(rules: RuleSet) -> _Rx:
+    rc = compiler(rules)
     hit = _CACHE.get(id(rules))
     if hit is not None and hit[0] is rules:
         return hit[1]
     d = rules.deadlines
-    periods = [(compile_rule(rf"(?:{p.pattern})" + r"(?P<mod>前|内|末)?"), p.end_year) for p in d.periods]
+    periods = [(rc(rf"(?:{p.pattern})" + r"(?P<mod>前|内|末)?"), p.end_year) for p in d.periods]
     period_any = "|".join(f"(?:{p.pattern})" for p in d.periods)
     rx = _Rx(
-        field=compile_rule(rf"(?:{d.field_labels.pattern})\s*[:：]\s*"),
-        ongoing=compile_rule(rf"^(?:{d.ongoing.pattern})"),
-        non_date=compile_rule(d.non_date.pattern),
+        field=rc(rf"(?:{d.field_labels.pattern})\s*[:：]\s*"),
+        ongoing=rc(rf"^(?:{d.ongoing.pattern})"),
+        non_date=rc(d.non_date.pattern),
         periods=periods,
-        date=compile_rule(rf"(?P<lead>{d.lead_in})?\s*{DATE_CORE}{_MOD}"),
-        text_date=compile_rule(
+        date=rc(rf"(?P<lead>{d.lead_in})?\s*{DATE_CORE}{_MOD}"),
+        text_date=rc(
             rf"(?P<lead>{d.lead_in})?\s*(?<![\d.])(?:{DATE_CORE}){_MOD}(?![\d年])"
         ),
-        relative=compile_rule(rf"(?<![\d年]){_RELATIVE}(?P<mod>前|以前|之前|内)?"),
-        cell=compile_rule(
+        relative=rc(rf"(?<![\d年]){_RELATIVE}(?P<mod>前|以前|之前|内)?"),
+        cell=rc(
             rf"^\s*(?:(?:{DATE_CORE}){_MOD}|{d.ongoing.pattern}|{period_any}|{_RELATIVE}前?)\s*$"
         ),
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import regex
 
 from ..chinese import cn_int
-from ..rules import RuleSet, TimedPattern, compile_rule
+from ..rules import RuleSet, TimedPattern, compiler
 from .base import Extraction, FoundTarget, FoundWarning, ItemText, PlanContext
 
 _CLAUSE_END = set(",，。；;:：!！?？\n()（）")
@@ -33,22 +33,23 @@ _CACHE: dict[int, tuple[RuleSet, _Rx]] = {}
 
 
 def _rx(rules: RuleSet) -> _Rx:
+    rc = compiler(rules)
     hit = _CACHE.get(id(rules))
     if hit is not None and hit[0] is rules:
         return hit[1]
     t = rules.targets
     mags = "|".join(sorted((regex.escape(k) for k in t.magnitudes), key=len, reverse=True))
     rx = _Rx(
-        number=compile_rule(
+        number=rc(
             # not IPv6 or 7×24, but yes after a placeholder letter standing for a character (全x50以上)
             rf"(?<![\d.×*/\-])(?:(?<=\p{{Han}}[xX])|(?<![A-Za-z]))(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?)\s*(?P<mag>{mags})?\s*"
             rf"(?:(?P<pct>%|‰)|(?P<pp>个?百分点)|(?P<counter>{t.counters}))?"
         ),
-        percent_cn=compile_rule(r"百分之(?P<cn>[零一二三四五六七八九十百]+)(?:点(?P<frac>[零一二三四五六七八九]+))?"),
+        percent_cn=rc(r"百分之(?P<cn>[零一二三四五六七八九十百]+)(?:点(?P<frac>[零一二三四五六七八九]+))?"),
         before=sorted(((w, g.comparator) for g in t.before for w in g.words), key=lambda x: -len(x[0])),
         after=sorted(((w, g.comparator) for g in t.after for w in g.words), key=lambda x: -len(x[0])),
         magnitudes=t.magnitudes,
-        placeholder=compile_rule(t.placeholder),
+        placeholder=rc(t.placeholder),
     )
     _CACHE[id(rules)] = (rules, rx)
     return rx

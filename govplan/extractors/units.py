@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import regex
 
-from ..rules import RuleSet, TimedPattern, compile_rule
+from ..rules import RuleSet, TimedPattern, compiler
 from ..textrun import TextRun
 from .base import Extraction, FoundUnit, ItemText, PlanContext
 
@@ -44,6 +44,7 @@ _CACHE: dict[int, tuple[RuleSet, _Rx]] = {}
 
 
 def _rx(rules: RuleSet) -> _Rx:
+    rc = compiler(rules)
     hit = _CACHE.get(id(rules))
     if hit is not None and hit[0] is rules:
         return hit[1]
@@ -52,18 +53,18 @@ def _rx(rules: RuleSet) -> _Rx:
     cues = "|".join(f"(?:{c.cue})" for c in u.role_cues)
     dl = rules.deadlines.field_labels.pattern
     rx = _Rx(
-        field=compile_rule(rf"(?P<label>{labels})\s*[:：]\s*"),
-        field_roles=[(compile_rule(rf"^(?:{f.label})$"), f.role) for f in u.field_labels],
-        cue=compile_rule(rf"(?:{cues})$"),
-        cue_roles=[(compile_rule(rf"^(?:{c.cue})$"), c.role) for c in u.role_cues],
-        strip=compile_rule(u.strip_words),
-        etc=compile_rule(u.etc_pattern),
-        prefix=compile_rule(u.prefix_pattern),
-        own_place=compile_rule(u.own_place_pattern),
-        no_prefix=compile_rule(u.no_prefix_suffix),
-        suffix=compile_rule(u.unit_suffix),
-        first_is_lead=[compile_rule(p.pattern) for p in u.first_is_lead],
-        any_field=compile_rule(rf"(?:{labels}|{dl})\s*[:：]"),
+        field=rc(rf"(?P<label>{labels})\s*[:：]\s*"),
+        field_roles=[(rc(rf"^(?:{f.label})$"), f.role) for f in u.field_labels],
+        cue=rc(rf"(?:{cues})$"),
+        cue_roles=[(rc(rf"^(?:{c.cue})$"), c.role) for c in u.role_cues],
+        strip=rc(u.strip_words),
+        etc=rc(u.etc_pattern),
+        prefix=rc(u.prefix_pattern),
+        own_place=rc(u.own_place_pattern),
+        no_prefix=rc(u.no_prefix_suffix),
+        suffix=rc(u.unit_suffix),
+        first_is_lead=[rc(p.pattern) for p in u.first_is_lead],
+        any_field=rc(rf"(?:{labels}|{dl})\s*[:：]"),
     )
     _CACHE[id(rules)] = (rules, rx)
     return rx
