@@ -126,7 +126,7 @@ def converter(direction: Direction) -> Converter:
     return Converter(direction)
 
 
-def detect_script(text: str, sample: int = 6_000) -> Literal["traditional", "simplified", "mixed"]:
+def detect_script(text: str, sample: int = 3_000) -> Literal["traditional", "simplified", "mixed"]:
     """Classify text by how many characters each conversion direction would change."""
     third = sample // 3
     mid = len(text) // 2

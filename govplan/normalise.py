@@ -28,9 +28,9 @@ _PINYIN = f"a-zü{_TONED}"
 # A gloss is a pinyin syllable in parentheses right after the character it reads. Only toned
 # syllables are taken after anything; toneless ones only right after a Han character, so that
 # real parentheses — (市、區), (一期), (BIM) — are kept.
-GLOSS_RX = regex.compile(
+GLOSS_RX = re.compile(
     rf"\((?=[{_PINYIN}]*[{_TONED}])[{_PINYIN}]{{1,7}} ?\)"
-    rf"|(?<=\p{{Han}})\([a-zü]{{1,6}}\)"
+    rf"|(?<=[\u3400-\u9fff\uf900-\ufaff])\([a-zü]{{1,6}}\)"
     # a damaged gloss whose opening parenthesis was lost with its character: 以?xún)
     rf"|(?<=\?)(?=[{_PINYIN}]*[{_TONED}])[{_PINYIN}]{{1,7}} ?\)"
 )
@@ -70,9 +70,9 @@ def _width_table() -> dict[int, str]:
 
 DAMAGE_TABLE = _damage_table()
 WIDTH_TABLE = _width_table()
-_DAMAGE_RX = re.compile("[" + "".join(re.escape(chr(k)) for k in sorted(DAMAGE_TABLE)) + "]")
+_DAMAGE_RX = re.compile("[\u2e80-\u2fdf\uf900-\ufaff\r\ufe5d\ufe5e]")
 _WIDTH_MAP = {chr(k): v for k, v in WIDTH_TABLE.items()}
-_WIDTH_RX = re.compile("[" + "".join(re.escape(chr(k)) for k in sorted(WIDTH_TABLE)) + "]")
+_WIDTH_RX = re.compile("[\uff01-\uff60\u3000\u00a0\u2002\u2003]")
 
 
 def fold_width(text: str) -> str:

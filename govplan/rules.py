@@ -102,6 +102,7 @@ class Scheme(_Model):
 
 class NumberingPack(_Model):
     schemes: list[Scheme]
+    label_start: str = "."
     not_followed_by: str
     not_followed_by_examples: list[str] = Field(default_factory=list)
 
@@ -310,6 +311,7 @@ def check_examples(rules: RuleSet) -> list[str]:
     for s in rules.numbering.schemes:
         for ex in s.examples:
             need(s.pattern, ex, f"numbering.{s.name}", anchored=True)
+            need(rules.numbering.label_start, ex, f"numbering.label_start ({s.name})", anchored=True)
         for ex in s.non_examples:
             rx = _compile(s.pattern)
             m = rx.match(ex)

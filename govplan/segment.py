@@ -9,6 +9,7 @@ knows.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import regex
@@ -16,16 +17,16 @@ import regex
 from .normalise import Normalised
 from .rules import RuleSet, TimedPattern, compiler
 
-_INLINE_LABEL_RX = regex.compile(
+_INLINE_LABEL_RX = re.compile(
     r"(?<=。)[ \t]*(?=(?:\d{1,2}[.、](?![\d])|[⒈-⒛]|\(\d{1,2}\)|[⑴-⒇①-⑳]|\([一二三四五六七八九十]{1,3}\))"
-    r"[ \t]*[\p{Han}“])"
+    r"[ \t]*[\u3400-\u9fff\uf900-\ufaff“])"
 )
-_HAN_RX = regex.compile(r"\p{Han}")
+_HAN_RX = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _LEAD_MARKUP_RX = regex.compile(r"(?:[*#]+[ \t]*)+")
 _TRAIL_MARKUP_RX = regex.compile(r"[ \t]*\*+[ \t]*$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """One line of content: ``text`` is the folded text of ``match[start:end]``."""
 
@@ -68,57 +69,50 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
     rx = _compiled(rules)
     text = norm.match
     lines: list[Line] = []
-    pos = 0
-    lineno = 0
+    append = lines.append
     gap = False
-    n = len(text)
-    while pos <= n:
-        nl = text.find("\n", pos)
-        if nl < 0:
-            nl = n
-        lineno += 1
-        raw = text[pos:nl]
-        line_start = pos
-        pos = nl + 1
-        has_tab = "\t" in raw.strip(" ")
+    line_start = 0
+    for lineno, raw in enumerate(text.split("\n"), 1):
+        start = line_start
+        line_start += len(raw) + 1
+        has_tab = "\t" in raw
         # Cells of a table row keep their tabs: empty cells say which column a piece belongs to.
         edge = " " if has_tab else " \t"
-        body = raw.lstrip(edge)
-        a = line_start + (len(raw) - len(body))
-        body = body.rstrip(edge)
-        if not has_tab:
+        body = raw.strip(edge)
+        if not body or (has_tab and not body.strip("\t")):
+            gap = True
+            continue
+        a = start + raw.index(body[0])
+        if not has_tab and (body[0] in "*#" or body[-1] == "*"):
             head = _LEAD_MARKUP_RX.match(body)
             if head is not None and head.end():
                 body = body[head.end():]
                 a += head.end()
             body = _TRAIL_MARKUP_RX.sub("", body)
-        if not body.strip(" \t"):
-            gap = True
-            if nl >= n:
-                break
-            continue
-        plain = body.strip(" \t")
+            if not body:
+                gap = True
+                continue
+        # cheap tests first: most lines are neither junk, nor a TOC line, nor a page number
         if (
-            not _HAN_RX.search(body)
-            or rx.toc_line.search(plain)
-            or rx.toc_heading.match(plain)
-            or rx.page_number.match(plain)
+            _HAN_RX.search(body) is None
+            or (body[-1].isdigit() and rx.toc_line.search(body.strip(" \t")) is not None)
+            or (body[0] == "目" and rx.toc_heading.match(body) is not None)
+            or (len(body) <= 24 and rx.page_number.match(body.strip(" \t")) is not None)
         ):
             gap = True
-            if nl >= n:
-                break
             continue
-        b = a + len(body)
-        pieces = [a]
-        if "。" in body and not has_tab:
-            pieces += [a + m.start() for m in _INLINE_LABEL_RX.finditer(body) if 0 < m.start() < len(body)]
-        for k, ps in enumerate(pieces):
-            pe = pieces[k + 1] if k + 1 < len(pieces) else b
-            seg = text[ps:pe].rstrip(edge)
-            lead = len(seg) - len(seg.lstrip(" " if has_tab else " \t"))
-            lines.append(Line(start=ps + lead, end=ps + len(seg), text=seg[lead:], lineno=lineno,
-                              gap_before=gap and k == 0, inline=k > 0, table=has_tab))
+        if not has_tab and "。" in body:
+            cuts = [m.start() for m in _INLINE_LABEL_RX.finditer(body) if 0 < m.start() < len(body)]
+        else:
+            cuts = []
+        if not cuts:
+            append(Line(a, a + len(body), body, lineno, gap, False, has_tab))
+        else:
+            bounds = [0, *cuts, len(body)]
+            for k in range(len(bounds) - 1):
+                seg = body[bounds[k]:bounds[k + 1]].rstrip(edge)
+                lead = len(seg) - len(seg.lstrip(edge))
+                ps = a + bounds[k] + lead
+                append(Line(ps, ps + len(seg) - lead, seg[lead:], lineno, gap and k == 0, k > 0, has_tab))
         gap = False
-        if nl >= n:
-            break
     return lines

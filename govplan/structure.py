@@ -94,6 +94,7 @@ class PlanNode:
 @dataclass
 class _Compiled:
     schemes: list[tuple[Scheme, TimedPattern, TimedPattern | None]]
+    start: TimedPattern
     stop: TimedPattern
     title_end: TimedPattern
     title_kw: TimedPattern
@@ -121,6 +122,7 @@ def compiled(rules: RuleSet) -> _Compiled:
     ]
     c = _Compiled(
         schemes=schemes,
+        start=rc(num.label_start),
         stop=rc(num.not_followed_by),
         title_end=rc(rf"{doc.title_keywords}(?:\s*\([^()]{{0,20}}\))*\s*$"),
         title_kw=rc(doc.title_keywords),
@@ -137,6 +139,8 @@ def compiled(rules: RuleSet) -> _Compiled:
 
 def parse_label(text: str, rx: _Compiled) -> Label | None:
     """The numbering label at the start of ``text``, if any scheme matches it."""
+    if not text or rx.start.match(text) is None:
+        return None
     for scheme, pattern, extra_stop in rx.schemes:
         m = pattern.match(text)
         if m is None:

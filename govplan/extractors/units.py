@@ -10,6 +10,7 @@ list's first unit the lead.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import regex
@@ -21,6 +22,9 @@ from .base import Extraction, FoundUnit, ItemText, PlanContext
 _OPEN = {"(": ")", "[": "]", "【": "】", "〔": "〕", "<": ">", "{": "}"}
 _CLOSE = {v: k for k, v in _OPEN.items()}
 _CLAUSE_SEP = ",，;；"
+_BRACKET_RX = re.compile(r"[()\[\]【】〔〕<>{}\n]")
+_CLAUSE_SPLIT_RX = regex.compile(r"[,，;；]")
+_NAME_SPLIT_RX = regex.compile(r"、(?![^()<>]*[)>])")
 _MAX_NAME = 40
 
 
@@ -78,7 +82,8 @@ def bracket_groups(text: str) -> list[tuple[int, int]]:
     """Top-level bracketed groups as (content start, content end); an unclosed one runs to the end."""
     groups: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []
-    for i, c in enumerate(text):
+    for m in _BRACKET_RX.finditer(text):
+        i, c = m.start(), m.group()
         if c in _OPEN:
             stack.append((c, i))
         elif c in _CLOSE and stack:
@@ -214,7 +219,7 @@ class _Parser:
         cut = content.find("。")
         if cut >= 0:
             content = content[:cut]
-        clauses = [c.strip() for c in regex.split(r"[,，;；]", content) if c.strip()]
+        clauses = [c.strip() for c in _CLAUSE_SPLIT_RX.split(content) if c.strip()]
         if not clauses or not any(self.rx.cue.search(c) for c in clauses):
             return False
         names: list[str] = []
@@ -223,7 +228,7 @@ class _Parser:
             body = clause[: m.start()] if m else clause
             if not body:
                 return False
-            names += [n for n in regex.split(r"、(?![^()<>]*[)>])", body) if n]
+            names += [n for n in _NAME_SPLIT_RX.split(body) if n]
         if not names or any(len(n) > _MAX_NAME for n in names):
             return False
         suffixed = sum(1 for n in names if self.rx.suffix.search(self.rx.etc.sub("", n)))
