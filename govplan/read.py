@@ -123,7 +123,7 @@ def _detect(data: bytes) -> tuple[str, float | None]:
     """
     import chardet
 
-    result = chardet.detect(data[:65536])
+    result = chardet.detect(data[:16384])
     name = (result.get("encoding") or "").lower().replace("-", "_")
     raw_conf = result.get("confidence")
     confidence: float | None = float(raw_conf) if raw_conf is not None else None
@@ -131,7 +131,7 @@ def _detect(data: bytes) -> tuple[str, float | None]:
     if enc is None:
         # an answer outside the Chinese encodings: trust it only if it decodes to plausible text
         try:
-            if plausibility(data[:65536].decode(name)) >= 0.95:
+            if plausibility(data[:16384].decode(name)) >= 0.95:
                 enc = name
         except (LookupError, UnicodeDecodeError):
             pass
@@ -154,6 +154,7 @@ def decode(data: bytes, *, path: str | None = None, encoding: str | None = None)
         enc = codec
     else:
         enc = ""
+        text_utf8: str | None = None
         for bom, name in _BOMS:
             if data.startswith(bom):
                 enc = name
@@ -165,7 +166,7 @@ def decode(data: bytes, *, path: str | None = None, encoding: str | None = None)
             enc, confidence = utf16, 0.9
         if not enc:
             try:
-                data.decode("utf-8")
+                text_utf8 = data.decode("utf-8")
                 enc = "utf-8"
             except UnicodeDecodeError as exc:
                 if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
@@ -179,7 +180,7 @@ def decode(data: bytes, *, path: str | None = None, encoding: str | None = None)
                     else:
                         enc, confidence = _detect(data)
     try:
-        text = body.decode(enc)
+        text = text_utf8 if encoding is None and text_utf8 is not None else body.decode(enc)
     except UnicodeDecodeError as exc:
         text = body.decode(enc, errors="replace")
         warnings.append(("decode_error",

@@ -154,7 +154,8 @@ class _Spans:
 
     def raw(self, a: int, b: int) -> str:
         """The text as written (source script), without glosses and hard line breaks."""
-        return _BREAK_RX.sub("", self.norm.written[a:b])
+        text = self.norm.written[a:b]
+        return _BREAK_RX.sub("", text) if ("\n" in text or "\r" in text) else text
 
 
 def _node_span(item: ItemResult, spans: _Spans) -> Span:

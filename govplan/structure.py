@@ -538,6 +538,8 @@ def is_date_line(text: str) -> bool:
 
 def strip_inner_spaces(text: str) -> str:
     """Remove spaces a PDF leaves between Chinese characters (推进全市政 务信息)."""
+    if " " not in text:
+        return text
     return _INNER_SPACE_RX.sub(lambda m: "" if _han_side(m) else m.group(), text)
 
 

@@ -252,7 +252,7 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
     run = item.run
     text = run.match
     field: tuple[int, int] | None = None
-    for m in parser.rx.field.finditer(text):
+    for m in (parser.rx.field.finditer(text) if ":" in text else ()):
         a = m.end()
         b = a
         while b < len(text) and text[b] not in ";；)）]】〕\n。":
@@ -264,13 +264,13 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
             field = (a, b)
             break
     # placeholder dates elsewhere in the text (到20xx年底) are flagged, never read as dates
-    for m in _PLACEHOLDER_RX.finditer(text):
+    for m in (_PLACEHOLDER_RX.finditer(text) if "x" in text or "X" in text else ()):
         if field is not None and field[0] <= m.start() < field[1]:
             continue
         ns, ne = run.span(m.start(), m.end())
         out.warnings.append(FoundWarning(start=ns, end=ne, code="placeholder",
                                          message=f"placeholder instead of a date: {m.group()!r}"))
-    if field is None:
+    if field is None and ("年" in text or "期" in text or "末" in text):
         found = parser.in_text(run)
         if found is not None:
             out.deadline = found

@@ -8,6 +8,7 @@ is counted (项, 台, 人), ``%`` for percentages and ``百分点`` for percenta
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import regex
@@ -17,6 +18,8 @@ from ..rules import RuleSet, TimedPattern, compiler
 from .base import Extraction, FoundTarget, FoundWarning, ItemText, PlanContext
 
 _CLAUSE_END = set(",，。；;:：!！?？\n()（）")
+_HAS_DIGIT_RX = re.compile(r"[0-9]")
+_PLACEHOLDER_HINT_RX = re.compile(r"[xX×*＊]")
 
 
 @dataclass
@@ -85,13 +88,13 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
     rx = _rx(rules)
     run = item.run
     text = run.match
-    for m in rx.placeholder.finditer(text):
+    for m in (rx.placeholder.finditer(text) if _PLACEHOLDER_HINT_RX.search(text) else ()):
         ns, ne = run.span(m.start(), m.end())
         out.warnings.append(FoundWarning(start=ns, end=ne, code="placeholder",
                                          message=f"placeholder instead of a number: {m.group()!r}"))
     last_end = -10
     last_comp: str | None = None
-    for m in rx.number.finditer(text):
+    for m in (rx.number.finditer(text) if _HAS_DIGIT_RX.search(text) else ()):
         start, end = m.span()
         follow = text[end : end + 2]
         if follow[:1] in ("年", "月", "日", "号", "届", "周", "期", "级", "版", "代", "层", "批", "类", "大") and \
@@ -131,7 +134,7 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         ns, ne = run.span(start, raw_end)
         out.targets.append(FoundTarget(start=ns, end=ne, value=_tidy(value), unit=unit, comparator=comparator))
         last_end, last_comp = raw_end, comparator
-    for m in rx.percent_cn.finditer(text):
+    for m in (rx.percent_cn.finditer(text) if "百分之" in text else ()):
         whole = cn_int(m.group("cn"))
         if whole is None:
             continue

@@ -295,11 +295,12 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
                 parser.annotate(run, a, cut if cut >= 0 else b, None, found)
                 covered.append((a, b))
         # labelled fields outside brackets (牵头单位: … on a line of its own)
-        pos = 0
-        for a, b in [*covered, (len(text), len(text))]:
-            if pos < a:
-                parser.fields(run, pos, a, found)
-            pos = max(pos, b)
+        if ":" in text:
+            pos = 0
+            for a, b in [*covered, (len(text), len(text))]:
+                if pos < a:
+                    parser.fields(run, pos, a, found)
+                pos = max(pos, b)
     seen: set[tuple[str, str]] = set()
     for u in found:
         key = (u.name, u.role)
