@@ -28,16 +28,27 @@ _PINYIN = f"a-zü{_TONED}"
 # A gloss is a pinyin syllable in parentheses right after the character it reads. Only toned
 # syllables are taken after anything; toneless ones only right after a Han character, so that
 # real parentheses — (市、區), (一期), (BIM) — are kept.
-GLOSS_RX = re.compile(
-    rf"\((?=[{_PINYIN}]*[{_TONED}])[{_PINYIN}]{{1,7}} ?\)"
-    rf"|(?<=[\u3400-\u9fff\uf900-\ufaff])\([a-zü]{{1,6}}\)"
-    # a damaged gloss whose opening parenthesis was lost with its character: 以?xún)
-    rf"|(?<=\?)(?=[{_PINYIN}]*[{_TONED}])[{_PINYIN}]{{1,7}} ?\)"
-)
-# Cheap first pass (stdlib re): only text that has something gloss-like is searched in full.
-_GLOSS_HINT_RX = re.compile(rf"[{_PINYIN}]\s?\)")
+# Three patterns, each starting with a literal so the search skips ahead quickly.
+_GLOSS_TONED_RX = re.compile(rf"\((?=[{_PINYIN}]*[{_TONED}])[{_PINYIN}]{{1,7}} ?\)")
+_GLOSS_PLAIN_RX = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff])\([a-zü]{1,6}\)")
+# a damaged gloss whose opening parenthesis was lost with its character: 以?xún)
+_GLOSS_BROKEN_RX = re.compile(rf"(?<=\?)(?=[{_PINYIN}]*[{_TONED}])[{_PINYIN}]{{1,7}} ?\)")
+# Only text with a toned vowel, or lowercase letters in parentheses, is searched in full.
+_GLOSS_HINT_RX = re.compile(rf"[{_TONED}]|\([a-zü]{{1,6}}\)")
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _DROP_RX = re.compile(rf"\r(?=\n)|[{_ZERO_WIDTH}]")
+_DROP_HINT_RX = re.compile(rf"[\r{_ZERO_WIDTH}]")
+
+
+def gloss_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of inserted pinyin glosses in ``text``."""
+    if not _GLOSS_HINT_RX.search(text):
+        return []
+    spans = [m.span() for m in _GLOSS_TONED_RX.finditer(text)]
+    spans += [m.span() for m in _GLOSS_PLAIN_RX.finditer(text)]
+    if "?" in text:
+        spans += [m.span() for m in _GLOSS_BROKEN_RX.finditer(text)]
+    return spans
 
 
 def _damage_table() -> dict[int, str]:
@@ -81,9 +92,16 @@ def fold_width(text: str) -> str:
     return _WIDTH_RX.sub(lambda m: _WIDTH_MAP[m.group()], text)
 
 # replacement character, bopomofo, kana, box drawing, maths operators; or "?" after a Han character
-_SEED_RX = re.compile(
-    r"[\ufffd\u3100-\u312f\u31a0-\u31bf\u3040-\u30ff\u2500-\u257f\u2200-\u22ff]|(?<=[\u4e00-\u9fff])\?(?=\S)"
-)
+_SEED_CLASS_RX = re.compile(r"[\ufffd\u3100-\u312f\u31a0-\u31bf\u3040-\u30ff\u2500-\u257f\u2200-\u22ff]")
+_SEED_Q_RX = re.compile(r"(?<=[\u4e00-\u9fff])\?(?=\S)")
+
+
+def _seeds(text: str) -> list[int]:
+    """Where damaged text may start: odd characters, or "?" right after a Han character."""
+    found = [m.start() for m in _SEED_CLASS_RX.finditer(text)]
+    if "?" in text:
+        found += [m.start() for m in _SEED_Q_RX.finditer(text)]
+    return sorted(found)
 _PLACEHOLDER_RX = regex.compile(r"(?<![A-Za-z])(?:xx+|XX+)(?![A-Za-z])|(?<=\p{Han})[xX](?=\p{Han}|%)")
 
 
@@ -132,12 +150,10 @@ class Normalised:
 
 
 def _strip_once(source: str) -> tuple[str, OffsetMap, int]:
-    cuts: list[tuple[int, int]] = [m.span() for m in _DROP_RX.finditer(source)]
-    glosses = 0
-    if _GLOSS_HINT_RX.search(source):
-        for m in GLOSS_RX.finditer(source):
-            cuts.append(m.span())
-            glosses += 1
+    cuts = [m.span() for m in _DROP_RX.finditer(source)] if _DROP_HINT_RX.search(source) else []
+    found = gloss_spans(source)
+    glosses = len(found)
+    cuts += found
     if not cuts:
         return source, OffsetMap([0], [0], len(source), len(source)), 0
     cuts.sort()
@@ -215,10 +231,10 @@ def find_mojibake(text: str) -> list[Damage]:
     found: list[Damage] = []
     last_end = -1
     n = len(text)
-    for m in _SEED_RX.finditer(text):
-        if m.start() < last_end:
+    for seed in _seeds(text):
+        if seed < last_end:
             continue
-        lo = hi = m.start()
+        lo = hi = seed
         weird = 1
         # grow to the right while another odd character follows within three characters
         j = hi + 1
@@ -245,7 +261,7 @@ def find_mojibake(text: str) -> list[Damage]:
         if weird >= 2:
             found.append(Damage("mojibake", f"damaged text (mojibake), not repaired: {snippet!r}", lo, end))
         else:
-            found.append(Damage("lost_character", f"a character was lost (shown as {text[m.start()]!r}) in: "
+            found.append(Damage("lost_character", f"a character was lost (shown as {text[seed]!r}) in: "
                                 f"{text[max(lo - 4, 0):end + 4]!r}", lo, end))
         last_end = end
     return _merge_close(found, text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,17 +84,17 @@ def _sniff_binary(data: bytes) -> None:
             raise NotTextError(f"looks like {what}, not a text file: {advice}")
 
 
+_IMPLAUSIBLE_RX = re.compile(
+    "[^\\x20-\\x7e\\t\\n\\r\\u4e00-\\u9fff\\u3400-\\u4dbf\\u3000-\\u303f\\uff00-\\uffef\\u2000-\\u206f\\u00a0\\u00b7]"
+)
+
+
 def plausibility(text: str) -> float:
     """Share of characters that Chinese plain text is made of (Han, ASCII, CJK punctuation…)."""
-    if not text:
+    sample = text[:20000]
+    if not sample:
         return 0.0
-    good = 0
-    for c in text[:20000]:
-        o = ord(c)
-        if (0x20 <= o < 0x7F or c in "\t\n\r" or 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF
-                or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF or 0x2000 <= o <= 0x206F or o in (0xA0, 0xB7)):
-            good += 1
-    return good / min(len(text), 20000)
+    return 1.0 - len(_IMPLAUSIBLE_RX.findall(sample)) / len(sample)
 
 
 def _looks_utf16(data: bytes) -> str | None:
@@ -202,7 +203,7 @@ def _mostly_utf8(data: bytes) -> bool:
     """
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
-    good = sum(1 for c in text if ord(c) > 127) - bad
+    good = len(text) - len(text.encode("ascii", "ignore")) - bad
     return good >= 4 and bad <= good * 0.25
 
 
