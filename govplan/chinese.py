@@ -157,7 +157,7 @@ class Converter:
 
 
 # Texts this long are converted with numpy (imported only then, so that short inputs start fast).
-VECTOR_MIN = 20_000
+VECTOR_MIN = 2_000
 
 
 def _numpy() -> Any:
