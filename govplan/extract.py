@@ -165,6 +165,15 @@ def plan_metadata(plan: PlanNode, norm: Normalised, rules: RuleSet) -> PlanResul
     front = plan.front
     title_lines = plan.title_lines
     title = "".join(norm.clean[ln.start : ln.end].strip() for ln in title_lines) or None
+    notice_issuer = None
+    if title:
+        # a plan met only through its notice (关于印发…的通知): the plan is what the notice issues
+        m = rc(doc.notice_title).match("".join(ln.stripped for ln in title_lines))
+        if m is not None:
+            a, b = m.span("title")
+            folded = "".join(ln.stripped for ln in title_lines)
+            title = title[a:b] if len(title) == len(folded) else m.group("title")
+            notice_issuer = m.group("issuer") or None
     title_span = (title_lines[0].start, title_lines[-1].end) if title_lines else None
     meta_lines = front + title_lines
     doc_number = None
@@ -189,6 +198,8 @@ def plan_metadata(plan: PlanNode, norm: Normalised, rules: RuleSet) -> PlanResul
         if m:
             issuer = m.group("issuer")
             break
+    if issuer is None and notice_issuer:
+        issuer = notice_issuer
     if issuer is None and issued_idx > 0:
         prev = front[issued_idx - 1].stripped
         if rx.signature.match(prev):

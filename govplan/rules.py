@@ -190,6 +190,8 @@ class DocumentPack(_Model):
     doc_number_examples: list[str] = Field(default_factory=list)
     issuer_notice: str
     issuer_notice_examples: list[str] = Field(default_factory=list)
+    notice_title: str = "(?!x)x"
+    notice_title_examples: list[str] = Field(default_factory=list)
     issuer_signature: str
     issuer_signature_examples: list[str] = Field(default_factory=list)
     issuer_field: str
@@ -208,8 +210,8 @@ class DocumentPack(_Model):
     table_columns: dict[str, str]
 
     _v = field_validator(
-        "title_keywords", "doc_number", "issuer_notice", "issuer_signature", "issuer_field", "addressee",
-        "closing", "toc_line", "toc_heading", "page_number", "attachment",
+        "title_keywords", "doc_number", "issuer_notice", "notice_title", "issuer_signature", "issuer_field",
+        "addressee", "closing", "toc_line", "toc_heading", "page_number", "attachment",
     )(_check_regex)
 
     @field_validator("table_columns")
@@ -355,7 +357,7 @@ def check_examples(rules: RuleSet) -> list[str]:
     for ex in t.placeholder_examples:
         need(t.placeholder, ex, "targets.placeholder")
     doc = rules.document
-    for key in ("title", "doc_number", "issuer_notice", "issuer_signature", "issuer_field", "addressee",
+    for key in ("title", "doc_number", "issuer_notice", "notice_title", "issuer_signature", "issuer_field", "addressee",
                 "closing", "toc_line", "page_number", "attachment"):
         pattern = getattr(doc, "title_keywords" if key == "title" else key)
         for ex in getattr(doc, f"{key}_examples"):

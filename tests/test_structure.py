@@ -157,3 +157,21 @@ def test_traditional_output() -> None:
 def test_pinyin_glosses_removed_but_real_parentheses_kept() -> None:
     doc = govplan.parse_text("一、關(guān)於建設(一期)項目,出臺建築信息模型(BIM)指導意見(市、區)。\n")
     assert doc.plans[0].items[0].title == "关于建设(一期)项目,出台建筑信息模型(BIM)指导意见(市、区)"
+
+
+def test_a_plan_known_by_its_notice_and_roles_after_names() -> None:
+    text = ("关于印发某市优化营商环境三年行动方案的通知\n一、重点任务\n"
+            "1．推行证照分离。全面推行改革。\n责任单位：市市场监管局（牵头），市司法局、各区人民政府\n完成时限：2023年6月底前\n"
+            "2．推进信用监管。（市发展改革委和市市场监管局负责，各区政府配合）\n"
+            "3．完善机制。（市住房和城乡建设局负责）\n")
+    doc = govplan.parse_text(text)
+    plan = doc.plans[0]
+    assert plan.title == "某市优化营商环境三年行动方案"
+    first, second, third = plan.items[0].children
+    assert [(u.name, u.role) for u in first.units] == [
+        ("市市场监管局", "lead"), ("市司法局", "responsible"), ("各区人民政府", "responsible")]
+    assert first.deadline is not None and first.deadline.due is not None
+    assert first.deadline.due.isoformat() == "2023-06-30"
+    assert [(u.name, u.role) for u in second.units] == [
+        ("市发展改革委", "lead"), ("市市场监管局", "lead"), ("各区政府", "cooperating")]
+    assert [u.name for u in third.units] == ["市住房和城乡建设局"]

@@ -25,6 +25,7 @@ _CLAUSE_SEP = ",，;；"
 _BRACKET_RX = re.compile(r"[()\[\]【】〔〕<>{}\n]")
 _CLAUSE_SPLIT_RX = regex.compile(r"[,，;；]")
 _NAME_SPLIT_RX = regex.compile(r"、(?![^()<>]*[)>])")
+_AND_RX = re.compile(r"以及|和|及|与")
 _MAX_NAME = 40
 
 
@@ -34,6 +35,7 @@ class _Rx:
     field_roles: list[tuple[TimedPattern, str]]
     cue: TimedPattern
     cue_roles: list[tuple[TimedPattern, str]]
+    name_cue: TimedPattern
     strip: TimedPattern
     etc: TimedPattern
     prefix: TimedPattern
@@ -61,6 +63,7 @@ def _rx(rules: RuleSet) -> _Rx:
         field_roles=[(rc(rf"^(?:{f.label})$"), f.role) for f in u.field_labels],
         cue=rc(rf"(?:{cues})$"),
         cue_roles=[(rc(rf"^(?:{c.cue})$"), c.role) for c in u.role_cues],
+        name_cue=rc(rf"\(\s*(?P<cue>{cues})\s*\)$"),
         strip=rc(u.strip_words),
         etc=rc(u.etc_pattern),
         prefix=rc(u.prefix_pattern),
@@ -168,15 +171,31 @@ class _Parser:
             if etc is not None:
                 cb = etc.start()  # "X、Y等…": what follows 等 describes the list
             names = _split_top(text[:cb], "、", ca)
-            pending = [n for n in names if n[1] > n[0]]
-            for na, nb in pending:
-                out.append((na, nb, role, explicit))
+            for na, nb in (n for part in names for n in self._split_and(text, *part)):
+                na, nb = _trim(text, na, nb)
+                if nb <= na:
+                    continue
+                own = self.rx.name_cue.search(text, na, nb)
+                if own is not None:
+                    # a role written after the name: 市发展改革委(牵头)
+                    own_role = self.role_of_cue(own.group("cue"))
+                    out.append((na, own.start(), own_role, own_role == "responsible"))
+                else:
+                    out.append((na, nb, role, explicit))
             if role is not None:
                 # uncued names before this clause take its cue
                 for k in range(len(out) - 1, -1, -1):
                     if out[k][2] is None:
                         out[k] = (out[k][0], out[k][1], role, explicit)
         return [(s, e, r or default or "responsible", x) for s, e, r, x in out]
+
+    def _split_and(self, text: str, a: int, b: int) -> list[tuple[int, int]]:
+        """Split "市财政局和市发展改革委" in two, but not "市住房和城乡建设局"."""
+        for m in _AND_RX.finditer(text, a, b):
+            left, right = text[a:m.start()], text[m.end():b]
+            if self.rx.suffix.search(left) and (self.rx.prefix.match(right) or self.rx.own_place.search(right)):
+                return [(a, m.start()), *self._split_and(text, m.end(), b)]
+        return [(a, b)]
 
     def clean_name(self, text: str, a: int, b: int) -> tuple[str, int, int] | None:
         a, b = _trim(text, a, b)
