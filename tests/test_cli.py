@@ -231,3 +231,14 @@ def test_catastrophic_rule_pattern_stops_with_an_error(tmp_path: Path) -> None:
     assert time.perf_counter() - started < 30
     assert result.exit_code == 6
     assert "time limit" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_cli_reference_is_current() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen_cli", ROOT / "docs" / "gen_cli.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert (ROOT / "docs" / "cli.md").read_text(encoding="utf-8") == module.render(), (
+        "docs/cli.md is stale: run python docs/gen_cli.py")

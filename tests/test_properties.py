@@ -161,3 +161,20 @@ def test_regressions() -> None:
     for text in REGRESSIONS:
         check_document(text)
         check_normalise(text)
+
+
+LARGE = {
+    "a 1 MB line": "数字政府建设,推进一网通办。" * 70_000,
+    "10,000 labels on one line": "(一)" * 10_000,
+    "10,000 nested brackets": "(" * 10_000 + "市局牵头" + ")" * 10_000,
+    "10,000 nesting-like markers": "\n".join(["一、", "(一)", "1.", "(1)", "①", "第一章", "1.1", "2.1.1"] * 1_250),
+    "an unclosed bracket before 20,000 names": "一、任务(" + "市局、" * 20_000,
+    "a unit list of 20,000 names": "(" + "、".join(["市局"] * 20_000) + "牵头)",
+}
+
+
+def test_large_and_pathological_inputs_finish() -> None:
+    # bounded work: these finish (the benchmark, not this test, measures how fast)
+    for name, text in LARGE.items():
+        doc = govplan.parse_text(text)
+        assert doc.plans, name
