@@ -36,8 +36,9 @@ _GLOSS_BROKEN_RX = re.compile(rf"(?<=\?)(?=[{_PINYIN}]*[{_TONED}])[{_PINYIN}]{{1
 # Only text with a toned vowel, or lowercase letters in parentheses, is searched in full.
 _GLOSS_HINT_RX = re.compile(rf"[{_TONED}]|\([a-zü]{{1,6}}\)")
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-_DROP_RX = re.compile(rf"\r(?=\n)|[{_ZERO_WIDTH}]")
-_DROP_HINT_RX = re.compile(rf"[\r{_ZERO_WIDTH}]")
+# also HTML space entities that web pages leave in copied text
+_DROP_RX = re.compile(rf"\r(?=\n)|[{_ZERO_WIDTH}]|&(?:nbsp|ensp|emsp|#160|#12288);")
+_DROP_HINT_RX = re.compile(rf"[\r{_ZERO_WIDTH}]|&(?:nbsp|ensp|emsp|#160|#12288);")
 
 
 def gloss_spans(text: str) -> list[tuple[int, int]]:

@@ -36,7 +36,8 @@ class Line:
     lineno: int  # physical line number in the normalised text, 1-based
     gap_before: bool = False  # a blank line (or dropped line) precedes it
     inline: bool = False  # split off the line before it at an item label
-    table: bool = False  # tab-separated cells
+    table: bool = False  # a row of table cells
+    sep: str = "\t"  # what separates its cells: a tab, or "|" in a Markdown table
 
     @property
     def stripped(self) -> str:
@@ -76,6 +77,7 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
         start = line_start
         line_start += len(raw) + 1
         has_tab = "\t" in raw
+        sep = "\t"
         # Cells of a table row keep their tabs: empty cells say which column a piece belongs to.
         edge = " " if has_tab else " \t"
         body = raw.strip(edge)
@@ -83,6 +85,11 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
             gap = True
             continue
         a = start + raw.index(body[0])
+        if not has_tab and body[0] == "|" and body.count("|") >= 3:
+            # a Markdown table row: | 1 | 任务 | … |
+            has_tab, sep = True, "|"
+            body = body[1:-1] if body[-1] == "|" else body[1:]
+            a += 1
         if not has_tab and (body[0] in "*#" or body[-1] == "*"):
             head = _LEAD_MARKUP_RX.match(body)
             if head is not None and head.end():
@@ -106,7 +113,7 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
         else:
             cuts = []
         if not cuts:
-            append(Line(a, a + len(body), body, lineno, gap, False, has_tab))
+            append(Line(a, a + len(body), body, lineno, gap, False, has_tab, sep))
         else:
             bounds = [0, *cuts, len(body)]
             for k in range(len(bounds) - 1):

@@ -271,7 +271,7 @@ class _Builder:
 
     # -- tables -----------------------------------------------------------------------------
     def _table_header(self, line: Line) -> tuple[list[str], list[str]] | None:
-        cells = [c.strip().replace(" ", "") for c in line.text.split("\t")]
+        cells = [c.strip().replace(" ", "") for c in line.text.split(line.sep)]
         cols: list[str] = []
         known = 0
         for cell in cells:
@@ -292,7 +292,7 @@ class _Builder:
     def _cells(self, line: Line) -> list[tuple[str, int, int]]:
         out: list[tuple[str, int, int]] = []
         pos = line.start
-        for part in line.text.split("\t"):
+        for part in line.text.split(line.sep):
             a = len(part) - len(part.lstrip(" "))
             b = len(part.rstrip(" "))
             out.append((part.strip(" "), pos + a, pos + max(a, b)))

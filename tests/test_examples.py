@@ -175,3 +175,28 @@ def test_units(text: str, options: dict[str, object], expected: list[tuple[str, 
 def test_units_prefix_edge_cases(text: str, expected: list[tuple[str, str]]) -> None:
     out, _ = run(text, "units")
     assert [(u.name, u.role) for u in out.units] == expected
+
+
+MORE_DEADLINES = [
+    # new features
+    ("完成时限:6月底前", 2023, date(2023, 6, 30), "month", False, "before"),
+    ("完成时限:9月30日前", 2023, date(2023, 9, 30), "day", False, "before"),
+    ("完成时限:2023年上半年", None, date(2023, 6, 30), "quarter", False, None),
+]
+
+
+@pytest.mark.parametrize(("text", "year", "due", "precision", "ongoing", "modifier"), MORE_DEADLINES)
+def test_more_deadlines(text: str, year: int | None, due: date | None, precision: str | None, ongoing: bool,
+                        modifier: str | None) -> None:
+    test_deadline(text, year, due, precision, ongoing, modifier)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("(市教育局会同市财政局负责)", [("市教育局", "lead"), ("市财政局", "cooperating")]),
+    ("(由市发展改革委牵头负责)", [("市发展改革委", "lead")]),
+    ("(市人力资源和社会保障局、市工业和信息化局负责)",
+     [("市人力资源和社会保障局", "responsible"), ("市工业和信息化局", "responsible")]),
+])
+def test_more_units(text: str, expected: list[tuple[str, str]]) -> None:
+    out, _ = run(text, "units")
+    assert [(u.name, u.role) for u in out.units] == expected

@@ -175,3 +175,20 @@ def test_a_plan_known_by_its_notice_and_roles_after_names() -> None:
     assert [(u.name, u.role) for u in second.units] == [
         ("市发展改革委", "lead"), ("市市场监管局", "lead"), ("各区政府", "cooperating")]
     assert [u.name for u in third.units] == ["市住房和城乡建设局"]
+
+
+def test_markdown_task_table_and_html_spaces() -> None:
+    text = ("某区2023年重点任务分工方案\n一、重点任务\n&nbsp;&nbsp;为推进工作,制定分工表。\n附件\n"
+            "| 序号 | 重点任务 | 责任单位 | 完成时限 |\n| --- | --- | --- | --- |\n"
+            "| 1 | 建设数据平台 | 区数据局牵头,区财政局配合 | 2023年6月底前 |\n"
+            "| 2 | 完善考核机制 | 区委组织部 | 长期坚持 |\n")
+    doc = govplan.parse_text(text)
+    att = doc.plans[0].items[-1]
+    assert [r.path for r in att.children] == [["附件", "1"], ["附件", "2"]]
+    first, second = att.children
+    assert first.title == "建设数据平台"
+    assert [(u.name, u.role) for u in first.units] == [("区数据局", "lead"), ("区财政局", "cooperating")]
+    assert first.deadline is not None and first.deadline.due is not None
+    assert first.deadline.due.isoformat() == "2023-06-30"
+    assert second.deadline is not None and second.deadline.ongoing
+    assert "&nbsp;" not in doc.plans[0].items[0].text

@@ -29,6 +29,11 @@ DATE_CORE = (
 )
 _MOD = r"(?P<mod>以前|之前|前|为止|起|开始|以来|期间|以内|之内|内)?"
 _RELATIVE = r"(?P<rel>今年年底|今年底|本年度|今年|当年|年底|年末|年内|年中|上半年|下半年)"
+# a month of the plan's year: 6月底前, 9月30日前
+_MONTH_ONLY_RX = regex.compile(
+    r"^(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?\s*(?P<part>底|末|中旬|上旬|下旬)?"
+    r"(?P<mod>前|以前|之前)?"
+)
 _PLACEHOLDER_RX = regex.compile(r"\d{2,4}\s*年?\s*[xX]{1,2}(?![A-Za-z])|[xX]{2,4}\s*[年月]")
 
 
@@ -187,6 +192,9 @@ class _Parser:
             if got is not None:
                 got.start, got.end = ns, ne
                 return got
+        mm = _MONTH_ONLY_RX.match(value)
+        if mm is not None:
+            return self._month_only(mm, ns, ne, value, out)
         m = self.rx.relative.match(value)
         if m is not None:
             got = _relative(m, self.ctx.year)
@@ -199,6 +207,22 @@ class _Parser:
             out.warnings.append(FoundWarning(start=ns, end=ne, code="unparsed_deadline",
                                              message=f"deadline text not understood: {value!r}"))
         return FoundDeadline(start=ns, end=ne)
+
+    def _month_only(self, m: regex.Match[str], ns: int, ne: int, value: str, out: Extraction) -> FoundDeadline:
+        month = _num(m.group("m")) or 0
+        mod = _MODIFIERS.get(m.group("mod") or "") or ("end" if m.group("part") in ("底", "末") else None)
+        year = self.ctx.year
+        if year is None or not 1 <= month <= 12:
+            out.warnings.append(FoundWarning(start=ns, end=ne, code="unresolved_deadline",
+                                             message=f"deadline {value!r} has no year, nor has the plan"))
+            return FoundDeadline(start=ns, end=ne, modifier=mod)
+        day = _num(m.group("d"))
+        try:
+            if day:
+                return FoundDeadline(start=ns, end=ne, due=date(year, month, day), precision="day", modifier=mod)
+        except ValueError:
+            pass
+        return FoundDeadline(start=ns, end=ne, due=_month_end(year, month), precision="month", modifier=mod)
 
     def in_text(self, run: TextRun) -> FoundDeadline | None:
         text = run.match

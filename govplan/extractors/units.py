@@ -176,7 +176,13 @@ class _Parser:
                 if nb <= na:
                     continue
                 own = self.rx.name_cue.search(text, na, nb)
-                if own is not None:
+                together = text.find("会同", na, nb)
+                if together > na and own is None:
+                    # "A会同B负责": A leads, B works with it
+                    out.append((na, together, "lead", False))
+                    for ba, bb in self._split_and(text, together + 2, nb):
+                        out.append((ba, bb, "cooperating", False))
+                elif own is not None:
                     # a role written after the name: 市发展改革委(牵头)
                     own_role = self.role_of_cue(own.group("cue"))
                     out.append((na, own.start(), own_role, own_role == "responsible"))
