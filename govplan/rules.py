@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import regex
 import yaml
@@ -63,6 +63,20 @@ class TimedPattern:
 def compile_rule(pattern: str, timed: bool = True) -> TimedPattern:
     """Compile a pattern from a rule pack (cached: packs repeat their pieces)."""
     return TimedPattern(regex.compile(pattern, regex.V0), REGEX_TIMEOUT if timed else None)
+
+
+_T = TypeVar("_T")
+_PER_RULESET: dict[tuple[int, str], tuple[RuleSet, Any]] = {}
+
+
+def per_ruleset(rules: RuleSet, key: str, build: Callable[[RuleSet], _T]) -> _T:
+    """``build(rules)`` once per rule set and key: what a stage compiles from the rules."""
+    hit = _PER_RULESET.get((id(rules), key))
+    if hit is not None and hit[0] is rules:
+        return hit[1]  # type: ignore[no-any-return]
+    value = build(rules)
+    _PER_RULESET[(id(rules), key)] = (rules, value)
+    return value
 
 
 def compiler(rules: RuleSet) -> Callable[[str], TimedPattern]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import regex
 
 from .normalise import Normalised
-from .rules import RuleSet, TimedPattern, compiler
+from .rules import RuleSet, TimedPattern, compiler, per_ruleset
 
 _INLINE_LABEL_RX = re.compile(
     r"(?<=。)[ \t]*(?=(?:\d{1,2}[.、](?![\d])|[⒈-⒛]|\(\d{1,2}\)|[⑴-⒇①-⑳]|\([一二三四五六七八九十]{1,3}\))"
@@ -51,17 +51,14 @@ class _Compiled:
     page_number: TimedPattern
 
 
-_CACHE: dict[int, tuple[RuleSet, _Compiled]] = {}
-
-
 def _compiled(rules: RuleSet) -> _Compiled:
+    return per_ruleset(rules, __name__, _build)
+
+
+def _build(rules: RuleSet) -> _Compiled:
     rc = compiler(rules)
-    hit = _CACHE.get(id(rules))
-    if hit is not None and hit[0] is rules:
-        return hit[1]
     doc = rules.document
     c = _Compiled(rc(doc.toc_line), rc(doc.toc_heading), rc(doc.page_number))
-    _CACHE[id(rules)] = (rules, c)
     return c
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import regex
 
 from .chinese import cn_int, numeral_value
-from .rules import RuleSet, Scheme, TimedPattern, compiler
+from .rules import RuleSet, Scheme, TimedPattern, compiler, per_ruleset
 from .segment import Line
 
 Value = tuple[int, ...]
@@ -106,14 +106,12 @@ class _Compiled:
     doc_number: TimedPattern
 
 
-_CACHE: dict[int, tuple[RuleSet, _Compiled]] = {}
-
-
 def compiled(rules: RuleSet) -> _Compiled:
+    return per_ruleset(rules, __name__, _build)
+
+
+def _build(rules: RuleSet) -> _Compiled:
     rc = compiler(rules)
-    hit = _CACHE.get(id(rules))
-    if hit is not None and hit[0] is rules:
-        return hit[1]
     num = rules.numbering
     doc = rules.document
     schemes = [
@@ -133,7 +131,6 @@ def compiled(rules: RuleSet) -> _Compiled:
         signature=rc(doc.issuer_signature),
         doc_number=rc(doc.doc_number),
     )
-    _CACHE[id(rules)] = (rules, c)
     return c
 
 

@@ -16,7 +16,7 @@ from datetime import date
 import regex
 
 from ..chinese import cn_int
-from ..rules import RuleSet, TimedPattern, compiler
+from ..rules import RuleSet, TimedPattern, compiler, per_ruleset
 from ..textrun import TextRun
 from .base import Extraction, FoundDeadline, FoundWarning, ItemText, PlanContext
 
@@ -49,14 +49,12 @@ class _Rx:
     cell: TimedPattern
 
 
-_CACHE: dict[int, tuple[RuleSet, _Rx]] = {}
-
-
 def _rx(rules: RuleSet) -> _Rx:
+    return per_ruleset(rules, __name__, _build)
+
+
+def _build(rules: RuleSet) -> _Rx:
     rc = compiler(rules)
-    hit = _CACHE.get(id(rules))
-    if hit is not None and hit[0] is rules:
-        return hit[1]
     d = rules.deadlines
     periods = [(rc(rf"(?:{p.pattern})" + r"(?P<mod>前|内|末)?"), p.end_year) for p in d.periods]
     period_any = "|".join(f"(?:{p.pattern})" for p in d.periods)
@@ -74,7 +72,6 @@ def _rx(rules: RuleSet) -> _Rx:
             rf"^\s*(?:(?:{DATE_CORE}){_MOD}|{d.ongoing.pattern}|{period_any}|{_RELATIVE}前?)\s*$"
         ),
     )
-    _CACHE[id(rules)] = (rules, rx)
     return rx
 
 

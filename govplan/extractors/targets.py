@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import regex
 
 from ..chinese import cn_int
-from ..rules import RuleSet, TimedPattern, compiler
+from ..rules import RuleSet, TimedPattern, compiler, per_ruleset
 from .base import Extraction, FoundTarget, FoundWarning, ItemText, PlanContext
 
 _CLAUSE_END = set(",，。；;:：!！?？\n()（）")
@@ -32,14 +32,12 @@ class _Rx:
     placeholder: TimedPattern
 
 
-_CACHE: dict[int, tuple[RuleSet, _Rx]] = {}
-
-
 def _rx(rules: RuleSet) -> _Rx:
+    return per_ruleset(rules, __name__, _build)
+
+
+def _build(rules: RuleSet) -> _Rx:
     rc = compiler(rules)
-    hit = _CACHE.get(id(rules))
-    if hit is not None and hit[0] is rules:
-        return hit[1]
     t = rules.targets
     mags = "|".join(sorted((regex.escape(k) for k in t.magnitudes), key=len, reverse=True))
     rx = _Rx(
@@ -54,7 +52,6 @@ def _rx(rules: RuleSet) -> _Rx:
         magnitudes=t.magnitudes,
         placeholder=rc(t.placeholder),
     )
-    _CACHE[id(rules)] = (rules, rx)
     return rx
 
 

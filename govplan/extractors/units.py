@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import regex
 
-from ..rules import RuleSet, TimedPattern, compiler
+from ..rules import RuleSet, TimedPattern, compiler, per_ruleset
 from ..textrun import TextRun
 from .base import Extraction, FoundUnit, ItemText, PlanContext
 
@@ -46,14 +46,12 @@ class _Rx:
     any_field: TimedPattern
 
 
-_CACHE: dict[int, tuple[RuleSet, _Rx]] = {}
-
-
 def _rx(rules: RuleSet) -> _Rx:
+    return per_ruleset(rules, __name__, _build)
+
+
+def _build(rules: RuleSet) -> _Rx:
     rc = compiler(rules)
-    hit = _CACHE.get(id(rules))
-    if hit is not None and hit[0] is rules:
-        return hit[1]
     u = rules.units
     labels = "|".join(f"(?:{f.label})" for f in u.field_labels)
     cues = "|".join(f"(?:{c.cue})" for c in u.role_cues)
@@ -73,7 +71,6 @@ def _rx(rules: RuleSet) -> _Rx:
         first_is_lead=[rc(p.pattern) for p in u.first_is_lead],
         any_field=rc(rf"(?:{labels}|{dl})\s*[:：]"),
     )
-    _CACHE[id(rules)] = (rules, rx)
     return rx
 
 
