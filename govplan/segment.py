@@ -9,7 +9,9 @@ knows.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import regex
@@ -68,6 +70,7 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
     text = norm.match
     lines: list[Line] = []
     append = lines.append
+    page_lines: list[int] = []
     gap = False
     line_start = 0
     for lineno, raw in enumerate(text.split("\n"), 1):
@@ -97,11 +100,14 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
                 gap = True
                 continue
         # cheap tests first: most lines are neither junk, nor a TOC line, nor a page number
+        if len(body) <= 24 and rx.page_number.match(body.strip(" \t")) is not None:
+            page_lines.append(lineno)
+            gap = True
+            continue
         if (
             _HAN_RX.search(body) is None
             or (body[-1].isdigit() and rx.toc_line.search(body.strip(" \t")) is not None)
             or (body[0] == "目" and rx.toc_heading.match(body) is not None)
-            or (len(body) <= 24 and rx.page_number.match(body.strip(" \t")) is not None)
         ):
             gap = True
             continue
@@ -119,4 +125,28 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
                 ps = a + bounds[k] + lead
                 append(Line(ps, ps + len(seg) - lead, seg[lead:], lineno, gap and k == 0, k > 0, has_tab))
         gap = False
-    return lines
+    return _drop_running_headers(lines, page_lines) if page_lines else lines
+
+
+_HEADER_PUNCT_RX = re.compile(r"[。；;:：,，!！?？]")
+
+
+def _drop_running_headers(lines: list[Line], page_lines: list[int]) -> list[Line]:
+    """Drop a short line repeated next to page numbers: a running header or footer."""
+    counts = Counter(ln.text for ln in lines if not ln.table and len(ln.text) <= 40)
+
+    def near_page(lineno: int) -> bool:
+        k = bisect.bisect_left(page_lines, lineno - 2)
+        return k < len(page_lines) and page_lines[k] <= lineno + 2
+
+    kept: list[Line] = []
+    dropped = False
+    for ln in lines:
+        if counts.get(ln.text, 0) >= 2 and not _HEADER_PUNCT_RX.search(ln.text) and near_page(ln.lineno):
+            dropped = True
+            continue
+        if dropped:
+            ln.gap_before = True
+            dropped = False
+        kept.append(ln)
+    return kept
