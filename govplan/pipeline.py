@@ -7,7 +7,7 @@ the whole parse in one place, and tests can run a prefix of it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,6 +138,3 @@ def parse_text(text: str, options: Options | None = None, *, path: str | None = 
     assert state.document is not None
     return state.document
 
-
-def names(stages: Iterable[tuple[str, object]] = STAGES) -> list[str]:
-    return ["read"] + [n for n, _ in stages] + ["export"]

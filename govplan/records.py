@@ -17,8 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import __version__
 from .extract import ItemResult, PlanResult
-from .extractors.base import Found
-from .normalise import Normalised
+from .normalise import Normalised, find_placeholders
 from .read import RawSource
 from .structure import strip_inner_spaces
 
@@ -214,9 +213,6 @@ def build_item(item: ItemResult, spans: _Spans, plan_warnings: list[Warning], co
     )
 
 
-def _found_span(f: Found, spans: _Spans) -> Span:
-    return spans.span(f.start, f.end)
-
 
 def _walk(items: list[Item]) -> list[Item]:
     out: list[Item] = []
@@ -271,6 +267,12 @@ def build_document(raw: RawSource, norm: Normalised, results: list[PlanResult], 
     for d in norm.damage:
         doc_warnings.append(Warning(code=d.code, message=d.message,
                                     span=spans.span(d.start, d.end) if d.end > d.start else None))
+    placeholders = find_placeholders(norm.match)
+    if placeholders:
+        a, b = placeholders[0]
+        doc_warnings.append(Warning(code="placeholder", span=spans.span(a, b), message=(
+            f"the text has {len(placeholders)} placeholder(s) such as {norm.match[a:b]!r} standing for a name, "
+            "number or date; they are never read as values")))
     plans = [build_plan(r, spans, conv) for r in results]
     if not raw.text.strip():
         doc_warnings.append(Warning(code="empty_input", message="the input has no text"))

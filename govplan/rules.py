@@ -210,8 +210,6 @@ class DocumentPack(_Model):
     issuer_signature_examples: list[str] = Field(default_factory=list)
     issuer_field: str
     issuer_field_examples: list[str] = Field(default_factory=list)
-    addressee: str
-    addressee_examples: list[str] = Field(default_factory=list)
     closing: str
     closing_examples: list[str] = Field(default_factory=list)
     toc_line: str
@@ -225,7 +223,7 @@ class DocumentPack(_Model):
 
     _v = field_validator(
         "title_keywords", "doc_number", "issuer_notice", "notice_title", "issuer_signature", "issuer_field",
-        "addressee", "closing", "toc_line", "toc_heading", "page_number", "attachment",
+        "closing", "toc_line", "toc_heading", "page_number", "attachment",
     )(_check_regex)
 
     @field_validator("table_columns")
@@ -371,7 +369,7 @@ def check_examples(rules: RuleSet) -> list[str]:
     for ex in t.placeholder_examples:
         need(t.placeholder, ex, "targets.placeholder")
     doc = rules.document
-    for key in ("title", "doc_number", "issuer_notice", "notice_title", "issuer_signature", "issuer_field", "addressee",
+    for key in ("title", "doc_number", "issuer_notice", "notice_title", "issuer_signature", "issuer_field",
                 "closing", "toc_line", "page_number", "attachment"):
         pattern = getattr(doc, "title_keywords" if key == "title" else key)
         for ex in getattr(doc, f"{key}_examples"):

@@ -67,7 +67,6 @@ class Node:
     title_hint: tuple[int, int] | None = None  # attachment titles
     cells: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     headings: dict[str, str] = field(default_factory=dict)  # column key -> heading as written
-    inherited: set[str] = field(default_factory=set)
     row_lines: list[Line] = field(default_factory=list)
 
 
@@ -101,7 +100,6 @@ class _Compiled:
     closing: TimedPattern
     attachment: TimedPattern
     columns: list[tuple[str, TimedPattern]]
-    addressee: TimedPattern
     signature: TimedPattern
     doc_number: TimedPattern
 
@@ -127,7 +125,6 @@ def _build(rules: RuleSet) -> _Compiled:
         closing=rc(doc.closing),
         attachment=rc(doc.attachment),
         columns=[(k, rc(p)) for k, p in doc.table_columns.items()],
-        addressee=rc(doc.addressee),
         signature=rc(doc.issuer_signature),
         doc_number=rc(doc.doc_number),
     )
@@ -363,14 +360,11 @@ class _Builder:
             if prev is not None:
                 if "task" not in row.cells and "task" in prev.cells:
                     row.cells["task"] = prev.cells["task"]
-                    row.inherited.add("task")
                     if "subtask" not in row.cells and "subtask" in prev.cells:
                         row.cells["subtask"] = prev.cells["subtask"]
-                        row.inherited.add("subtask")
                 for col in ("units", "deadline", "cooperating"):
                     if col not in row.cells and col in prev.cells:
                         row.cells[col] = prev.cells[col]
-                        row.inherited.add(col)
             prev = row
 
     # -- main loop --------------------------------------------------------------------------
