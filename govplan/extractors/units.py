@@ -106,21 +106,27 @@ def bracket_groups(text: str) -> list[tuple[int, int]]:
     return groups
 
 
-def _split_top(text: str, seps: str, start: int) -> list[tuple[int, int]]:
-    """Split text[start:] at separators outside brackets: absolute (start, end) pairs."""
+_SPLIT_RX: dict[str, re.Pattern[str]] = {}
+
+
+def _split_top(text: str, seps: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split text[start:end] at separators outside brackets: absolute (start, end) pairs."""
+    rx = _SPLIT_RX.get(seps)
+    if rx is None:
+        rx = _SPLIT_RX[seps] = re.compile("[" + re.escape(seps + "".join(_OPEN) + "".join(_CLOSE)) + "]")
     parts: list[tuple[int, int]] = []
     depth = 0
     a = start
-    for i in range(start, len(text)):
-        c = text[i]
+    for m in rx.finditer(text, start, end):
+        c = m.group()
         if c in _OPEN:
             depth += 1
         elif c in _CLOSE:
             depth = max(depth - 1, 0)
-        elif c in seps and depth == 0:
-            parts.append((a, i))
-            a = i + 1
-    parts.append((a, len(text)))
+        elif depth == 0:
+            parts.append((a, m.start()))
+            a = m.end()
+    parts.append((a, end))
     return parts
 
 
@@ -152,7 +158,7 @@ class _Parser:
     def parse_list(self, text: str, a: int, b: int, default: str | None) -> list[tuple[int, int, str, bool]]:
         """Units in text[a:b] as (start, end, role, explicit 负责?); role None when uncued."""
         out: list[tuple[int, int, str | None, bool]] = []
-        for ca, cb in _split_top(text[:b], _CLAUSE_SEP, a):
+        for ca, cb in _split_top(text, _CLAUSE_SEP, a, b):
             ca, cb = _trim(text, ca, cb)
             if cb <= ca:
                 continue
@@ -167,7 +173,7 @@ class _Parser:
             etc = self.rx.etc.search(text, ca, cb)
             if etc is not None:
                 cb = etc.start()  # "X、Y等…": what follows 等 describes the list
-            names = _split_top(text[:cb], "、", ca)
+            names = _split_top(text, "、", ca, cb)
             for na, nb in (n for part in names for n in self._split_and(text, *part)):
                 na, nb = _trim(text, na, nb)
                 if nb <= na:
