@@ -19,8 +19,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-import regex
-
 from .chinese import converter, detect_script
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
@@ -103,7 +101,9 @@ def _seeds(text: str) -> list[int]:
     if "?" in text:
         found += [m.start() for m in _SEED_Q_RX.finditer(text)]
     return sorted(found)
-_PLACEHOLDER_RX = regex.compile(r"(?<![A-Za-z])(?:xx+|XX+)(?![A-Za-z])|(?<=\p{Han})[xX](?=\p{Han}|%)")
+_PLACEHOLDER_RX = re.compile(
+    r"(?<![A-Za-z])(?:xx+|XX+)(?![A-Za-z])|(?<=[\u3400-\u9fff])[xX](?=[\u3400-\u9fff%])"
+)
 
 
 @dataclass
@@ -284,6 +284,8 @@ def _merge_close(found: list[Damage], text: str) -> list[Damage]:
 
 
 def find_placeholders(text: str) -> list[tuple[int, int]]:
+    if "x" not in text and "X" not in text:
+        return []
     return [m.span() for m in _PLACEHOLDER_RX.finditer(text)]
 
 

@@ -178,7 +178,7 @@ class _Parser:
                 na, nb = _trim(text, na, nb)
                 if nb <= na:
                     continue
-                own = self.rx.name_cue.search(text, na, nb)
+                own = self.rx.name_cue.search(text, na, nb) if text[nb - 1] == ")" else None
                 together = text.find("会同", na, nb)
                 if together > na and own is None:
                     # "A会同B负责": A leads, B works with it
