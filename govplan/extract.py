@@ -45,6 +45,8 @@ def select(enabled: Iterable[str] | None = None, disabled: Iterable[str] = ()) -
 
 _HEADING_MAX = 40
 _SENTENCE_RX = regex.compile(r"[。；;!！?？]")
+# a year in a title: 2022年, or either end of a range such as 2024—2026年
+_TITLE_YEAR_RX = regex.compile(r"((?:19|20)\d{2})(?=\s*年|\s*[-—–~至到]\s*(?:19|20)\d{2}\s*年)")
 _REGION_RX = regex.compile(r"^(?:xx)?([\p{Han}]{2,4}?)(?:省|市|县|区|自治区|地区|州)")
 _FULL_DATE_RX = regex.compile(
     r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*"
@@ -218,17 +220,17 @@ def plan_metadata(plan: PlanNode, norm: Normalised, rules: RuleSet) -> PlanResul
             if y:
                 year = y
                 break
-    if year is None and title:
-        years = set(regex.findall(r"((?:19|20)\d{2})\s*年", title))
-        if len(years) == 1:
-            year = int(years.pop())
+    title_years = sorted({int(y) for y in _TITLE_YEAR_RX.findall(title or "")})
+    if year is None and len(title_years) == 1:
+        year = title_years[0]
+    first_year = min([y for y in (year, *title_years) if y], default=None)
     regions = set()
     for text in (title or "", issuer or ""):
         m = _REGION_RX.match(text)
         if m:
             regions.add(m.group(1))
     plan_text = "\n".join(ln.text for ln in plan.all_lines)
-    ctx = PlanContext(year=year, first_is_lead=units.declares_first_is_lead(plan_text, rules),
+    ctx = PlanContext(year=year, first_year=first_year, first_is_lead=units.declares_first_is_lead(plan_text, rules),
                       regions=frozenset(regions))
     preamble = _lines_run(norm, plan.preamble).clean.strip() or None if plan.preamble else None
     closing = _lines_run(norm, plan.closing).clean.strip() or None if plan.closing else None

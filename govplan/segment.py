@@ -142,7 +142,9 @@ def _drop_running_headers(lines: list[Line], page_lines: list[int]) -> list[Line
     kept: list[Line] = []
     dropped = False
     for ln in lines:
-        if counts.get(ln.text, 0) >= 2 and not _HEADER_PUNCT_RX.search(ln.text) and near_page(ln.lineno):
+        # three times or more, and not a short fragment a page break happened to cut off twice
+        if counts.get(ln.text, 0) >= 3 and len(ln.text) >= 6 and not _HEADER_PUNCT_RX.search(ln.text) \
+                and near_page(ln.lineno):
             dropped = True
             continue
         if dropped:

@@ -475,8 +475,10 @@ def _split_header(plan: PlanNode, rx: _Compiled) -> None:
                     and header[k + 1].lineno == header[k].lineno + 1 and not header[k + 1].inline:
                 k += 1
                 block.append(k)
-            if any(rx.title_end.search(header[j].stripped) or
-                   (rx.title_kw.search(header[j].stripped) and j != block[0]) for j in block):
+            joined = "".join(header[j].stripped for j in block)
+            # a title ends with its kind (…实施方案, …工作要点), perhaps followed by (2024—2026年)
+            if len(joined) <= 100 and not joined.startswith("为") and (
+                    any(rx.title_end.search(header[j].stripped) for j in block) or rx.title_end.search(joined)):
                 blocks.append(block)
         k += 1
     if not blocks:

@@ -197,7 +197,7 @@ def test_markdown_task_table_and_html_spaces() -> None:
 def test_running_headers_next_to_page_numbers_are_dropped() -> None:
     text = ("某市数字政府建设实施方案\n一、总体要求\n(一)推进平台建设。加快建设全市统一的政务云平台和数据共享交换平台,实现\n"
             "— 2 —\n某市数字政府建设实施方案\n"
-            "全市覆盖。\n(二)完善机制。\n— 3 —\n某市数字政府建设实施方案\n二、保障措施\n")
+            "全市覆盖。\n(二)完善机制。\n— 3 —\n某市数字政府建设实施方案\n二、保障措施\n— 4 —\n某市数字政府建设实施方案\n")
     doc = govplan.parse_text(text)
     plan = doc.plans[0]
     assert plan.title == "某市数字政府建设实施方案"

@@ -13,6 +13,7 @@ class PlanContext:
     """Facts about the plan that extraction depends on."""
 
     year: int | None = None  # for 年底前, 年内 …
+    first_year: int | None = None  # the earliest year the plan covers (a date before it is history)
     first_is_lead: bool = False  # the plan says 责任单位排在首位的为牵头单位
     regions: frozenset[str] = frozenset()  # place names of the plan (梅州, 揭阳): never prefixed
 

@@ -233,6 +233,8 @@ class _Parser:
             got = _from_match(m, self.ctx.year)
             if got is None:
                 continue
+            if got.due is not None and self.ctx.first_year and got.due.year < self.ctx.first_year - 1:
+                continue  # 以2000年底前建成的小区为重点: history, not a deadline
             a = m.start("lead") if m.group("lead") else m.start("y1") if m.group("y1") else m.start("y")
             got.start, got.end = run.span(a, m.end())
             best = (a, got)

@@ -117,9 +117,9 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
             continue
         if not is_share and not m.group("mag") and not unit and before is None and after is None:
             continue
-        if before in ("increase", "decrease"):
+        if before in ("increase", "decrease") and (is_share or after is None):
             comparator = before
-        elif after is not None and before is None:
+        elif after is not None and (before is None or before in ("increase", "decrease")):
             comparator = after[0]
         elif before is not None:
             comparator = before
