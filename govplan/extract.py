@@ -47,6 +47,8 @@ _HEADING_MAX = 40
 _SENTENCE_RX = regex.compile(r"[。；;!！?？]")
 # a year in a title: 2022年, or either end of a range such as 2024—2026年
 _TITLE_YEAR_RX = regex.compile(r"((?:19|20)\d{2})(?=\s*年|\s*[-—–~至到]\s*(?:19|20)\d{2}\s*年)")
+# a note under a cover letter's date: (此件公开发布)
+_NOTE_LINE_RX = regex.compile(r"^\([^()]{2,20}\)$")
 _REGION_RX = regex.compile(r"^(?:xx)?([\p{Han}]{2,4}?)(?:省|市|县|区|自治区|地区|州)")
 _FULL_DATE_RX = regex.compile(
     r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*"
@@ -96,17 +98,21 @@ def item_text(node: Node, norm: Normalised) -> tuple[ItemText, str, tuple[int, i
     if node.kind == "row":
         content = _cell_run(norm, node.cells.get("content", []))
         cells = []
-        for col, role in (("units", "responsible"), ("cooperating", "cooperating")):
+        for col, role in (("lead_units", "lead"), ("units", "responsible"), ("cooperating", "cooperating")):
             if col in node.cells:
                 cells.append((_cell_run(norm, node.cells[col]), role))
         dl = _cell_run(norm, node.cells["deadline"]) if "deadline" in node.cells else None
-        title_col = "subtask" if "subtask" in node.cells else "task" if "task" in node.cells else None
+        title_col = "subtask" if "subtask" in node.cells else None
+        if title_col is None and "task" in node.cells and not (node.shared_task and "content" in node.cells):
+            title_col = "task"
         if title_col:
             spans = node.cells[title_col]
             title = "".join(norm.clean[a:b] for a, b in spans)
             tspan = (spans[0][0], spans[-1][1])
         else:
-            first = content.clean.split("。")[0]
+            # rows that share a merged task cell are told apart by what each does
+            cut = _SENTENCE_RX.search(content.clean)
+            first = content.clean[: cut.start()] if cut else content.clean
             title, tspan = first, content.span(0, len(first))
         return ItemText(run=content, units_cells=cells, deadline_cell=dl), title, tspan
     if node.kind == "attachment":
@@ -177,11 +183,20 @@ def plan_metadata(plan: PlanNode, norm: Normalised, rules: RuleSet) -> PlanResul
             title = title[a:b] if len(title) == len(folded) else m.group("title")
             notice_issuer = m.group("issuer") or None
     title_span = (title_lines[0].start, title_lines[-1].end) if title_lines else None
+    # A cover letter under a notice's title (number, addressees, body, signature, date) belongs
+    # to the front matter; the preamble is what follows its date.
+    preamble = plan.preamble
+    dated = [k for k, ln in enumerate(preamble) if is_date_line(ln.stripped)]
+    if dated:
+        cut = dated[-1] + 1
+        while cut < len(preamble) and _NOTE_LINE_RX.match(preamble[cut].stripped):
+            cut += 1
+        front, preamble = front + title_lines + preamble[:cut], preamble[cut:]
     meta_lines = front + title_lines
     doc_number = None
     for ln in meta_lines:
         m = rx.doc_number.search(ln.text)
-        if m:
+        if m and (ln in plan.front or ln in title_lines or m.start() == 0):
             doc_number = norm.clean[ln.start + m.start() : ln.start + m.end()].replace(" ", "")
             break
     issued: date | None = None
@@ -232,10 +247,10 @@ def plan_metadata(plan: PlanNode, norm: Normalised, rules: RuleSet) -> PlanResul
     plan_text = "\n".join(ln.text for ln in plan.all_lines)
     ctx = PlanContext(year=year, first_year=first_year, first_is_lead=units.declares_first_is_lead(plan_text, rules),
                       regions=frozenset(regions))
-    preamble = _lines_run(norm, plan.preamble).clean.strip() or None if plan.preamble else None
+    preamble_text = _lines_run(norm, preamble).clean.strip() or None if preamble else None
     closing = _lines_run(norm, plan.closing).clean.strip() or None if plan.closing else None
     return PlanResult(plan=plan, title=title, title_span=title_span, doc_number=doc_number, issuer=issuer,
-                      issued=issued, preamble=preamble, closing=closing, context=ctx, items=[])
+                      issued=issued, preamble=preamble_text, closing=closing, context=ctx, items=[])
 
 
 def extract_plan(plan: PlanNode, norm: Normalised, rules: RuleSet,

@@ -33,6 +33,7 @@ _PARAGRAPH_START_RX = regex.compile(
     r"(?:完成(?:时间|时限|期限))\s*:)"
 )
 _META_LINE_RX = regex.compile(r"^[\p{Han}]{2,6}\s*:\s*\S.{0,40}$")
+_ATTACHMENT_LIST_RX = regex.compile(r"^附件\s*:\s*\d{1,2}\s*[.、]")
 _SEQ_RX = regex.compile(r"^\s*(\d{1,3})\s*$")
 _INNER_SPACE_RX = regex.compile(r"(?<=\S) +(?=\S)")
 
@@ -67,6 +68,7 @@ class Node:
     title_hint: tuple[int, int] | None = None  # attachment titles
     cells: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     headings: dict[str, str] = field(default_factory=dict)  # column key -> heading as written
+    shared_task: bool = False  # its task cell is merged with other rows' (the title comes from its content)
     row_lines: list[Line] = field(default_factory=list)
 
 
@@ -240,6 +242,10 @@ class _Builder:
                 return lab.first
         return False
 
+    def _table_follows(self, i: int) -> bool:
+        """An attachment heading before any item counts when its task table follows."""
+        return any(ln.table and self._table_header(ln) is not None for ln in self.lines[i + 1 : i + 4])
+
     def _is_title_candidate(self, i: int) -> bool:
         line = self.lines[i]
         return _title_ish(line) and bool(self.rx.title_end.search(line.stripped)) and self._restart_ahead(i)
@@ -360,9 +366,11 @@ class _Builder:
             if prev is not None:
                 if "task" not in row.cells and "task" in prev.cells:
                     row.cells["task"] = prev.cells["task"]
+                    if "subtask" not in owner.headings:
+                        row.shared_task = prev.shared_task = True
                     if "subtask" not in row.cells and "subtask" in prev.cells:
                         row.cells["subtask"] = prev.cells["subtask"]
-                for col in ("units", "deadline", "cooperating"):
+                for col in ("lead_units", "units", "deadline", "cooperating"):
                     if col not in row.cells and col in prev.cells:
                         row.cells[col] = prev.cells[col]
             prev = row
@@ -370,6 +378,7 @@ class _Builder:
     # -- main loop --------------------------------------------------------------------------
     def build(self, clean: str, deadline_cell: TimedPattern) -> list[PlanNode]:
         self.clean = clean
+        attachment_list = False
         for i, line in enumerate(self.lines):
             plan = self.plans[-1]
             if self.table_cols is not None:
@@ -393,7 +402,7 @@ class _Builder:
                     plan.all_lines.append(line)
                     continue
             att = self.rx.attachment.match(line.stripped) if len(line.stripped) <= 60 else None
-            if att is not None and (plan.items or plan.stack):
+            if att is not None and (plan.items or plan.stack or self._table_follows(i)):
                 label = att.group("label").replace(" ", "")
                 cur = plan.stack[0] if plan.stack else None
                 if cur is not None and cur.kind == "attachment" and cur.path == [label] and \
@@ -404,6 +413,11 @@ class _Builder:
                 plan.all_lines.append(line)
                 continue
             lab = self.labels[i]
+            if attachment_list and lab is not None and lab.key == "arabic" and "。" not in line.text:
+                plan.header.append(line)  # "附件:1.…分工表 / 2.…名单": the cover letter's list
+                plan.all_lines.append(line)
+                continue
+            attachment_list = not plan.items and bool(_ATTACHMENT_LIST_RX.match(line.stripped))
             how = self._accept(plan, lab) if lab is not None else None
             if how == "restart":
                 plan = self._new_plan(i)
