@@ -24,7 +24,7 @@ _Y = r"(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4}"
 _N = r"\d{1,2}|[一二三四五六七八九十]{1,3}"
 DATE_CORE = (
     rf"(?:(?P<y1>{_Y})\s*[-—–~至到]\s*)?(?P<y>{_Y})\s*年\s*"
-    rf"(?:(?P<q>第?[一二三四1-4]季度)|(?P<half>上半年|下半年|年中|年底|年末|底|末|年内|内)"
+    rf"(?:(?P<q>第?[一二三四1-4]季度?)|(?P<half>上半年|下半年|年中|年底|年末|底|末|年内|内)"
     rf"|(?P<m>{_N})\s*月(?:\s*(?P<d>{_N})\s*[日号])?\s*(?P<mpart>上旬|中旬|下旬|底|末|中)?)?"
 )
 _MOD = r"(?P<mod>以前|之前|前|为止|起|开始|以来|期间|以内|之内|内)?"
@@ -41,6 +41,7 @@ _PLACEHOLDER_RX = regex.compile(r"\d{2,4}\s*年?\s*[xX]{1,2}(?![A-Za-z])|[xX]{2,
 class _Rx:
     field: TimedPattern
     ongoing: TimedPattern
+    ongoing_clause: TimedPattern
     non_date: TimedPattern
     periods: list[tuple[TimedPattern, int]]
     date: TimedPattern
@@ -61,6 +62,8 @@ def _build(rules: RuleSet) -> _Rx:
     rx = _Rx(
         field=rc(rf"(?:{d.field_labels.pattern})\s*[:：]\s*"),
         ongoing=rc(rf"^(?:{d.ongoing.pattern})"),
+        # an annotation's last clause that says when without a label: (…负责;持续办理)
+        ongoing_clause=rc(rf"(?<=[;,])\s*(?:{d.ongoing.pattern})(?:办理|进行)?\s*(?=\))"),
         non_date=rc(d.non_date.pattern),
         periods=periods,
         date=rc(rf"(?P<lead>{d.lead_in})?\s*{DATE_CORE}{_MOD}"),
@@ -108,7 +111,7 @@ def _from_match(m: regex.Match[str], ctx_year: int | None) -> FoundDeadline | No
     modifier = _MODIFIERS.get(mod_word) or ("by" if lead else None)
     try:
         if m.group("q"):
-            q = _num(m.group("q").strip("第季度")) or 0
+            q = _num(m.group("q").strip("第季度")) or 0  # 第三季度, 第3季
             if not 1 <= q <= 4:
                 return None
             due, precision = _month_end(y, q * 3), "quarter"
@@ -297,3 +300,8 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         found = parser.in_text(run)
         if found is not None:
             out.deadline = found
+    if out.deadline is None and ")" in text:
+        clause = parser.rx.ongoing_clause.search(text)
+        if clause is not None:
+            ns, ne = run.span(clause.start(), clause.end())
+            out.deadline = FoundDeadline(start=ns, end=ne, ongoing=True)

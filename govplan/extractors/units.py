@@ -26,6 +26,7 @@ _BRACKET_RX = re.compile(r"[()\[\]【】〔〕<>{}\n]")
 _CLAUSE_SPLIT_RX = regex.compile(r"[,，;；]")
 _NAME_SPLIT_RX = regex.compile(r"、(?![^()<>]*[)>])")
 _AND_RX = re.compile(r"以及|和|及|与")
+_NOT_A_NAME_RX = re.compile(r"\d{2,4}\s*年|^(?:持续|长期|不断|常态化|按照|按时|每年|每月|每季度)")
 _MAX_NAME = 40
 
 
@@ -222,6 +223,8 @@ class _Parser:
         name = name.strip("。.,，;；:：、")
         if not name or len(name) > _MAX_NAME or name.isdigit():
             return None
+        if ":" in name or _NOT_A_NAME_RX.search(name):
+            return None  # a field (完成期限:…), a date or 持续办理 that ended up in the list
         return name, a, b
 
     def expand(self, names: list[str]) -> list[str]:
