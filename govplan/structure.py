@@ -34,6 +34,7 @@ _PARAGRAPH_START_RX = regex.compile(
 )
 _META_LINE_RX = regex.compile(r"^[\p{Han}]{2,6}\s*:\s*\S.{0,40}$")
 _ATTACHMENT_LIST_RX = regex.compile(r"^附件\s*:\s*\d{1,2}\s*[.、]")
+_UNIT_FIELD_LINE_RX = regex.compile(r"^(?:责任|牵头|配合|协办)(?:单位|部门)\s*:")
 _SEQ_RX = regex.compile(r"^\s*(\d{1,3})\s*$")
 _INNER_SPACE_RX = regex.compile(r"(?<=\S) +(?=\S)")
 
@@ -191,6 +192,7 @@ class _Builder:
         ]
         self.table_cols: list[str] | None = None
         self.table_owner: Node | None = None
+        self.hoisted: tuple[Node, Node] | None = None
 
     # -- numbering --------------------------------------------------------------------------
     def _accept(self, plan: PlanNode, lab: Label) -> str | None:
@@ -231,8 +233,26 @@ class _Builder:
         )
         (parent.children if parent else plan.items).append(node)
         plan.stack.append(node)
+        self.hoisted = None
         plan.last_value[lab.key] = lab.value
         plan.closing_mode = False
+
+    def _owner_of(self, plan: PlanNode, line: Line) -> Node:
+        """The item a continuation line belongs to: the innermost open one, except that a
+        责任单位 line after sub-items none of which has one annotates their parent."""
+        node = plan.stack[-1]
+        if self.hoisted is not None and self.hoisted[0] is node:
+            return self.hoisted[1]  # the lines that continue a hoisted 责任单位 line follow it
+        if len(plan.stack) < 2 or not _UNIT_FIELD_LINE_RX.match(line.stripped):
+            return node
+        parent = plan.stack[-2]
+        siblings = parent.children
+        if len(siblings) < 2 or any(_UNIT_FIELD_LINE_RX.match(ln.stripped) for ln in parent.lines):
+            return node
+        if any(_UNIT_FIELD_LINE_RX.match(ln.stripped) for sib in siblings for ln in sib.lines):
+            return node
+        self.hoisted = (node, parent)
+        return parent
 
     # -- plans ------------------------------------------------------------------------------
     def _restart_ahead(self, i: int) -> bool:
@@ -439,7 +459,7 @@ class _Builder:
                 plan.closing_mode = True
                 plan.closing.append(line)
             else:
-                plan.stack[-1].lines.append(line)
+                self._owner_of(plan, line).lines.append(line)
         if self.table_cols is not None:
             self._finish_table()
         plans = [p for p in self.plans if p.items or p.header]
