@@ -200,3 +200,16 @@ def test_more_deadlines(text: str, year: int | None, due: date | None, precision
 def test_more_units(text: str, expected: list[tuple[str, str]]) -> None:
     out, _ = run(text, "units")
     assert [(u.name, u.role) for u in out.units] == expected
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("完成系统建设。(市数据局负责,2023年6月)", date(2023, 6, 30)),
+    ("完成系统建设。(2023年底前)", date(2023, 12, 31)),
+    ("完成系统建设。(市数据局牵头;2024年3月底前完成)", None),  # not a bare date clause: read in the text instead
+])
+def test_a_date_as_an_annotation_clause(text: str, due: date | None) -> None:
+    out, _ = run(text, "deadlines")
+    if due is None:
+        assert out.deadline is not None and out.deadline.due == date(2024, 3, 31)
+    else:
+        assert out.deadline is not None and out.deadline.due == due

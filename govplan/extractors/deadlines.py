@@ -42,6 +42,7 @@ class _Rx:
     field: TimedPattern
     ongoing: TimedPattern
     ongoing_clause: TimedPattern
+    clause_date: TimedPattern
     non_date: TimedPattern
     periods: list[tuple[TimedPattern, int]]
     date: TimedPattern
@@ -63,6 +64,8 @@ def _build(rules: RuleSet) -> _Rx:
         field=rc(rf"(?:{d.field_labels.pattern})\s*[:：]\s*"),
         ongoing=rc(rf"^(?:{d.ongoing.pattern})"),
         # an annotation's last clause that says when without a label: (…负责;持续办理)
+        # a date that is a whole clause of an annotation: (市数据局负责,2023年6月)
+        clause_date=rc(rf"(?<=[(;,])\s*(?P<lead>{d.lead_in})?\s*{DATE_CORE}{_MOD}\s*(?=[);,])"),
         ongoing_clause=rc(rf"(?<=[;,])\s*(?:{d.ongoing.pattern})(?:办理|进行)?\s*(?=\))"),
         non_date=rc(d.non_date.pattern),
         periods=periods,
@@ -296,6 +299,13 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         ns, ne = run.span(m.start(), m.end())
         out.warnings.append(FoundWarning(start=ns, end=ne, code="placeholder",
                                          message=f"placeholder instead of a date: {m.group()!r}"))
+    if field is None and "年" in text and ")" in text:
+        for m in parser.rx.clause_date.finditer(text):
+            got = _from_match(m, parser.ctx.year)
+            if got is not None:
+                got.start, got.end = run.span(m.start() + len(m.group()) - len(m.group().lstrip()), m.end())
+                out.deadline = got
+                return
     if field is None and ("年" in text or "期" in text or "末" in text):
         found = parser.in_text(run)
         if found is not None:
