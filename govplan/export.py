@@ -138,6 +138,12 @@ def render(doc: Document, fmt: str) -> str:
     raise ValueError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, text: str, *, bom: bool = False) -> None:
     """Write ``text`` to ``path`` via a temporary file and a rename: never a half-written file."""
     path = Path(path)
@@ -146,6 +152,7 @@ def write_atomic(path: Path, text: str, *, bom: bool = False) -> None:
         raise OutputError(f"{path}: the folder {directory} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; give it the usual mode
         with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
             fh.write(text)
             fh.flush()

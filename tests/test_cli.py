@@ -242,3 +242,11 @@ def test_cli_reference_is_current() -> None:
     spec.loader.exec_module(module)
     assert (ROOT / "docs" / "cli.md").read_text(encoding="utf-8") == module.render(), (
         "docs/cli.md is stale: run python docs/gen_cli.py")
+
+
+def test_outputs_get_the_usual_file_mode(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    assert invoke("extract", str(SAMPLE), "-o", str(out)).exit_code == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask
