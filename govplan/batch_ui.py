@@ -21,15 +21,16 @@ class BatchUI:
             from rich.console import Console
             from rich.progress import (
                 BarColumn,
-                MofNCompleteColumn,
                 Progress,
                 TextColumn,
                 TimeRemainingColumn,
                 TransferSpeedColumn,
             )
 
+            # the bar advances by bytes (for MB/s and the ETA); the files count is shown beside it
             self.progress = Progress(
-                TextColumn("[bold]govplan batch"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+                TextColumn("[bold]govplan batch"), BarColumn(),
+                TextColumn("{task.fields[done]}/{task.fields[files]} files"),
                 TransferSpeedColumn(), TimeRemainingColumn(), console=Console(stderr=True), transient=True,
             )
             self.progress.start()
@@ -42,13 +43,13 @@ class BatchUI:
 
     def start(self, files: int, total_bytes: int) -> None:
         if self.progress is not None:
-            # progress is counted in bytes (for MB/s and the ETA); the files column is shown beside it
-            self.task = self.progress.add_task("batch", total=total_bytes or 1)
-            self.files = files
+            self.task = self.progress.add_task("batch", total=total_bytes or 1, files=files, done=0)
+            self.done = 0
 
     def advance(self, result: FileResult) -> None:
         if self.progress is not None and self.task is not None:
-            self.progress.update(self.task, advance=result.size)
+            self.done += 1
+            self.progress.update(self.task, advance=result.size, done=self.done)
 
     def report(self, s: Summary) -> None:
         from rich.console import Console
