@@ -215,6 +215,8 @@ class DocumentPack(_Model):
     toc_line: str
     toc_line_examples: list[str] = Field(default_factory=list)
     toc_heading: str
+    web_junk: str = "(?!x)x"
+    web_junk_examples: list[str] = Field(default_factory=list)
     page_number: str
     page_number_examples: list[str] = Field(default_factory=list)
     attachment: str
@@ -223,7 +225,7 @@ class DocumentPack(_Model):
 
     _v = field_validator(
         "title_keywords", "doc_number", "issuer_notice", "notice_title", "issuer_signature", "issuer_field",
-        "closing", "toc_line", "toc_heading", "page_number", "attachment",
+        "closing", "toc_line", "toc_heading", "web_junk", "page_number", "attachment",
     )(_check_regex)
 
     @field_validator("table_columns")
@@ -370,7 +372,7 @@ def check_examples(rules: RuleSet) -> list[str]:
         need(t.placeholder, ex, "targets.placeholder")
     doc = rules.document
     for key in ("title", "doc_number", "issuer_notice", "notice_title", "issuer_signature", "issuer_field",
-                "closing", "toc_line", "page_number", "attachment"):
+                "closing", "toc_line", "web_junk", "page_number", "attachment"):
         pattern = getattr(doc, "title_keywords" if key == "title" else key)
         for ex in getattr(doc, f"{key}_examples"):
             need(pattern, ex, f"document.{key}")

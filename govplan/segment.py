@@ -50,6 +50,7 @@ class Line:
 class _Compiled:
     toc_line: TimedPattern
     toc_heading: TimedPattern
+    web_junk: TimedPattern
     page_number: TimedPattern
 
 
@@ -60,7 +61,7 @@ def _compiled(rules: RuleSet) -> _Compiled:
 def _build(rules: RuleSet) -> _Compiled:
     rc = compiler(rules)
     doc = rules.document
-    c = _Compiled(rc(doc.toc_line), rc(doc.toc_heading), rc(doc.page_number))
+    c = _Compiled(rc(doc.toc_line), rc(doc.toc_heading), rc(doc.web_junk), rc(doc.page_number))
     return c
 
 
@@ -108,6 +109,7 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
             _HAN_RX.search(body) is None
             or (body[-1].isdigit() and rx.toc_line.search(body.strip(" \t")) is not None)
             or (body[0] == "目" and rx.toc_heading.match(body) is not None)
+            or (len(body) <= 80 and rx.web_junk.match(body) is not None)
         ):
             gap = True
             continue

@@ -6,7 +6,8 @@ only taken when its number continues its sequence (next number, a restart at 1 u
 parent, or numbering that runs on across parents), so a number at the start of a wrapped line, a
 date or a figure does not become an item. A title line followed by numbering that starts again at
 one begins a new plan; so does a top-level restart. ``附件`` headings open attachments, whose
-tab-separated task tables become one item per row, merged cells filled from the row above.
+tab-separated (or Markdown) task tables become one item per row, merged cells filled from the row
+above.
 """
 
 from __future__ import annotations

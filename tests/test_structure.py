@@ -203,3 +203,9 @@ def test_running_headers_next_to_page_numbers_are_dropped() -> None:
     assert plan.title == "某市数字政府建设实施方案"
     assert [it.path for it in items(doc)] == [["一、"], ["一、", "(一)"], ["一、", "(二)"], ["二、"]]
     assert plan.items[0].children[0].text == "推进平台建设。加快建设全市统一的政务云平台和数据共享交换平台,实现全市覆盖。"
+
+
+def test_web_page_furniture_after_the_last_item_is_dropped() -> None:
+    text = "一、总体要求\n(一)建设平台。(市数据局负责)\n上一篇:关于开展评估工作的通知\n责任编辑:张三\n【打印】【关闭】\n"
+    doc = govplan.parse_text(text)
+    assert doc.plans[0].items[0].children[0].text == "建设平台。(市数据局负责)"
