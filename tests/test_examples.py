@@ -214,3 +214,18 @@ def test_a_date_as_an_annotation_clause(text: str, due: date | None) -> None:
         assert out.deadline is not None and out.deadline.due == date(2024, 3, 31)
     else:
         assert out.deadline is not None and out.deadline.due == due
+
+
+RANGES = [
+    ("完成时限:2023年6—8月", None, date(2023, 8, 31), "month", False, None),
+    ("完成时限:2023年3月—2023年12月", None, date(2023, 12, 31), "month", False, None),
+    ("完成时限:2022—2025年", None, date(2025, 12, 31), "year", False, None),
+    ("完成时限:三季度", 2023, date(2023, 9, 30), "quarter", False, None),
+    ("完成时限:2023年6月至9月", None, date(2023, 9, 30), "month", False, None),
+]
+
+
+@pytest.mark.parametrize(("text", "year", "due", "precision", "ongoing", "modifier"), RANGES)
+def test_ranges_end_at_their_end(text: str, year: int | None, due: date | None, precision: str | None,
+                                 ongoing: bool, modifier: str | None) -> None:
+    test_deadline(text, year, due, precision, ongoing, modifier)

@@ -25,10 +25,10 @@ _N = r"\d{1,2}|[一二三四五六七八九十]{1,3}"
 DATE_CORE = (
     rf"(?:(?P<y1>{_Y})\s*[-—–~至到]\s*)?(?P<y>{_Y})\s*年\s*"
     rf"(?:(?P<q>第?[一二三四1-4]季度?)|(?P<half>上半年|下半年|年中|年底|年末|底|末|年内|内)"
-    rf"|(?P<m>{_N})\s*月(?:\s*(?P<d>{_N})\s*[日号])?\s*(?P<mpart>上旬|中旬|下旬|底|末|中)?)?"
+    rf"|(?:(?:{_N})\s*月?\s*[-—–~至到]\s*)?(?P<m>{_N})\s*月(?:\s*(?P<d>{_N})\s*[日号])?\s*(?P<mpart>上旬|中旬|下旬|底|末|中)?)?"
 )
 _MOD = r"(?P<mod>以前|之前|前|为止|起|开始|以来|期间|以内|之内|内)?"
-_RELATIVE = r"(?P<rel>今年年底|今年底|本年度|今年|当年|年底|年末|年内|年中|上半年|下半年)"
+_RELATIVE = r"(?P<rel>今年年底|今年底|本年度|今年|当年|年底|年末|年内|年中|上半年|下半年|第?[一二三四1-4]季度)"
 # a month of the plan's year: 6月底前, 9月30日前
 _MONTH_ONLY_RX = regex.compile(
     r"^(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?\s*(?P<part>底|末|中旬|上旬|下旬)?"
@@ -157,7 +157,9 @@ def _from_match(m: regex.Match[str], ctx_year: int | None) -> FoundDeadline | No
 def _relative(m: regex.Match[str], year: int | None) -> FoundDeadline:
     rel = m.group("rel")
     mod = _MODIFIERS.get(m.group("mod") or "")
-    if rel in ("年中", "上半年"):
+    if rel.endswith("季度"):
+        month, precision = 3 * (_num(rel.strip("第季度")) or 4), "quarter"
+    elif rel in ("年中", "上半年"):
         month, precision = 6, "quarter"
     else:
         month, precision = 12, "year"
@@ -191,6 +193,12 @@ class _Parser:
                 return FoundDeadline(start=ns, end=ne, due=date(end_year, 12, 31), precision="year", modifier=mod)
         m = self.rx.date.match(value)
         if m is not None and m.group("y"):
+            # 2023年3月—2023年12月: a range ends with its second date
+            after = value[m.end():]
+            if after[:1] in "-—–~至到" and after[1:2]:
+                m2 = self.rx.date.match(value, m.end() + 1)
+                if m2 is not None and m2.group("y"):
+                    m = m2
             got = _from_match(m, self.ctx.year)
             if got is not None:
                 got.start, got.end = ns, ne
