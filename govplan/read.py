@@ -124,7 +124,7 @@ def _detect(data: bytes) -> tuple[str, float | None]:
     """
     import chardet
 
-    result = chardet.detect(data[:16384])
+    result = chardet.detect(data[:4096])
     name = (result.get("encoding") or "").lower().replace("-", "_")
     raw_conf = result.get("confidence")
     confidence: float | None = float(raw_conf) if raw_conf is not None else None
@@ -132,7 +132,7 @@ def _detect(data: bytes) -> tuple[str, float | None]:
     if enc is None:
         # an answer outside the Chinese encodings: trust it only if it decodes to plausible text
         try:
-            if plausibility(data[:16384].decode(name)) >= 0.95:
+            if plausibility(data[:4096].decode(name)) >= 0.95:
                 enc = name
         except (LookupError, UnicodeDecodeError):
             pass
