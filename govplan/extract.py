@@ -119,7 +119,8 @@ def item_text(node: Node, norm: Normalised) -> tuple[ItemText, str, tuple[int, i
         parts: list[tuple[str, int, int]] = []
         if node.title_hint:
             parts.append(("", *node.title_hint))
-        parts += [(sep, ln.start, ln.end) for sep, ln in join_paragraphs(node.lines, bool(node.title_hint))]
+        parts += [("\n" if k == 0 and node.title_hint else sep, ln.start, ln.end)
+                  for k, (sep, ln) in enumerate(join_paragraphs(node.lines, False))]
         run = TextRun.join(norm.match, norm.clean, parts)
         title = run.clean.split("\n")[0]
         return ItemText(run=run), title, run.span(0, len(title))

@@ -101,3 +101,44 @@ def test_traditional_taiwan_style(docs: dict[str, Document]) -> None:
     it = items["三、>（四）>1."]
     assert _units(it) == [("教育局", "lead"), ("资讯中心", "cooperating")]
     assert it.deadline is not None and it.deadline.due == date(2023, 8, 31)
+
+
+def test_measures_by_article(docs: dict[str, Document]) -> None:
+    doc = docs["e-measures"]
+    plan = doc.plans[0]
+    assert (plan.title, plan.doc_number, plan.issuer, plan.issued) == (
+        "关于加快推进数字经济高质量发展的若干措施", "临政规〔2023〕3号", "临江市人民政府", date(2023, 11, 2))
+    items = _by_path(doc)
+    assert sum(1 for k in items if ">" not in k) == 12 and len(items) == 21
+    it = items["第六条>（一）"]
+    assert it.deadline is not None and it.deadline.due == date(2024, 2, 29)  # a leap year's February
+    assert items["第十一条"].deadline is not None and items["第十一条"].deadline.due == date(2024, 9, 30)
+    assert items["第三条>（三）"].units[0].name == "市工业和信息化局" and items["第三条>（三）"].units[0].role == "lead"
+    assert plan.closing is not None and "抄送" in plan.closing
+
+
+def test_markdown_copied_from_a_web_page(docs: dict[str, Document]) -> None:
+    doc = docs["f-markdown-web"]
+    plan = doc.plans[0]
+    assert (plan.title, plan.doc_number, plan.issued) == ("青溪县2024年政务公开工作要点", "青政办〔2024〕11号",
+                                                          date(2024, 4, 10))
+    items = _by_path(doc)
+    assert len(items) == 5 + 10 + 20
+    assert _units(items["一、>（一）>1."]) == [("县政务公开办", "lead"), ("各乡镇", "responsible"),
+                                              ("县直各单位", "responsible")]
+    assert all("&nbsp;" not in it.text and "上一篇" not in it.text for it in items.values())
+
+
+def test_gbk_with_crlf(docs: dict[str, Document]) -> None:
+    doc = docs["g-gbk-crlf"]
+    assert doc.source.encoding == "gb18030"
+    plan = doc.plans[0]
+    assert (plan.title, plan.doc_number, plan.issuer, plan.issued) == (
+        "东湖区2023年安全生产工作要点", "东安委〔2023〕2号", "东湖区安全生产委员会", date(2023, 2, 20))
+    att = plan.items[-1]
+    assert att.title == "2023年安全生产重点工作任务分解表" and len(att.children) == 8
+    assert _units(att.children[3])[0] == ("区应急管理局", "lead")
+    items = _by_path(doc)
+    assert items["二、>（二）>2."].deadline is not None
+    assert items["二、>（二）>2."].deadline.due == date(2023, 9, 30)
+    assert items["二、>（三）>1."].deadline is not None and items["二、>（三）>1."].deadline.ongoing
