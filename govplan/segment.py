@@ -72,6 +72,7 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
     lines: list[Line] = []
     append = lines.append
     page_lines: list[int] = []
+    toc: list[str] | None = None
     gap = False
     line_start = 0
     for lineno, raw in enumerate(text.split("\n"), 1):
@@ -105,10 +106,23 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
             page_lines.append(lineno)
             gap = True
             continue
+        if body[0] == "目" and rx.toc_heading.match(body) is not None:
+            toc = []  # a table of contents follows; without dot leaders it reads like headings
+            gap = True
+            continue
+        if toc is not None:
+            entry = _TOC_ENTRY_RX.sub("", body).replace(" ", "").replace("\t", "")
+            if toc and entry == toc[0]:
+                toc = None  # the body starts with the first entry again
+            elif len(body) <= 40 and "。" not in body and len(toc) < 200:
+                toc.append(entry)
+                gap = True
+                continue
+            else:
+                toc = None
         if (
             _HAN_RX.search(body) is None
             or (body[-1].isdigit() and rx.toc_line.search(body.strip(" \t")) is not None)
-            or (body[0] == "目" and rx.toc_heading.match(body) is not None)
             or (len(body) <= 80 and rx.web_junk.match(body) is not None)
         ):
             gap = True
@@ -130,6 +144,8 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
     return _drop_running_headers(lines, page_lines) if page_lines else lines
 
 
+# a page number after a TOC entry ("一、总体要求 3"), and the spaces before it
+_TOC_ENTRY_RX = re.compile(r"[\s.·…]*\d{1,4}\s*$")
 _HEADER_PUNCT_RX = re.compile(r"[。；;:：,，!！?？]")
 
 

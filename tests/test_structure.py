@@ -209,3 +209,11 @@ def test_web_page_furniture_after_the_last_item_is_dropped() -> None:
     text = "一、总体要求\n(一)建设平台。(市数据局负责)\n上一篇:关于开展评估工作的通知\n责任编辑:张三\n【打印】【关闭】\n"
     doc = govplan.parse_text(text)
     assert doc.plans[0].items[0].children[0].text == "建设平台。(市数据局负责)"
+
+
+def test_table_of_contents_without_dot_leaders() -> None:
+    text = ("某市实施方案\n目  录\n一、总体要求 1\n二、主要任务 3\n(一)建设平台 3\n三、保障措施 8\n"
+            "一、总体要求\n为推进建设,制定本方案。\n二、主要任务\n(一)建设平台。完成建设。\n三、保障措施\n")
+    doc = govplan.parse_text(text)
+    assert len(doc.plans) == 1
+    assert [it.path for it in items(doc)] == [["一、"], ["二、"], ["二、", "(一)"], ["三、"]]
