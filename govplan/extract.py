@@ -20,7 +20,7 @@ from .extractors.base import Extraction, ItemText, PlanContext
 from .normalise import Normalised
 from .rules import RuleSet, compiler
 from .segment import Line
-from .structure import Node, PlanNode, compiled, is_date_line, join_paragraphs, year_of
+from .structure import Node, PlanNode, StructureRules, compiled, is_date_line, join_paragraphs, year_of
 from .textrun import TextRun
 
 Extractor = Callable[[ItemText, RuleSet, PlanContext, Extraction], None]
@@ -166,85 +166,92 @@ def _date_of(m: regex.Match[str]) -> date | None:
         return None
 
 
-def plan_metadata(plan: PlanNode, norm: Normalised, rules: RuleSet) -> PlanResult:
-    """Title, document number, issuer, issue date, preamble and extraction context of a plan."""
-    rc = compiler(rules)
-    rx = compiled(rules)
-    doc = rules.document
-    front = plan.front
-    title_lines = plan.title_lines
+def _title(title_lines: list[Line], norm: Normalised, rules: RuleSet) -> tuple[str | None, str | None]:
+    """The plan's title and, when it is only known through its notice, the notice's issuer."""
     title = "".join(norm.clean[ln.start : ln.end].strip() for ln in title_lines) or None
-    notice_issuer = None
-    if title:
-        # a plan met only through its notice (关于印发…的通知): the plan is what the notice issues
-        m = rc(doc.notice_title).match("".join(ln.stripped for ln in title_lines))
-        if m is not None:
-            a, b = m.span("title")
-            folded = "".join(ln.stripped for ln in title_lines)
-            title = title[a:b] if len(title) == len(folded) else m.group("title")
-            notice_issuer = m.group("issuer") or None
-    title_span = (title_lines[0].start, title_lines[-1].end) if title_lines else None
-    # A cover letter under a notice's title (number, addressees, body, signature, date) belongs
-    # to the front matter; the preamble is what follows its date.
-    preamble = plan.preamble
+    if not title:
+        return None, None
+    # a plan met only through its notice (关于印发…的通知): the plan is what the notice issues
+    folded = "".join(ln.stripped for ln in title_lines)
+    m = compiler(rules)(rules.document.notice_title).match(folded)
+    if m is None:
+        return title, None
+    a, b = m.span("title")
+    return (title[a:b] if len(title) == len(folded) else m.group("title")), (m.group("issuer") or None)
+
+
+def _split_cover_letter(front: list[Line], title_lines: list[Line],
+                        preamble: list[Line]) -> tuple[list[Line], list[Line]]:
+    """A cover letter under a notice's title (number, addressees, body, signature, date) belongs
+    to the front matter; the preamble is what follows its date."""
     dated = [k for k, ln in enumerate(preamble) if is_date_line(ln.stripped)]
-    if dated:
-        cut = dated[-1] + 1
-        while cut < len(preamble) and _NOTE_LINE_RX.match(preamble[cut].stripped):
-            cut += 1
-        front, preamble = front + title_lines + preamble[:cut], preamble[cut:]
-    meta_lines = front + title_lines
-    doc_number = None
-    for ln in meta_lines:
+    if not dated:
+        return front, preamble
+    cut = dated[-1] + 1
+    while cut < len(preamble) and _NOTE_LINE_RX.match(preamble[cut].stripped):
+        cut += 1
+    return front + preamble[:cut], preamble[cut:]
+
+
+def _doc_number(lines: list[Line], cover: set[int], norm: Normalised, rx: StructureRules) -> str | None:
+    for ln in lines:
         m = rx.doc_number.search(ln.text)
-        if m and (ln in plan.front or ln in title_lines or m.start() == 0):
-            doc_number = norm.clean[ln.start + m.start() : ln.start + m.end()].replace(" ", "")
-            break
+        # under a title, only a line that starts with the number (not one that cites another)
+        if m and (id(ln) in cover or m.start() == 0):
+            return str(norm.clean[ln.start + m.start() : ln.start + m.end()].replace(" ", ""))
+    return None
+
+
+def _issued(front: list[Line]) -> tuple[date | None, int]:
     issued: date | None = None
-    issued_idx = -1
+    where = -1
     for k, ln in enumerate(front):
         if is_date_line(ln.stripped):
             m = _FULL_DATE_RX.search(ln.stripped)
             if m:
-                issued, issued_idx = _date_of(m), k
-    issuer = None
-    notice_rx = rc(doc.issuer_notice)
-    for ln in meta_lines:
+                issued, where = _date_of(m), k
+    return issued, where
+
+
+def _issuer(front: list[Line], title_lines: list[Line], issued_at: int, notice_issuer: str | None,
+            rules: RuleSet, rx: StructureRules) -> str | None:
+    rc = compiler(rules)
+    notice_rx = rc(rules.document.issuer_notice)
+    for ln in front + title_lines:
         text = ln.stripped
         text = text[text.find("《") + 1 :] if "《" in text else text
         m = notice_rx.search(text)
         if m:
-            issuer = m.group("issuer")
-            break
-    if issuer is None and notice_issuer:
-        issuer = notice_issuer
-    if issuer is None and issued_idx > 0:
-        prev = front[issued_idx - 1].stripped
-        if rx.signature.match(prev):
-            issuer = prev
-    if issuer is None:
-        field_rx = rc(doc.issuer_field)
-        for ln in front:
-            m = field_rx.match(ln.stripped)
-            if m:
-                issuer = m.group("issuer").strip()
-                break
-    year = issued.year if issued else None
-    if year is None:
-        for ln in front:
-            y = year_of(ln.stripped)
-            if y:
-                year = y
-                break
+            return str(m.group("issuer"))
+    if notice_issuer:
+        return notice_issuer
+    if issued_at > 0 and rx.signature.match(front[issued_at - 1].stripped):
+        return front[issued_at - 1].stripped
+    field_rx = rc(rules.document.issuer_field)
+    for ln in front:
+        m = field_rx.match(ln.stripped)
+        if m:
+            return str(m.group("issuer").strip())
+    return None
+
+
+def plan_metadata(plan: PlanNode, norm: Normalised, rules: RuleSet) -> PlanResult:
+    """Title, document number, issuer, issue date, preamble and extraction context of a plan."""
+    rx = compiled(rules)
+    title_lines = plan.title_lines
+    title, notice_issuer = _title(title_lines, norm, rules)
+    title_span = (title_lines[0].start, title_lines[-1].end) if title_lines else None
+    front, preamble = _split_cover_letter(plan.front, title_lines, plan.preamble)
+    cover = {id(ln) for ln in plan.front + title_lines}
+    doc_number = _doc_number(front + title_lines, cover, norm, rx)
+    issued, issued_at = _issued(front)
+    issuer = _issuer(front, title_lines, issued_at, notice_issuer, rules, rx)
+    year = issued.year if issued else next((y for ln in front if (y := year_of(ln.stripped))), None)
     title_years = sorted({int(y) for y in _TITLE_YEAR_RX.findall(title or "")})
     if year is None and len(title_years) == 1:
         year = title_years[0]
     first_year = min([y for y in (year, *title_years) if y], default=None)
-    regions = set()
-    for text in (title or "", issuer or ""):
-        m = _REGION_RX.match(text)
-        if m:
-            regions.add(m.group(1))
+    regions = {m.group(1) for text in (title or "", issuer or "") if (m := _REGION_RX.match(text))}
     plan_text = "\n".join(ln.text for ln in plan.all_lines)
     ctx = PlanContext(year=year, first_year=first_year, first_is_lead=units.declares_first_is_lead(plan_text, rules),
                       regions=frozenset(regions))

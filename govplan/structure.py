@@ -95,7 +95,7 @@ class PlanNode:
 
 
 @dataclass
-class _Compiled:
+class StructureRules:
     schemes: list[tuple[Scheme, TimedPattern, TimedPattern | None]]
     start: TimedPattern
     stop: TimedPattern
@@ -108,11 +108,11 @@ class _Compiled:
     doc_number: TimedPattern
 
 
-def compiled(rules: RuleSet) -> _Compiled:
+def compiled(rules: RuleSet) -> StructureRules:
     return per_ruleset(rules, __name__, _build)
 
 
-def _build(rules: RuleSet) -> _Compiled:
+def _build(rules: RuleSet) -> StructureRules:
     rc = compiler(rules)
     num = rules.numbering
     doc = rules.document
@@ -120,7 +120,7 @@ def _build(rules: RuleSet) -> _Compiled:
         (s, rc(s.pattern), rc(s.not_followed_by) if s.not_followed_by else None)
         for s in num.schemes
     ]
-    c = _Compiled(
+    c = StructureRules(
         schemes=schemes,
         start=rc(num.label_start),
         stop=rc(num.not_followed_by),
@@ -135,7 +135,7 @@ def _build(rules: RuleSet) -> _Compiled:
     return c
 
 
-def parse_label(text: str, rx: _Compiled) -> Label | None:
+def parse_label(text: str, rx: StructureRules) -> Label | None:
     """The numbering label at the start of ``text``, if any scheme matches it."""
     if not text or rx.start.match(text) is None:
         return None
@@ -498,7 +498,7 @@ def _assign_paths(items: list[Node], parent: list[str], clean: str) -> None:
         _assign_paths(node.children, node.path, clean)
 
 
-def _split_header(plan: PlanNode, rx: _Compiled) -> None:
+def _split_header(plan: PlanNode, rx: StructureRules) -> None:
     """Separate the header into front matter, the title block and the preamble."""
     header = plan.header
     blocks: list[list[int]] = []
