@@ -22,6 +22,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -30,14 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import regex
-
 from . import __version__
 from .errors import GovplanError, InputError, OutputError
 from .export import ROW_COLUMNS, csv_header, write_atomic
 
-_VERSION_RX = regex.compile(r'"?govplan_version"?\s*:\s*"?([^",\s]+)')
-_SHA_RX = regex.compile(r'"?sha256"?\s*:\s*"?([0-9a-f]{64})')
+_VERSION_RX = re.compile(r'"?govplan_version"?\s*:\s*"?([^",\s]+)')
+_SHA_RX = re.compile(r'"?sha256"?\s*:\s*"?([0-9a-f]{64})')
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,10 @@ context extraction depends on (the plan's year, whether the first unit listed le
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-
-import regex
 
 from .chinese import cn_int
 from .extractors import deadlines, targets, units
@@ -44,13 +43,13 @@ def select(enabled: Iterable[str] | None = None, disabled: Iterable[str] = ()) -
 
 
 _HEADING_MAX = 40
-_SENTENCE_RX = regex.compile(r"[。；;!！?？]")
+_SENTENCE_RX = re.compile(r"[。；;!！?？]")
 # a year in a title: 2022年, or either end of a range such as 2024—2026年
-_TITLE_YEAR_RX = regex.compile(r"((?:19|20)\d{2})(?=\s*年|\s*[-—–~至到]\s*(?:19|20)\d{2}\s*年)")
+_TITLE_YEAR_RX = re.compile(r"((?:19|20)\d{2})(?=\s*年|\s*[-—–~至到]\s*(?:19|20)\d{2}\s*年)")
 # a note under a cover letter's date: (此件公开发布)
-_NOTE_LINE_RX = regex.compile(r"^\([^()]{2,20}\)$")
-_REGION_RX = regex.compile(r"^(?:xx)?([\p{Han}]{2,4}?)(?:省|市|县|区|自治区|地区|州)")
-_FULL_DATE_RX = regex.compile(
+_NOTE_LINE_RX = re.compile(r"^\([^()]{2,20}\)$")
+_REGION_RX = re.compile(r"^(?:xx)?([\u3400-\u9fff]{2,4}?)(?:省|市|县|区|自治区|地区|州)")
+_FULL_DATE_RX = re.compile(
     r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*"
     r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
 )
@@ -156,7 +155,7 @@ def _walk(nodes: list[Node]) -> Iterator[Node]:
         yield from _walk(n.children)
 
 
-def _date_of(m: regex.Match[str]) -> date | None:
+def _date_of(m: re.Match[str]) -> date | None:
     y = int(m.group(1)) if m.group(1).isdigit() else cn_int(m.group(1).replace("○", "〇"))
     mo = int(m.group(2)) if m.group(2).isdigit() else cn_int(m.group(2))
     d = int(m.group(3)) if m.group(3).isdigit() else cn_int(m.group(3))

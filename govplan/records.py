@@ -8,6 +8,7 @@ as written) and a ``span`` into the decoded source.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Literal
@@ -22,7 +23,7 @@ from .read import RawSource
 from .structure import strip_inner_spaces
 
 SCHEMA_VERSION = "1.0"
-_BREAK_RX = regex.compile(r"[ \t\u3000]*[\r\n]\s*")
+_BREAK_RX = re.compile(r"[ \t\u3000]*[\r\n]\s*")
 
 
 class _Record(BaseModel):

@@ -14,8 +14,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-import regex
-
 from .normalise import Normalised
 from .rules import RuleSet, TimedPattern, compiler, per_ruleset
 
@@ -24,8 +22,8 @@ _INLINE_LABEL_RX = re.compile(
     r"[ \t]*[\u3400-\u9fff\uf900-\ufaff“])"
 )
 _HAN_RX = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-_LEAD_MARKUP_RX = regex.compile(r"(?:[*#]+[ \t]*)+")
-_TRAIL_MARKUP_RX = regex.compile(r"[ \t]*\*+[ \t]*$")
+_LEAD_MARKUP_RX = re.compile(r"(?:[*#]+[ \t]*)+")
+_TRAIL_MARKUP_RX = re.compile(r"[ \t]*\*+[ \t]*$")
 
 
 @dataclass(slots=True)
@@ -123,7 +121,7 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
         if (
             _HAN_RX.search(body) is None
             or (body[-1].isdigit() and rx.toc_line.search(body.strip(" \t")) is not None)
-            or (len(body) <= 80 and rx.web_junk.match(body) is not None)
+            or (len(body) <= 40 and rx.web_junk.match(body) is not None)
         ):
             gap = True
             continue

@@ -12,6 +12,7 @@ above.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import regex
@@ -23,21 +24,21 @@ from .segment import Line
 Value = tuple[int, ...]
 
 _TERMINAL = set("。；;！!？?:：)）]】〕」』")
-_SENTENCE_PUNCT_RX = regex.compile(r"[。；;!！?？:：]")
-_DATE_LINE_RX = regex.compile(
+_SENTENCE_PUNCT_RX = re.compile(r"[。；;!！?？:：]")
+_DATE_LINE_RX = re.compile(
     r"^(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
     r"\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$"
 )
-_YEAR_RX = regex.compile(r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年")
-_PARAGRAPH_START_RX = regex.compile(
+_YEAR_RX = re.compile(r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年")
+_PARAGRAPH_START_RX = re.compile(
     r"^(?:[ØøØ•●○■□◆◇▲△★☆►▶✓√·▪]|——|--|-\s|(?:牵头|责任|配合|协办|负责|主责)(?:单位|部门)\s*:|"
     r"(?:完成(?:时间|时限|期限))\s*:)"
 )
-_META_LINE_RX = regex.compile(r"^[\p{Han}]{2,6}\s*:\s*\S.{0,40}$")
-_ATTACHMENT_LIST_RX = regex.compile(r"^附件\s*:\s*\d{1,2}\s*[.、]")
-_UNIT_FIELD_LINE_RX = regex.compile(r"^(?:责任|牵头|配合|协办)(?:单位|部门)\s*:")
-_SEQ_RX = regex.compile(r"^\s*(\d{1,3})\s*$")
-_INNER_SPACE_RX = regex.compile(r"(?<=\S) +(?=\S)")
+_META_LINE_RX = re.compile(r"^[\u3400-\u9fff]{2,6}\s*:\s*\S.{0,40}$")
+_ATTACHMENT_LIST_RX = re.compile(r"^附件\s*:\s*\d{1,2}\s*[.、]")
+_UNIT_FIELD_LINE_RX = re.compile(r"^(?:责任|牵头|配合|协办)(?:单位|部门)\s*:")
+_SEQ_RX = re.compile(r"^\s*(\d{1,3})\s*$")
+_INNER_SPACE_RX = re.compile(r"(?<=\S) +(?=\S)")
 
 
 @dataclass
@@ -571,7 +572,7 @@ def strip_inner_spaces(text: str) -> str:
     return _INNER_SPACE_RX.sub(lambda m: "" if _han_side(m) else m.group(), text)
 
 
-def _han_side(m: regex.Match[str]) -> bool:
+def _han_side(m: re.Match[str]) -> bool:
     s = m.string
     a, b = s[m.start() - 1], s[m.end()]
     return not (a.isascii() and b.isascii())

@@ -10,6 +10,7 @@ placeholder (2022年xx月) is never turned into a date.
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,11 +31,11 @@ DATE_CORE = (
 _MOD = r"(?P<mod>以前|之前|前|为止|起|开始|以来|期间|以内|之内|内)?"
 _RELATIVE = r"(?P<rel>今年年底|今年底|本年度|今年|当年|年底|年末|年内|年中|上半年|下半年|第?[一二三四1-4]季度)"
 # a month of the plan's year: 6月底前, 9月30日前
-_MONTH_ONLY_RX = regex.compile(
+_MONTH_ONLY_RX = re.compile(
     r"^(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?\s*(?P<part>底|末|中旬|上旬|下旬)?"
     r"(?P<mod>前|以前|之前)?"
 )
-_PLACEHOLDER_RX = regex.compile(r"\d{2,4}\s*年?\s*[xX]{1,2}(?![A-Za-z])|[xX]{2,4}\s*[年月]")
+_PLACEHOLDER_RX = re.compile(r"\d{2,4}\s*年?\s*[xX]{1,2}(?![A-Za-z])|[xX]{2,4}\s*[年月]")
 
 
 @dataclass
@@ -219,7 +220,7 @@ class _Parser:
                                              message=f"deadline text not understood: {value!r}"))
         return FoundDeadline(start=ns, end=ne)
 
-    def _month_only(self, m: regex.Match[str], ns: int, ne: int, value: str, out: Extraction) -> FoundDeadline:
+    def _month_only(self, m: re.Match[str], ns: int, ne: int, value: str, out: Extraction) -> FoundDeadline:
         month = _num(m.group("m")) or 0
         mod = _MODIFIERS.get(m.group("mod") or "") or ("end" if m.group("part") in ("底", "末") else None)
         year = self.ctx.year
@@ -301,12 +302,12 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
             field = (a, b)
             break
     # placeholder dates elsewhere in the text (到20xx年底) are flagged, never read as dates
-    for m in (_PLACEHOLDER_RX.finditer(text) if "x" in text or "X" in text else ()):
-        if field is not None and field[0] <= m.start() < field[1]:
+    for pm in (_PLACEHOLDER_RX.finditer(text) if "x" in text or "X" in text else ()):
+        if field is not None and field[0] <= pm.start() < field[1]:
             continue
-        ns, ne = run.span(m.start(), m.end())
+        ns, ne = run.span(pm.start(), pm.end())
         out.warnings.append(FoundWarning(start=ns, end=ne, code="placeholder",
-                                         message=f"placeholder instead of a date: {m.group()!r}"))
+                                         message=f"placeholder instead of a date: {pm.group()!r}"))
     if field is None and "年" in text and ")" in text:
         for m in parser.rx.clause_date.finditer(text):
             got = _from_match(m, parser.ctx.year)

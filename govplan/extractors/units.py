@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import regex
-
 from ..rules import RuleSet, TimedPattern, compiler, per_ruleset
 from ..textrun import TextRun
 from .base import Extraction, FoundUnit, ItemText, PlanContext
@@ -23,8 +21,8 @@ _OPEN = {"(": ")", "[": "]", "【": "】", "〔": "〕", "<": ">", "{": "}"}
 _CLOSE = {v: k for k, v in _OPEN.items()}
 _CLAUSE_SEP = ",，;；"
 _BRACKET_RX = re.compile(r"[()\[\]【】〔〕<>{}\n]")
-_CLAUSE_SPLIT_RX = regex.compile(r"[,，;；]")
-_NAME_SPLIT_RX = regex.compile(r"、(?![^()<>]*[)>])")
+_CLAUSE_SPLIT_RX = re.compile(r"[,，;；]")
+_NAME_SPLIT_RX = re.compile(r"、(?![^()<>]*[)>])")
 _AND_RX = re.compile(r"以及|和|及|与")
 _NOT_A_NAME_RX = re.compile(r"\d{2,4}\s*年|^(?:持续|长期|不断|常态化|按照|按时|每年|每月|每季度)")
 _MAX_NAME = 40
