@@ -229,3 +229,11 @@ RANGES = [
 def test_ranges_end_at_their_end(text: str, year: int | None, due: date | None, precision: str | None,
                                  ongoing: bool, modifier: str | None) -> None:
     test_deadline(text, year, due, precision, ongoing, modifier)
+
+
+def test_short_field_labels() -> None:
+    out, _ = run("(牵头:市发展改革委;配合:市财政局、市统计局;进度安排:2023年6月底前)", "units")
+    assert [(u.name, u.role) for u in out.units] == [
+        ("市发展改革委", "lead"), ("市财政局", "cooperating"), ("市统计局", "cooperating")]
+    out, _ = run("(牵头:市发展改革委;配合:市财政局、市统计局;进度安排:2023年6月底前)", "deadlines")
+    assert out.deadline is not None and out.deadline.due == date(2023, 6, 30)
