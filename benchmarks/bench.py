@@ -126,7 +126,7 @@ def bench_batch(folder: Path, workers: int) -> tuple[float, int]:
 
 def bench_startup() -> tuple[float, float]:
     exe = [sys.executable, "-m", "govplan"]
-    small = ROOT / "samples" / "jieyang-2022-digital-government-key-points.txt"
+    small = ROOT / "samples" / "jieyang-2022.txt"
     runs = []
     for args in (["--help"], ["extract", str(small)]):
         best = float("inf")

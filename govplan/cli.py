@@ -36,7 +36,7 @@ TIMEOUT_MESSAGE = ("a rule pattern ran longer than its time limit on this input;
 app = typer.Typer(
     name="govplan",
     help="Turn Chinese government work plans (工作要点, 实施方案, 任务分工表) into validated records.\n\n"
-         "Example: govplan extract samples/meizhou-2022-digital-government-plan.txt --format yaml",
+         "Example: govplan extract samples/meizhou-2022.txt --format yaml",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -133,7 +133,7 @@ def extract(
 
     Examples:
 
-      govplan extract samples/meizhou-2022-digital-government-plan.txt
+      govplan extract samples/meizhou-2022.txt
 
       govplan extract plan.txt --format yaml -o plan.yaml
 

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from govplan.cli import EXIT_CODES, app
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "samples" / "meizhou-2022-digital-government-plan.txt"
+SAMPLE = ROOT / "samples" / "meizhou-2022.txt"
 runner = CliRunner()
 
 
@@ -78,7 +78,7 @@ def test_extract_stdin() -> None:
 
 
 def test_verbose_prints_warnings_to_stderr() -> None:
-    sample = ROOT / "samples" / "guangdong-2021-digital-government-key-points.txt"
+    sample = ROOT / "samples" / "guangdong-2021.txt"
     result = invoke("extract", str(sample), "-v")
     assert result.exit_code == 0
     assert "mojibake" in result.stderr

@@ -12,7 +12,7 @@ against its document (by reading the document, not the code):
 * guangdong-2021: pinyin glosses removed; mojibake runs reported as warnings; shared prefixes
   expanded (省公安厅、卫生健康委 → 省卫生健康委) but not onto 深圳市政府 or a company;
   1.1亿 → 110000000; 减少50%以上 → decrease.
-* compilation-7: seven plans with their own titles; junk before and after dropped; placeholders
+* digital-government-7-plans: seven plans with their own titles; junk before and after dropped; placeholders
   never become values; 牵头单位/责任单位 lines; chapters with 1.1 / 2.1.1 / (1); numbering that runs
   on across parents; "19加强…" with a missing dot; deadlines inside the text (2021年年底前).
 * shanwei-2019-2021: TOC and cover page dropped; page-break wraps joined; attachment task table
