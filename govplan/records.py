@@ -180,7 +180,7 @@ def build_item(item: ItemResult, spans: _Spans, plan_warnings: list[Warning], co
         for col, pieces in node.cells.items():
             heading = headings.get(col, col)
             cells[heading] = strip_inner_spaces("".join(spans.norm.clean[a:b] for a, b in pieces))
-        number = str(node.value[0])
+        number = node.path[-1] if node.path else str(node.value[0])
     else:
         text = item.run.clean.strip()
         title = strip_inner_spaces(item.title)

@@ -37,7 +37,7 @@ _PARAGRAPH_START_RX = re.compile(
 _META_LINE_RX = re.compile(r"^[\u3400-\u9fff]{2,6}\s*:\s*\S.{0,40}$")
 _ATTACHMENT_LIST_RX = re.compile(r"^附件\s*:\s*\d{1,2}\s*[.、]")
 _UNIT_FIELD_LINE_RX = re.compile(r"^(?:责任|牵头|配合|协办)(?:单位|部门)\s*:")
-_SEQ_RX = re.compile(r"^\s*(\d{1,3})\s*$")
+_SEQ_RX = re.compile(r"^\s*(\d{1,3}|[一二三四五六七八九十]{1,3})\s*[.、]?\s*$")
 _INNER_SPACE_RX = re.compile(r"(?<=\S) +(?=\S)")
 
 
@@ -72,6 +72,7 @@ class Node:
     cells: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     headings: dict[str, str] = field(default_factory=dict)  # column key -> heading as written
     shared_task: bool = False  # its task cell is merged with other rows' (the title comes from its content)
+    row_label: str = ""  # a table row's 序号 as written (or its position when there is none)
     row_lines: list[Line] = field(default_factory=list)
 
 
@@ -300,7 +301,8 @@ class _Builder:
             key = next((k for k, p in self.rx.columns if p.match(cell)), "")
             known += bool(key)
             cols.append(key or f"col{len(cols)}")
-        if known >= 3 and "seq" in cols:
+        if known >= 3 and ("seq" in cols or (
+                ("task" in cols or "content" in cols) and any(k in cols for k in ("deadline", "units", "lead_units")))):
             return cols, cells
         return None
 
@@ -325,15 +327,29 @@ class _Builder:
         cols = self.table_cols
         assert cols is not None
         cells = self._cells(line)
-        seq_m = _SEQ_RX.match(cells[0][0]) if cells else None
         owner = self.table_owner
         assert owner is not None
         rows = owner.children
-        if seq_m:
-            placed = self._place(cells, cols, deadline_cell, with_seq=True)
+        has_seq = cols[0] == "seq"
+        seq_m = _SEQ_RX.match(cells[0][0]) if cells and has_seq else None
+        if has_seq:
+            new_row = seq_m is not None
+        else:
+            # no 序号 column: a row starts where its first cell is filled, or where it has a deadline
+            d_col = cols.index("deadline") if "deadline" in cols else -1
+            new_row = bool(cells and cells[0][0]) or (
+                0 <= d_col < len(cells) and bool(cells[d_col][0]) and deadline_cell.match(cells[d_col][0]) is not None)
+        if new_row:
+            placed = self._place(cells, cols, deadline_cell, with_seq=has_seq)
+            if seq_m is not None:
+                value = numeral_value(seq_m.group(1)) or len(rows) + 1
+                label = cells[0][0]
+            else:
+                value = len(rows) + 1
+                label = str(value)
             node = Node(kind="row", label_line=line, label_end=line.start,
-                        number_span=(cells[0][1], cells[0][2]), key="row", value=(int(seq_m.group(1)),),
-                        level=owner.level + 1)
+                        number_span=(cells[0][1], cells[0][2]) if has_seq else (line.start, line.start),
+                        key="row", value=(value,), level=owner.level + 1, row_label=label)
             node.cells = {k: [(a, b)] for k, (a, b) in placed.items() if k != "seq" and b > a}
             node.row_lines = [line]
             rows.append(node)
@@ -491,7 +507,7 @@ class _Builder:
 def _assign_paths(items: list[Node], parent: list[str], clean: str) -> None:
     for node in items:
         if node.kind == "row":
-            node.path = [*parent, str(node.value[0])]
+            node.path = [*parent, node.row_label or str(node.value[0])]
         elif node.kind == "item":
             a, b = node.number_span
             node.path = [*parent, clean[a:b].strip()]

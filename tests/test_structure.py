@@ -217,3 +217,27 @@ def test_table_of_contents_without_dot_leaders() -> None:
     doc = govplan.parse_text(text)
     assert len(doc.plans) == 1
     assert [it.path for it in items(doc)] == [["一、"], ["二、"], ["二、", "(一)"], ["三、"]]
+
+
+def test_task_table_without_a_number_column() -> None:
+    text = ("附件\n重点任务\t具体内容\t牵头单位\t完成时间\n"
+            "建设数据平台\t建成全市统一的数据平台。\t市数据局\t2023年6月\n"
+            "\t完善数据目录,推进\t市数据局\t2023年9月\n"
+            "\t共享开放。\t\t\n"
+            "优化营商环境\t压缩审批时限。\t市政务服务中心\t长期坚持\n")
+    doc = govplan.parse_text(text)
+    rows = doc.plans[0].items[0].children
+    assert [r.path for r in rows] == [["附件", "1"], ["附件", "2"], ["附件", "3"]]
+    assert rows[1].text == "完善数据目录,推进共享开放。"
+    assert rows[1].cells is not None and rows[1].cells["重点任务"] == "建设数据平台"
+    assert [(u.name, u.role) for u in rows[2].units] == [("市政务服务中心", "lead")]
+
+
+def test_task_table_numbered_with_chinese_numerals() -> None:
+    text = ("附件\n序号\t任务\t责任单位\t完成时限\n一\t建设平台\t市数据局负责\t2023年6月\n"
+            "二\t完善机制\t市财政局负责\t2023年12月\n")
+    doc = govplan.parse_text(text)
+    rows = doc.plans[0].items[0].children
+    assert [r.path for r in rows] == [["附件", "一"], ["附件", "二"]]
+    assert rows[1].deadline is not None and rows[1].deadline.due is not None
+    assert rows[1].deadline.due.isoformat() == "2023-12-31"
