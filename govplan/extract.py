@@ -43,6 +43,7 @@ def select(enabled: Iterable[str] | None = None, disabled: Iterable[str] = ()) -
 
 
 _HEADING_MAX = 40
+_OPEN_ENDINGS = set("的和与及或并、,，“《(（对在将把为从向以")
 _SENTENCE_RX = re.compile(r"[。；;!！?？]")
 # a year in a title: 2022年, or either end of a range such as 2024—2026年
 _TITLE_YEAR_RX = re.compile(r"((?:19|20)\d{2})(?=\s*年|\s*[-—–~至到]\s*(?:19|20)\d{2}\s*年)")
@@ -89,7 +90,10 @@ def _cell_run(norm: Normalised, spans: list[tuple[int, int]]) -> TextRun:
 
 
 def _is_heading(text: str) -> bool:
-    return len(text) <= _HEADING_MAX and not _SENTENCE_RX.search(text)
+    """A short label line without sentence punctuation is a heading, unless it stops where a
+    sentence cannot (after 的, 和, a comma, an opening quote…): then a wrap cut it."""
+    return (len(text) <= _HEADING_MAX and not _SENTENCE_RX.search(text)
+            and (not text or text[-1] not in _OPEN_ENDINGS))
 
 
 def item_text(node: Node, norm: Normalised) -> tuple[ItemText, str, tuple[int, int]]:

@@ -241,3 +241,10 @@ def test_task_table_numbered_with_chinese_numerals() -> None:
     assert [r.path for r in rows] == [["附件", "一"], ["附件", "二"]]
     assert rows[1].deadline is not None and rows[1].deadline.due is not None
     assert rows[1].deadline.due.isoformat() == "2023-12-31"
+
+
+def test_a_short_label_line_cut_by_a_wrap_is_joined() -> None:
+    doc = govplan.parse_text("一、总体要求\n(一)加快建设全市统一的\n政务云平台。\n(二)完善机制\n加强统筹。\n")
+    first, second = doc.plans[0].items[0].children
+    assert first.text == "加快建设全市统一的政务云平台。"
+    assert second.title == "完善机制" and second.text == "完善机制\n加强统筹。"
