@@ -248,3 +248,7 @@ def test_a_short_label_line_cut_by_a_wrap_is_joined() -> None:
     first, second = doc.plans[0].items[0].children
     assert first.text == "加快建设全市统一的政务云平台。"
     assert second.title == "完善机制" and second.text == "完善机制\n加强统筹。"
+
+
+def test_half_parenthesis_labels() -> None:
+    assert paths("一、任务\n1)建设平台。\n2)完善机制。\n二、保障\n") == [["一、"], ["一、", "1)"], ["一、", "2)"], ["二、"]]
