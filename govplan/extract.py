@@ -99,7 +99,9 @@ def _is_heading(text: str) -> bool:
 def item_text(node: Node, norm: Normalised) -> tuple[ItemText, str, tuple[int, int]]:
     """The text extractors see for ``node``, its title and the title's normalised span."""
     if node.kind == "row":
-        content = _cell_run(norm, node.cells.get("content", []))
+        # what the row says: its content, or the task itself in a table without a content column
+        text_col = next((c for c in ("content", "subtask", "task") if c in node.cells), "content")
+        content = _cell_run(norm, node.cells.get(text_col, []))
         cells = []
         for col, role in (("lead_units", "lead"), ("units", "responsible"), ("cooperating", "cooperating")):
             if col in node.cells:

@@ -73,6 +73,7 @@ class Node:
     headings: dict[str, str] = field(default_factory=dict)  # column key -> heading as written
     shared_task: bool = False  # its task cell is merged with other rows' (the title comes from its content)
     row_label: str = ""  # a table row's 序号 as written (or its position when there is none)
+    synthetic: bool = False  # stands for a table that had no 附件 heading
     row_lines: list[Line] = field(default_factory=list)
 
 
@@ -332,11 +333,14 @@ class _Builder:
         rows = owner.children
         has_seq = cols[0] == "seq"
         seq_m = _SEQ_RX.match(cells[0][0]) if cells and has_seq else None
+        d_col = cols.index("deadline") if "deadline" in cols else -1
         if has_seq:
-            new_row = seq_m is not None
+            # a blank 序号 is merged with the row above: a row of its own when it has its own deadline
+            new_row = seq_m is not None or (
+                bool(rows) and len(cells) == len(cols) and 0 <= d_col < len(cells) and bool(cells[d_col][0])
+                and deadline_cell.match(cells[d_col][0]) is not None)
         else:
             # no 序号 column: a row starts where its first cell is filled, or where it has a deadline
-            d_col = cols.index("deadline") if "deadline" in cols else -1
             new_row = bool(cells and cells[0][0]) or (
                 0 <= d_col < len(cells) and bool(cells[d_col][0]) and deadline_cell.match(cells[d_col][0]) is not None)
         if new_row:
@@ -344,6 +348,8 @@ class _Builder:
             if seq_m is not None:
                 value = numeral_value(seq_m.group(1)) or len(rows) + 1
                 label = cells[0][0]
+            elif has_seq:
+                value, label = rows[-1].value[0], rows[-1].row_label  # shares the merged 序号
             else:
                 value = len(rows) + 1
                 label = str(value)
@@ -483,6 +489,8 @@ class _Builder:
         plans = [p for p in self.plans if p.items or p.header]
         for plan in plans:
             _split_header(plan, self.rx)
+            # a table with no 附件 heading: its rows are the plan's items
+            plan.items = [r for n in plan.items for r in (n.children if n.synthetic else [n])]
             _assign_paths(plan.items, [], clean)
         return plans or [PlanNode()]
 
@@ -498,6 +506,7 @@ class _Builder:
                     number_span=(line.start, line.start + (len(label) if not header_only else 0)),
                     key="attachment", value=(0,), level=1, title_hint=title_hint)
         node.path = [label]
+        node.synthetic = header_only
         plan.items.append(node)
         plan.stack.append(node)
         self.table_owner = node

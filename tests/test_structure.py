@@ -252,3 +252,17 @@ def test_a_short_label_line_cut_by_a_wrap_is_joined() -> None:
 
 def test_half_parenthesis_labels() -> None:
     assert paths("一、任务\n1)建设平台。\n2)完善机制。\n二、保障\n") == [["一、"], ["一、", "1)"], ["一、", "2)"], ["二、"]]
+
+
+def test_table_without_a_heading_merged_numbers_and_recurring_deadlines() -> None:
+    text = ("2024年市政府重点工作任务清单\n序号\t重点工作\t牵头领导\t责任单位\t完成时限\n"
+            "1\t推进重大项目建设,全年完成固定资产投资增长8%\t张三\t市发展改革委、市住房城乡建设局\t2024年12月底\n"
+            "\t实施重大项目“挂图作战”,每月调度一次\t张三\t市发展改革委\t每月\n"
+            "2\t推进城市更新,完成老旧小区改造120个以上\t李四\t市住房城乡建设局\t2024年11月底前\n")
+    doc = govplan.parse_text(text)
+    rows = doc.plans[0].items
+    assert [r.path for r in rows] == [["1"], ["1"], ["2"]]
+    assert rows[0].title == "推进重大项目建设,全年完成固定资产投资增长8%" and rows[0].text == rows[0].title
+    assert [(t.value, t.comparator) for t in rows[0].targets] == [(8, "increase")]
+    assert [u.name for u in rows[1].units] == ["市发展改革委"]
+    assert rows[1].deadline is not None and rows[1].deadline.ongoing
