@@ -237,3 +237,26 @@ def test_short_field_labels() -> None:
         ("市发展改革委", "lead"), ("市财政局", "cooperating"), ("市统计局", "cooperating")]
     out, _ = run("(牵头:市发展改革委;配合:市财政局、市统计局;进度安排:2023年6月底前)", "deadlines")
     assert out.deadline is not None and out.deadline.due == date(2023, 6, 30)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a list of departments closing an item, without a role word: responsible
+    ("推进平台建设。(省大数据局、省公安厅、司法厅)",
+     [("省大数据局", "responsible"), ("省公安厅", "responsible"), ("省司法厅", "responsible")]),
+    # ... but not brackets inside the text, nor brackets that are not departments
+    ("推进(省大数据局、省公安厅)平台建设。", []),
+    ("覆盖各县(市、区)。", []),
+    # a 牵头单位 label keeps its units as leads when a 配合 clause follows
+    ("【牵头单位:区法院、区检察院,区委政法委配合】",
+     [("区法院", "lead"), ("区检察院", "lead"), ("区委政法委", "cooperating")]),
+    # a note inside the list is not a unit
+    ("(责任单位:市卫生健康委、市医保局,排名第一的为牵头单位)",
+     [("市卫生健康委", "responsible"), ("市医保局", "responsible")]),
+    # 团市委 says where it belongs
+    ("(市教育局、团市委负责)", [("市教育局", "responsible"), ("团市委", "responsible")]),
+    # 责任单位 with 配合单位 reads as "X负责，Y配合"
+    ("(责任单位:市住房城乡建设局;配合单位:市市场监管局)", [("市住房城乡建设局", "lead"), ("市市场监管局", "cooperating")]),
+])
+def test_units_from_the_adversarial_review(text: str, expected: list[tuple[str, str]]) -> None:
+    out, _ = run(text, "units")
+    assert [(u.name, u.role) for u in out.units] == expected

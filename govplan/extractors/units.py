@@ -190,8 +190,8 @@ class _Parser:
                     out.append((na, own.start(), own_role, own_role == "responsible"))
                 else:
                     out.append((na, nb, role, explicit))
-            if role is not None:
-                # uncued names before this clause take its cue
+            if role is not None and default in (None, "responsible"):
+                # uncued names before this clause take its cue (牵头单位: A、B，C配合 keeps A, B as leads)
                 for k in range(len(out) - 1, -1, -1):
                     if out[k][2] is None:
                         out[k] = (out[k][0], out[k][1], role, explicit)
@@ -221,7 +221,7 @@ class _Parser:
         name = name.strip("。.,，;；:：、")
         if not name or len(name) > _MAX_NAME or name.isdigit():
             return None
-        if ":" in name or _NOT_A_NAME_RX.search(name):
+        if ":" in name or _NOT_A_NAME_RX.search(name) or any(p.search(name) for p in self.rx.first_is_lead):
             return None  # a field (完成期限:…), a date or 持续办理 that ended up in the list
         return name, a, b
 
@@ -243,14 +243,20 @@ class _Parser:
         return out
 
     def is_unit_list(self, text: str, a: int, b: int) -> bool:
-        """A bracket group is an annotation when its first sentence is names ending in a cue."""
+        """A bracket group is an annotation when its first sentence is names ending in a cue, or,
+        closing the item's text, nothing but names of departments: （省大数据局、省公安厅）."""
         content = text[a:b]
         cut = content.find("。")
         if cut >= 0:
             content = content[:cut]
         clauses = [c.strip() for c in _CLAUSE_SPLIT_RX.split(content) if c.strip()]
-        if not clauses or not any(self.rx.cue.search(c) for c in clauses):
+        if not clauses:
             return False
+        if not any(self.rx.cue.search(c) for c in clauses):
+            at_end = not text[b + 1:].strip(" \n。.;；")
+            listed = [n for c in clauses for n in _NAME_SPLIT_RX.split(c) if n]
+            return at_end and bool(listed) and all(
+                3 <= len(n) <= _MAX_NAME and self.rx.suffix.search(n) is not None for n in listed)
         names: list[str] = []
         for clause in clauses:
             m = self.rx.cue.search(clause)
@@ -330,6 +336,12 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
                 if pos < a:
                     parser.fields(run, pos, a, found)
                 pos = max(pos, b)
+    roles = {u.role for u in found}
+    if "lead" not in roles and "cooperating" in roles and "responsible" in roles and not item.units_cells:
+        # "责任单位:X; 配合单位:Y" says what "X负责，Y配合" says: X leads
+        for u in found:
+            if u.role == "responsible":
+                u.role = "lead"
     seen: set[tuple[str, str]] = set()
     for u in found:
         key = (u.name, u.role)
