@@ -253,7 +253,8 @@ def plan_metadata(plan: PlanNode, norm: Normalised, rules: RuleSet) -> PlanResul
     issuer = _issuer(front, title_lines, issued_at, notice_issuer, rules, rx)
     year = issued.year if issued else next((y for ln in front if (y := year_of(ln.stripped))), None)
     title_years = sorted({int(y) for y in _TITLE_YEAR_RX.findall(title or "")})
-    if year is None and len(title_years) == 1:
+    if year is None and title_years:
+        # a plan for 2024—2026 with no dated cover letter: 年底前 most likely means its first year
         year = title_years[0]
     first_year = min([y for y in (year, *title_years) if y], default=None)
     regions = {m.group(1) for text in (title or "", issuer or "") if (m := _REGION_RX.match(text))}

@@ -170,14 +170,22 @@ class Period(_Model):
     _v = field_validator("pattern")(_check_regex)
 
 
+class Festival(_Model):
+    fixed: str | None = None  # MM-DD
+    dates: dict[int, str] = Field(default_factory=dict)  # year -> MM-DD
+
+
 class DeadlinesPack(_Model):
     field_labels: PatternWithExamples
     ongoing: PatternWithExamples
     non_date: PatternWithExamples
     periods: list[Period]
+    completion_verbs: str = "(?!x)x"
+    completion_verbs_examples: list[str] = Field(default_factory=list)
+    festivals: dict[str, Festival] = Field(default_factory=dict)
     lead_in: str
     lead_in_examples: list[str] = Field(default_factory=list)
-    _v = field_validator("lead_in")(_check_regex)
+    _v = field_validator("lead_in", "completion_verbs")(_check_regex)
 
 
 class ComparatorWords(_Model):
@@ -361,6 +369,8 @@ def check_examples(rules: RuleSet) -> list[str]:
     for per in d.periods:
         for ex in per.examples:
             need(per.pattern, ex, "deadlines.periods")
+    for ex in d.completion_verbs_examples:
+        need(d.completion_verbs, ex, "deadlines.completion_verbs")
     t = rules.targets
     for group in t.before:
         for ex in group.examples:

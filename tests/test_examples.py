@@ -260,3 +260,32 @@ def test_short_field_labels() -> None:
 def test_units_from_the_adversarial_review(text: str, expected: list[tuple[str, str]]) -> None:
     out, _ = run(text, "units")
     assert [(u.name, u.role) for u in out.units] == expected
+
+
+IN_TEXT = [
+    ("2024年9月完成平台建设。", None, date(2024, 9, 30)),
+    ("2024年一季度完成摸底。", None, date(2024, 3, 31)),
+    ("上半年完成调研,年内全面推开。", 2024, date(2024, 6, 30)),
+    ("三季度末前建成。", 2024, date(2024, 9, 30)),
+    ("6月底前完成整改。", 2024, date(2024, 6, 30)),
+    ("2025年春节前完成。", None, date(2025, 1, 28)),
+    ("2024年国庆节前完成。", None, date(2024, 9, 30)),
+    ("2024年6月起实施。", None, None),
+]
+
+
+@pytest.mark.parametrize(("text", "year", "due"), IN_TEXT)
+def test_deadlines_in_running_text(text: str, year: int | None, due: date | None) -> None:
+    out, _ = run(text, "deadlines", year=year)
+    got = out.deadline.due if out.deadline is not None else None
+    assert got == due
+
+
+def test_staged_and_festival_fields() -> None:
+    out, _ = run("完成时限:2024年底前完成50%,2025年6月底前全部完成", "deadlines")
+    assert out.deadline is not None and out.deadline.due == date(2025, 6, 30)
+    out, _ = run("完成时限:2025年春节前", "deadlines")
+    assert out.deadline is not None and (out.deadline.due, out.deadline.modifier) == (date(2025, 1, 28), "before")
+    out, _ = run("完成时限:2040年春节前", "deadlines")
+    assert out.deadline is not None and out.deadline.due is None
+    assert [w.code for w in out.warnings] == ["unparsed_deadline"]

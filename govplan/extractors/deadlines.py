@@ -12,7 +12,8 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 import regex
 
@@ -31,6 +32,10 @@ DATE_CORE = (
 _MOD = r"(?P<mod>以前|之前|前|为止|起|开始|以来|期间|以内|之内|内)?"
 _RELATIVE = r"(?P<rel>今年年底|今年底|本年度|今年|当年|年底|年末|年内|年中|上半年|下半年|第?[一二三四1-4]季度)"
 # a month of the plan's year: 6月底前, 9月30日前
+# a month of the plan's year inside running text: 6月底前完成
+_MONTH_IN_TEXT_RX = re.compile(
+    r"(?<![\d年月])(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?\s*(?P<part>底|末|中旬|上旬|下旬)?(?P<mod>前|以前|之前)?"
+)
 _MONTH_ONLY_RX = re.compile(
     r"^(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?\s*(?P<part>底|末|中旬|上旬|下旬)?"
     r"(?P<mod>前|以前|之前)?"
@@ -50,6 +55,9 @@ class _Rx:
     text_date: TimedPattern
     relative: TimedPattern
     cell: TimedPattern
+    verb: TimedPattern
+    festival: TimedPattern | None
+    festivals: dict[str, Any]
 
 
 def _rx(rules: RuleSet) -> _Rx:
@@ -74,7 +82,11 @@ def _build(rules: RuleSet) -> _Rx:
         text_date=rc(
             rf"(?P<lead>{d.lead_in})?\s*(?<![\d.])(?:{DATE_CORE}){_MOD}(?![\d年])"
         ),
-        relative=rc(rf"(?<![\d年]){_RELATIVE}(?P<mod>前|以前|之前|内)?"),
+        relative=rc(rf"(?<![\d年]){_RELATIVE}(?P<end>末|底)?(?P<mod>前|以前|之前|内)?"),
+        verb=rc(rf"\s*(?:{d.completion_verbs})"),
+        festival=rc(rf"(?P<y>(?:19|20)\d{{2}})\s*年\s*(?P<f>{'|'.join(sorted(d.festivals, key=len, reverse=True))})"
+                    r"(?P<mod>前|以前|之前)?") if d.festivals else None,
+        festivals=dict(d.festivals),
         cell=rc(
             rf"^\s*(?:(?:{DATE_CORE}){_MOD}|{d.ongoing.pattern}|{period_any}|{_RELATIVE}前?)\s*$"
         ),
@@ -123,6 +135,8 @@ def _from_match(m: regex.Match[str], ctx_year: int | None) -> FoundDeadline | No
             half = m.group("half")
             if half in ("上半年", "年中"):
                 due, precision = date(y, 6, 30), "quarter"
+            elif half == "下半年":
+                due, precision = date(y, 12, 31), "quarter"
             else:
                 due, precision = date(y, 12, 31), "year"
                 if half in ("底", "末", "年底", "年末") and not modifier:
@@ -162,8 +176,12 @@ def _relative(m: regex.Match[str], year: int | None) -> FoundDeadline:
         month, precision = 3 * (_num(rel.strip("第季度")) or 4), "quarter"
     elif rel in ("年中", "上半年"):
         month, precision = 6, "quarter"
+    elif rel == "下半年":
+        month, precision = 12, "quarter"
     else:
         month, precision = 12, "year"
+    if mod is None and m.groupdict().get("end"):
+        mod = "end"
     if mod is None and rel in ("年底", "年末", "今年底", "今年年底"):
         mod = "end"
     if mod is None and rel in ("年内", "本年度", "今年", "当年"):
@@ -192,8 +210,23 @@ class _Parser:
             if m:
                 mod = _MODIFIERS.get(m.group("mod") or "", "during")
                 return FoundDeadline(start=ns, end=ne, due=date(end_year, 12, 31), precision="year", modifier=mod)
+        if self.rx.festival is not None:
+            fm = self.rx.festival.match(value)
+            if fm is not None:
+                got = self._festival(fm)
+                if got is not None:
+                    got.start, got.end = ns, ne
+                    return got
+                out.warnings.append(FoundWarning(start=ns, end=ne, code="unparsed_deadline",
+                                                 message=f"festival date not known for {value!r}"))
+                return FoundDeadline(start=ns, end=ne, modifier="before" if fm.group("mod") else None)
         m = self.rx.date.match(value)
         if m is not None and m.group("y"):
+            # 2024年底前完成50%，2025年6月底前全部完成: a staged deadline ends with its last stage
+            later = [x for x in self.rx.date.finditer(value, m.end()) if x.group("y")]
+            for x in later:
+                if _from_match(x, self.ctx.year) is not None and value[m.end():x.start()].strip(" ,，;；、和及至到—-~"):
+                    m = x
             # 2023年3月—2023年12月: a range ends with its second date
             after = value[m.end():]
             if after[:1] in "-—–~至到" and after[1:2]:
@@ -220,6 +253,19 @@ class _Parser:
                                              message=f"deadline text not understood: {value!r}"))
         return FoundDeadline(start=ns, end=ne)
 
+    def _festival(self, m: Any) -> FoundDeadline | None:
+        """2025年春节前: the festival's day that year (None when the table does not know it)."""
+        fest = self.rx.festivals.get(m.group("f"))
+        year = int(m.group("y"))
+        day = fest.fixed if fest is not None and fest.fixed else fest.dates.get(year) if fest is not None else None
+        if not day:
+            return None
+        month, dd = (int(x) for x in day.split("-"))
+        due = date(year, month, dd)
+        mod = "before" if m.group("mod") else None
+        return FoundDeadline(start=0, end=0, due=due - timedelta(days=1) if mod else due, precision="day",
+                             modifier=mod)
+
     def _month_only(self, m: re.Match[str], ns: int, ne: int, value: str, out: Extraction) -> FoundDeadline:
         month = _num(m.group("m")) or 0
         mod = _MODIFIERS.get(m.group("mod") or "") or ("end" if m.group("part") in ("底", "末") else None)
@@ -241,10 +287,12 @@ class _Parser:
         best: tuple[int, FoundDeadline] | None = None
         for m in self.rx.text_date.finditer(text):
             if not (m.group("lead") or m.group("mod") or m.group("half") in ("底", "末", "年底", "年末")
-                    or m.group("mpart") in ("底", "末")):
+                    or m.group("mpart") in ("底", "末") or self.rx.verb.match(text, m.end())):
                 continue
             if m.group("mod") in ("起", "开始", "以来"):
                 continue  # a start, not a deadline
+            if "已" in text[max(0, m.start() - 3):m.start()]:
+                continue  # 已于2021年10月15日完成: done already, not due
             got = _from_match(m, self.ctx.year)
             if got is None:
                 continue
@@ -257,7 +305,8 @@ class _Parser:
         for m in self.rx.relative.finditer(text):
             if best is not None and m.start() > best[0]:
                 break
-            if not m.group("mod") and m.group("rel") not in ("年底", "年末", "年内"):
+            if not m.group("mod") and m.group("rel") not in ("年底", "年末", "年内") \
+                    and not self.rx.verb.match(text, m.end()):
                 continue
             got = _relative(m, self.ctx.year)
             if got.due is None:
@@ -265,6 +314,23 @@ class _Parser:
             got.start, got.end = run.span(m.start(), m.end())
             best = (m.start(), got)
             break
+        for mm in _MONTH_IN_TEXT_RX.finditer(text):
+            if best is not None and mm.start() > best[0]:
+                break
+            if not (mm.group("mod") or mm.group("part") in ("底", "末") or self.rx.verb.match(text, mm.end())):
+                continue
+            ns, ne = run.span(mm.start(), mm.end())
+            got = self._month_only(mm, ns, ne, mm.group(), Extraction())
+            if got.due is not None:
+                best = (mm.start(), got)
+                break
+        if self.rx.festival is not None:
+            fm = self.rx.festival.search(text)
+            if fm is not None and (best is None or fm.start() < best[0]):
+                got = self._festival(fm)
+                if got is not None:
+                    got.start, got.end = run.span(fm.start(), fm.end())
+                    best = (fm.start(), got)
         if best is None:
             for pattern, end_year in self.rx.periods:
                 pm = pattern.search(text)
@@ -315,7 +381,7 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
                 got.start, got.end = run.span(m.start() + len(m.group()) - len(m.group().lstrip()), m.end())
                 out.deadline = got
                 return
-    if field is None and ("年" in text or "期" in text or "末" in text):
+    if field is None and ("年" in text or "月" in text or "季" in text or "期" in text or "末" in text):
         found = parser.in_text(run)
         if found is not None:
             out.deadline = found
