@@ -262,6 +262,8 @@ def plan_metadata(plan: PlanNode, norm: Normalised, rules: RuleSet) -> PlanResul
     ctx = PlanContext(year=year, first_year=first_year, first_is_lead=units.declares_first_is_lead(plan_text, rules),
                       regions=frozenset(regions))
     preamble_text = _lines_run(norm, preamble).clean.strip() or None if preamble else None
+    if preamble_text is not None and title is not None and preamble_text.replace("\n", "") == title:
+        preamble_text = None  # the plan's own title repeated under its notice
     closing = _lines_run(norm, plan.closing).clean.strip() or None if plan.closing else None
     return PlanResult(plan=plan, title=title, title_span=title_span, doc_number=doc_number, issuer=issuer,
                       issued=issued, preamble=preamble_text, closing=closing, context=ctx, items=[])

@@ -23,7 +23,8 @@ from .segment import Line
 
 Value = tuple[int, ...]
 
-_TERMINAL = set("。；;！!？?:：)）]】〕」』")
+# A line ending with one of these ends its paragraph (a colon does not: 牵头单位：/ 区政务服务中心)
+_TERMINAL = set("。；;！!？?)）]】〕」』")
 _SENTENCE_PUNCT_RX = re.compile(r"[。；;!！?？:：]")
 _DATE_LINE_RX = re.compile(
     r"^(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"

@@ -289,3 +289,20 @@ def test_staged_and_festival_fields() -> None:
     out, _ = run("完成时限:2040年春节前", "deadlines")
     assert out.deadline is not None and out.deadline.due is None
     assert [w.code for w in out.warnings] == ["unparsed_deadline"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("全年举办活动不少于10场。", [(10, "场", ">=")]),
+    ("PM2.5浓度降至28微克/立方米以下。", [(28, "微克/立方米", "<=")]),
+    ("城镇化率提升至65%左右。", [(65, "%", "=")]),
+])
+def test_more_targets(text: str, expected: list[tuple[float, str | None, str]]) -> None:
+    out, _ = run(text, "targets")
+    assert [(t.value, t.unit, t.comparator) for t in out.targets] == expected
+
+
+def test_a_sentence_that_assigns_the_work() -> None:
+    out, _ = run("加强道路安全。由市交通运输局负责,市公安局协助。", "units")
+    assert [(u.name, u.role) for u in out.units] == [("市交通运输局", "lead"), ("市公安局", "cooperating")]
+    out, _ = run("由于资金不足,由此带来困难。", "units")
+    assert out.units == []

@@ -117,7 +117,9 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
             continue
         if not is_share and not m.group("mag") and not unit and before is None and after is None:
             continue
-        if before in ("increase", "decrease") and (is_share or after is None):
+        if after is not None and after[0] == "=":
+            comparator = "="  # 提升至65%左右: about, not at least
+        elif before in ("increase", "decrease") and (is_share or after is None):
             comparator = before
         elif after is not None and (before is None or before in ("increase", "decrease")):
             comparator = after[0]

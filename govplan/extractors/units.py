@@ -24,6 +24,7 @@ _BRACKET_RX = re.compile(r"[()\[\]【】〔〕<>{}\n]")
 _CLAUSE_SPLIT_RX = re.compile(r"[,，;；]")
 _NAME_SPLIT_RX = re.compile(r"、(?![^()<>]*[)>])")
 _AND_RX = re.compile(r"以及|和|及|与")
+_BY_RX = re.compile(r"(?:^|(?<=[。;\n]))\s*由(?P<body>[^。;()\n]{2,120})(?=[。;]|$)")
 _NOT_A_NAME_RX = re.compile(r"\d{2,4}\s*年|^(?:持续|长期|不断|常态化|按照|按时|每年|每月|每季度)")
 _MAX_NAME = 40
 
@@ -336,6 +337,13 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
                 if pos < a:
                     parser.fields(run, pos, a, found)
                 pos = max(pos, b)
+    if not found and not item.units_cells and "由" in item.run.match:
+        # a sentence that assigns the work: 由市交通运输局负责，市公安局协助。
+        text = item.run.match
+        for m in _BY_RX.finditer(text):
+            a, b = m.span("body")
+            if parser.is_unit_list(text, a, b):
+                parser.annotate(item.run, a, b, None, found)
     roles = {u.role for u in found}
     if "lead" not in roles and "cooperating" in roles and "responsible" in roles and not item.units_cells:
         # "责任单位:X; 配合单位:Y" says what "X负责，Y配合" says: X leads
