@@ -36,6 +36,7 @@ _PARAGRAPH_START_RX = re.compile(
     r"(?:完成(?:时间|时限|期限))\s*:)"
 )
 _META_LINE_RX = re.compile(r"^[\u3400-\u9fff]{2,6}\s*:\s*\S.{0,40}$")
+_ATTACHMENT_LABEL_RX = re.compile(r"^附件\s*\d{0,2}\s*(?::|$)")
 _ATTACHMENT_LIST_RX = re.compile(r"^附件\s*:\s*\d{1,2}\s*[.、]")
 _UNIT_FIELD_LINE_RX = re.compile(r"^(?:责任|牵头|配合|协办)(?:单位|部门)\s*:")
 _SEQ_RX = re.compile(r"^\s*(\d{1,3}|[一二三四五六七八九十]{1,3})\s*[.、]?\s*$")
@@ -151,8 +152,9 @@ def parse_label(text: str, rx: StructureRules) -> Label | None:
         if end >= len(text.rstrip()):
             # a label alone on its line is still a label (the title follows on the next line)
             pass
-        elif rx.stop.match(text, end) or (extra_stop is not None and extra_stop.match(text, end)):
-            continue
+        elif (any(c.isdigit() for c in m.group("n")) and rx.stop.match(text, end)) or (
+                extra_stop is not None and extra_stop.match(text, end)):
+            continue  # 1.1亿, 2.年: a number, not a label (二、日常管理 is a label)
         raw = m.group("n")
         if scheme.decimal:
             value: Value = tuple(int(p) for p in raw.split("."))
@@ -180,7 +182,7 @@ def _is_next(prev: Value, new: Value, exact: bool) -> bool:
 
 def _title_ish(line: Line) -> bool:
     s = line.stripped
-    if not s or len(s) > 50 or line.table:
+    if not s or len(s) > 50 or line.table or _ATTACHMENT_LABEL_RX.match(s):
         return False
     if _SENTENCE_PUNCT_RX.search(s) or s[-1] in ",，、":
         return False
