@@ -81,7 +81,7 @@ class PlanResult:
 
 
 def _lines_run(norm: Normalised, lines: list[Line], first_heading: bool = False) -> TextRun:
-    parts = [(sep, ln.start, ln.end) for sep, ln in join_paragraphs(lines, first_heading)]
+    parts = [(sep, ln.start, ln.end) for sep, ln in join_paragraphs(lines, first_heading, short_lines_stand=True)]
     return TextRun.join(norm.match, norm.clean, parts)
 
 
@@ -251,6 +251,11 @@ def plan_metadata(plan: PlanNode, norm: Normalised, rules: RuleSet) -> PlanResul
     doc_number = _doc_number(front + title_lines, cover, norm, rx)
     issued, issued_at = _issued(front)
     issuer = _issuer(front, title_lines, issued_at, notice_issuer, rules, rx)
+    if issued is None and plan.closing:
+        # a signature block at the end: issuer, then the date
+        issued, at = _issued(plan.closing)
+        if issuer is None and at > 0 and rx.signature.match(plan.closing[at - 1].stripped):
+            issuer = plan.closing[at - 1].stripped
     year = issued.year if issued else next((y for ln in front if (y := year_of(ln.stripped))), None)
     title_years = sorted({int(y) for y in _TITLE_YEAR_RX.findall(title or "")})
     if year is None and title_years:

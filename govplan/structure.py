@@ -269,6 +269,24 @@ class _Builder:
                 return lab.first
         return False
 
+    def _closes(self, plan: PlanNode, i: int) -> bool:
+        """Whether line ``i`` ends the plan's items: a closing paragraph (各…要根据本方案…), a
+        footer (抄送:), or a signature block (issuer, then a date). A heading's first paragraph is
+        its body even when it reads like a closing (三、保障措施 / 各单位要高度重视…)."""
+        node = plan.stack[-1]
+        if node.kind == "row":
+            return False
+        line = self.lines[i]
+        text = line.stripped
+        has_body = bool(node.lines) or (node.label_line is not None and
+                                        bool(_SENTENCE_PUNCT_RX.search(node.label_line.stripped)))
+        if has_body and self.rx.closing.search(text):
+            return True
+        if is_date_line(text):
+            return True
+        nxt = self.lines[i + 1] if i + 1 < len(self.lines) else None
+        return nxt is not None and is_date_line(nxt.stripped) and bool(self.rx.signature.match(text))
+
     def _table_follows(self, i: int) -> bool:
         """An attachment heading before any item counts when its task table follows."""
         return any(ln.table and self._table_header(ln) is not None for ln in self.lines[i + 1 : i + 4])
@@ -481,8 +499,7 @@ class _Builder:
             plan.all_lines.append(line)
             if not plan.items and not plan.stack:
                 plan.header.append(line)
-            elif plan.closing_mode or (plan.stack[-1].kind != "row" and
-                                       self.rx.closing.search(line.stripped)):
+            elif plan.closing_mode or self._closes(plan, i):
                 plan.closing_mode = True
                 plan.closing.append(line)
             else:
@@ -494,6 +511,11 @@ class _Builder:
             _split_header(plan, self.rx)
             # a table with no 附件 heading: its rows are the plan's items
             plan.items = [r for n in plan.items for r in (n.children if n.synthetic else [n])]
+            # "附件:…联系表" with nothing under it names an attachment that is not there
+            for n in [n for n in plan.items if n.kind == "attachment" and not n.children and not n.lines]:
+                plan.items.remove(n)
+                if n.label_line is not None:
+                    plan.closing.append(n.label_line)
             _assign_paths(plan.items, [], clean)
         return plans or [PlanNode()]
 
@@ -564,8 +586,11 @@ def _split_header(plan: PlanNode, rx: StructureRules) -> None:
     plan.preamble = rest[k:]
 
 
-def join_paragraphs(lines: list[Line], first_heading: bool) -> list[tuple[str, Line]]:
-    """Pair each line with the separator that goes before it: '' for a hard wrap, '\\n' else."""
+def join_paragraphs(lines: list[Line], first_heading: bool, short_lines_stand: bool = False) -> list[tuple[str, Line]]:
+    """Pair each line with the separator that goes before it: '' for a hard wrap, '\\n' else.
+
+    With ``short_lines_stand`` a short line is a line of its own (a signature, a date), since
+    wraps cut long lines."""
     out: list[tuple[str, Line]] = []
     prev_text = ""
     for k, line in enumerate(lines):
@@ -573,7 +598,7 @@ def join_paragraphs(lines: list[Line], first_heading: bool) -> list[tuple[str, L
         if k == 0:
             out.append(("", line))
         elif (k == 1 and first_heading) or not prev_text or prev_text[-1] in _TERMINAL \
-                or _PARAGRAPH_START_RX.match(s):
+                or _PARAGRAPH_START_RX.match(s) or (short_lines_stand and len(prev_text) < 20):
             out.append(("\n", line))
         else:
             out.append(("", line))

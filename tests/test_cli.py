@@ -225,7 +225,7 @@ def test_catastrophic_rule_pattern_stops_with_an_error(tmp_path: Path) -> None:
     pack = tmp_path / "slow.yaml"
     pack.write_text("document:\n  closing: '^((一|一一)+)+x'\n", encoding="utf-8")
     plan = tmp_path / "plan.txt"
-    plan.write_text("一、总体要求\n" + "一" * 60 + "\n", encoding="utf-8")
+    plan.write_text("一、总体要求。加强组织领导。\n" + "一" * 60 + "\n", encoding="utf-8")
     started = time.perf_counter()
     result = invoke("extract", str(plan), "--rules", str(pack))
     assert time.perf_counter() - started < 30
