@@ -306,3 +306,37 @@ def test_a_sentence_that_assigns_the_work() -> None:
     assert [(u.name, u.role) for u in out.units] == [("市交通运输局", "lead"), ("市公安局", "cooperating")]
     out, _ = run("由于资金不足,由此带来困难。", "units")
     assert out.units == []
+
+
+@pytest.mark.parametrize(("text", "units", "due"), [
+    ("(县农业农村局牵头,县科工商务局配合,“十四五”期间)", [("县农业农村局", "lead"), ("县科工商务局", "cooperating")],
+     date(2025, 12, 31)),
+    ("(县应急管理局负责,上半年完成)", [("县应急管理局", "responsible")], date(2024, 6, 30)),
+    ("(县工业和信息化局牵头,二季度末前完成)", [("县工业和信息化局", "lead")], date(2024, 6, 30)),
+    ("(县财政局负责,按省统一部署推进)", [("县财政局", "responsible")], None),
+])
+def test_deadline_clauses_in_unit_annotations(text: str, units: list[tuple[str, str]], due: date | None) -> None:
+    out, _ = run(text, "units")
+    assert [(u.name, u.role) for u in out.units] == units
+    dl, _ = run(text, "deadlines", year=2024)
+    assert (dl.deadline.due if dl.deadline else None) == due
+
+
+def test_bracketed_labels_without_a_colon() -> None:
+    text = "推进厕所革命。\n【牵头单位】区农业农村局\n【责任单位】区卫生健康局,各镇人民政府\n【完成时限】2024年10月"
+    out, _ = run(text, "units")
+    assert [(u.name, u.role) for u in out.units] == [
+        ("区农业农村局", "lead"), ("区卫生健康局", "responsible"), ("各镇人民政府", "responsible")]
+    dl, _ = run(text, "deadlines")
+    assert dl.deadline is not None and dl.deadline.due == date(2024, 10, 31)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("(市发展改革局负责统筹,市财政局配合)", [("市发展改革局", "lead"), ("市财政局", "cooperating")]),
+    ("(医院管理局及卫生署协助)", [("医院管理局", "cooperating"), ("卫生署", "cooperating")]),
+    ("(县卫生健康局牵头,县水务局、生态环境局平远分局配合)",
+     [("县卫生健康局", "lead"), ("县水务局", "cooperating"), ("生态环境局平远分局", "cooperating")]),
+])
+def test_units_second_review(text: str, expected: list[tuple[str, str]]) -> None:
+    out, _ = run(text, "units")
+    assert [(u.name, u.role) for u in out.units] == expected

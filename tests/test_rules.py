@@ -21,10 +21,10 @@ def test_every_pack_file_exists() -> None:
 def test_user_pack_extends_lists(tmp_path: Path) -> None:
     pack = tmp_path / "mine.yaml"
     pack.write_text(
-        "units:\n  role_cues:\n    - cue: '统筹'\n      role: lead\n      examples: ['统筹']\n", encoding="utf-8"
+        "units:\n  role_cues:\n    - cue: '主抓'\n      role: lead\n      examples: ['主抓']\n", encoding="utf-8"
     )
     rules = load_rules(pack)
-    assert rules.units.role_cues[0].cue == "统筹"
+    assert rules.units.role_cues[0].cue == "主抓"
     assert len(rules.units.role_cues) == len(bundled_rules().units.role_cues) + 1
 
 
@@ -32,8 +32,8 @@ def test_user_pack_cue_is_used(tmp_path: Path) -> None:
     import govplan
 
     pack = tmp_path / "mine.yaml"
-    pack.write_text("units:\n  role_cues:\n    - cue: '统筹'\n      role: lead\n", encoding="utf-8")
-    text = "一、总体要求\n(一)建设平台。做好工作。(市数据局统筹)\n(二)完善机制。(市财政局负责)\n"
+    pack.write_text("units:\n  role_cues:\n    - cue: '主抓'\n      role: lead\n", encoding="utf-8")
+    text = "一、总体要求\n(一)建设平台。做好工作。(市数据局主抓)\n(二)完善机制。(市财政局负责)\n"
     plain = govplan.parse_text(text)
     assert plain.plans[0].items[0].children[0].units == []
     custom = govplan.parse_text(text, rules=pack)
@@ -63,7 +63,7 @@ def test_bad_pack_names_the_problem(tmp_path: Path, content: str, needle: str) -
 
 def test_example_that_does_not_match_is_reported(tmp_path: Path) -> None:
     pack = tmp_path / "mine.yaml"
-    pack.write_text("units:\n  role_cues:\n    - cue: '统筹'\n      role: lead\n      examples: ['牵头']\n",
+    pack.write_text("units:\n  role_cues:\n    - cue: '主抓'\n      role: lead\n      examples: ['牵头']\n",
                     encoding="utf-8")
     problems = check_examples(load_rules(pack))
-    assert any("统筹" in p and "牵头" in p for p in problems)
+    assert any("主抓" in p and "牵头" in p for p in problems)

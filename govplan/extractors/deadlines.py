@@ -70,7 +70,7 @@ def _build(rules: RuleSet) -> _Rx:
     periods = [(rc(rf"(?:{p.pattern})" + r"(?P<mod>前|内|末)?"), p.end_year) for p in d.periods]
     period_any = "|".join(f"(?:{p.pattern})" for p in d.periods)
     rx = _Rx(
-        field=rc(rf"(?:{d.field_labels.pattern})\s*[:：]\s*"),
+        field=rc(rf"(?:【\s*(?:{d.field_labels.pattern})\s*】|(?:{d.field_labels.pattern})\s*[:：])\s*"),
         ongoing=rc(rf"^(?:{d.ongoing.pattern})"),
         # an annotation's last clause that says when without a label: (…负责;持续办理)
         # a date that is a whole clause of an annotation: (市数据局负责,2023年6月)
@@ -334,7 +334,8 @@ class _Parser:
         if best is None:
             for pattern, end_year in self.rx.periods:
                 pm = pattern.search(text)
-                if pm is not None and pm.group("mod"):
+                # “十四五”期间末 in a sentence, or “十四五”期间 as the last clause of an annotation
+                if pm is not None and (pm.group("mod") or text[pm.end():pm.end() + 1] in (")", ";")):
                     ns, ne = run.span(pm.start(), pm.end())
                     return FoundDeadline(start=ns, end=ne, due=date(end_year, 12, 31), precision="year",
                                          modifier=_MODIFIERS.get(pm.group("mod"), "end"))
@@ -356,7 +357,7 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
     run = item.run
     text = run.match
     field: tuple[int, int] | None = None
-    for m in (parser.rx.field.finditer(text) if ":" in text else ()):
+    for m in (parser.rx.field.finditer(text) if ":" in text or "】" in text else ()):
         a = m.end()
         b = a
         while b < len(text) and text[b] not in ";；)）]】〕\n。":

@@ -25,7 +25,10 @@ _CLAUSE_SPLIT_RX = re.compile(r"[,，;；]")
 _NAME_SPLIT_RX = re.compile(r"、(?![^()<>]*[)>])")
 _AND_RX = re.compile(r"以及|和|及|与")
 _BY_RX = re.compile(r"(?:^|(?<=[。;\n]))\s*由(?P<body>[^。;()\n]{2,120})(?=[。;]|$)")
-_NOT_A_NAME_RX = re.compile(r"\d{2,4}\s*年|^(?:持续|长期|不断|常态化|按照|按时|每年|每月|每季度)")
+_NOT_A_NAME_RX = re.compile(
+    r"\d{2,4}\s*年|^(?:持续|长期|不断|常态化|按照|按|按时|每年|每月|每季度|及时|定期)"
+    r"|季度|半年|年底|年中|年内|年末|春节|期间|(?:完成|推进|实施|部署|落实|前)$"
+)
 _MAX_NAME = 40
 
 
@@ -57,7 +60,7 @@ def _build(rules: RuleSet) -> _Rx:
     cues = "|".join(f"(?:{c.cue})" for c in u.role_cues)
     dl = rules.deadlines.field_labels.pattern
     rx = _Rx(
-        field=rc(rf"(?P<label>{labels})\s*[:：]\s*"),
+        field=rc(rf"(?:【\s*(?P<label>{labels})\s*】|(?P<label>{labels})\s*[:：])\s*"),
         field_roles=[(rc(rf"^(?:{f.label})$"), f.role) for f in u.field_labels],
         cue=rc(rf"(?:{cues})$"),
         cue_roles=[(rc(rf"^(?:{c.cue})$"), c.role) for c in u.role_cues],
@@ -69,7 +72,7 @@ def _build(rules: RuleSet) -> _Rx:
         no_prefix=rc(u.no_prefix_suffix),
         suffix=rc(u.unit_suffix),
         first_is_lead=[rc(p.pattern) for p in u.first_is_lead],
-        any_field=rc(rf"(?:{labels}|{dl})\s*[:：]"),
+        any_field=rc(rf"【\s*(?:{labels}|{dl})\s*】|(?:{labels}|{dl})\s*[:：]"),
     )
     return rx
 
@@ -202,7 +205,8 @@ class _Parser:
         """Split "市财政局和市发展改革委" in two, but not "市住房和城乡建设局"."""
         for m in _AND_RX.finditer(text, a, b):
             left, right = text[a:m.start()], text[m.end():b]
-            if self.rx.suffix.search(left) and (self.rx.prefix.match(right) or self.rx.own_place.search(right)):
+            if self.rx.suffix.search(left) and (self.rx.prefix.match(right) or self.rx.own_place.search(right)
+                                                or (len(right) >= 3 and self.rx.suffix.search(right))):
                 return [(a, m.start()), *self._split_and(text, m.end(), b)]
         return [(a, b)]
 
@@ -331,7 +335,7 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
                 parser.annotate(run, a, cut if cut >= 0 else b, None, found)
                 covered.append((a, b))
         # labelled fields outside brackets (牵头单位: … on a line of its own)
-        if ":" in text:
+        if ":" in text or "】" in text:
             pos = 0
             for a, b in [*covered, (len(text), len(text))]:
                 if pos < a:
