@@ -213,6 +213,25 @@ def cn_int(text: str) -> int | None:
     return total + current
 
 
+def cn_number(text: str) -> int | None:
+    """Value of a Chinese number with magnitudes: 三十 → 30, 一百二十亿 → 12000000000, 六百万 → 6000000."""
+    total = 0
+    rest = text.replace("两", "二")
+    for mark, scale in (("亿", 100_000_000), ("万", 10_000)):
+        if mark in rest:
+            head, _, rest = rest.partition(mark)
+            value = cn_int(head) if head else 1
+            if value is None:
+                return None
+            total += value * scale
+    if rest:
+        value = cn_int(rest)
+        if value is None:
+            return None
+        total += value
+    return total
+
+
 def numeral_value(text: str) -> int | None:
     """Value of a label number in any form: 12, １２, 十二, ⒓, ⑿, ⑫."""
     text = text.strip()

@@ -340,3 +340,17 @@ def test_bracketed_labels_without_a_colon() -> None:
 def test_units_second_review(text: str, expected: list[tuple[str, str]]) -> None:
     out, _ = run(text, "units")
     assert [(u.name, u.role) for u in out.units] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("新增规模以上工业企业三十家以上。", [(30, "家", ">=")]),
+    ("比重提高两个百分点。", [(2, "百分点", "increase")]),
+    ("营业收入突破一百二十亿元。", [(12000000000, "元", ">")]),
+    ("登记人数增至六百万人。", [(6000000, "人", ">=")]),
+    ("满意度九成以上。", [(90, "%", ">=")]),
+    ("推进“一网通办”,打造三个最。", []),
+    ("检查不少于300家次。", [(300, "家次", ">=")]),
+])
+def test_numbers_written_in_chinese(text: str, expected: list[tuple[float, str | None, str]]) -> None:
+    out, _ = run(text, "targets")
+    assert [(t.value, t.unit, t.comparator) for t in out.targets] == expected

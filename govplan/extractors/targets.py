@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import regex
 
-from ..chinese import cn_int
+from ..chinese import cn_int, cn_number
 from ..rules import RuleSet, TimedPattern, compiler, per_ruleset
 from .base import Extraction, FoundTarget, FoundWarning, ItemText, PlanContext
 
 _CLAUSE_END = set(",，。；;:：!！?？\n()（）")
 _HAS_DIGIT_RX = re.compile(r"[0-9]")
+_CN_DIGIT_RX = re.compile(r"[一二两三四五六七八九十百千]\s*(?:个|成|家|项|人|万|亿)")
 _PLACEHOLDER_HINT_RX = re.compile(r"[xX×*＊]")
 
 
@@ -26,6 +28,7 @@ _PLACEHOLDER_HINT_RX = re.compile(r"[xX×*＊]")
 class _Rx:
     number: TimedPattern
     percent_cn: TimedPattern
+    number_cn: TimedPattern
     before: list[tuple[str, str]]  # (word, comparator), longest first
     after: list[tuple[str, str]]
     magnitudes: dict[str, int]
@@ -47,6 +50,9 @@ def _build(rules: RuleSet) -> _Rx:
             rf"(?:(?P<pct>%|‰)|(?P<pp>个?百分点)|(?P<counter>{t.counters}))?"
         ),
         percent_cn=rc(r"百分之(?P<cn>[零一二三四五六七八九十百]+)(?:点(?P<frac>[零一二三四五六七八九]+))?"),
+        # 三十家以上, 两个百分点, 一百二十亿元, 九成
+        number_cn=rc(rf"(?P<cn>[一二两三四五六七八九十百千万亿零〇]{{1,8}})\s*(?:(?P<pp>个?百分点)|(?P<cheng>成)|"
+                     rf"(?P<counter>{t.counters}))"),
         before=sorted(((w, g.comparator) for g in t.before for w in g.words), key=lambda x: -len(x[0])),
         after=sorted(((w, g.comparator) for g in t.after for w in g.words), key=lambda x: -len(x[0])),
         magnitudes=t.magnitudes,
@@ -133,6 +139,8 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         ns, ne = run.span(start, raw_end)
         out.targets.append(FoundTarget(start=ns, end=ne, value=_tidy(value), unit=unit, comparator=comparator))
         last_end, last_comp = raw_end, comparator
+    if _CN_DIGIT_RX.search(text):
+        _chinese_counts(text, run, rx, out)
     for m in (rx.percent_cn.finditer(text) if "百分之" in text else ()):
         whole = cn_int(m.group("cn"))
         if whole is None:
@@ -146,6 +154,38 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         ns, ne = run.span(m.start(), after[1] if after else m.end())
         out.targets.append(FoundTarget(start=ns, end=ne, value=value, unit="%", comparator=comparator))
     out.targets.sort(key=lambda t: t.start)
+
+
+def _chinese_counts(text: str, run: Any, rx: _Rx, out: Extraction) -> None:
+    """Numbers written in Chinese: a target when a comparator marks them (or a share: 两个百分点, 九成)."""
+    for m in rx.number_cn.finditer(text):
+        start = m.start()
+        if start >= 3 and text[start - 3:start] == "百分之":
+            continue  # read by the 百分之 pass
+        value = cn_number(m.group("cn"))
+        if value is None or value == 0:
+            continue
+        before = _comparator_before(text, start, rx)
+        after = _comparator_after(text, m.end(), rx)
+        if m.group("cheng"):
+            value, unit = value * 10, "%"
+        elif m.group("pp"):
+            unit = "百分点"
+        else:
+            unit = m.group("counter")
+        is_share = bool(m.group("cheng") or m.group("pp"))
+        if before is None and after is None and not is_share:
+            continue
+        if after is not None and after[0] == "=":
+            comparator = "="
+        elif before in ("increase", "decrease") and (is_share or after is None):
+            comparator = before
+        elif after is not None and (before is None or before in ("increase", "decrease")):
+            comparator = after[0]
+        else:
+            comparator = before or "="
+        ns, ne = run.span(start, after[1] if after else m.end())
+        out.targets.append(FoundTarget(start=ns, end=ne, value=float(value), unit=unit, comparator=comparator))
 
 
 def _tidy(value: float) -> float:
