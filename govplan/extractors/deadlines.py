@@ -26,7 +26,7 @@ _Y = r"(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4}"
 _N = r"\d{1,2}|[一二三四五六七八九十]{1,3}"
 DATE_CORE = (
     rf"(?:(?P<y1>{_Y})\s*[-—–~至到]\s*)?(?P<y>{_Y})\s*年\s*"
-    rf"(?:(?P<q>第?[一二三四1-4]季度?)|(?P<half>上半年|下半年|年中|年底|年末|底|末|年内|内)"
+    rf"(?:(?P<q>第?[一二三四1-4]季度?)|(?P<half>上半年|下半年|年中|年底|年末|底|末|年内|内|中(?![央国共华心期小学高等职层部西东南北]))"
     rf"|(?:(?:{_N})\s*月?\s*[-—–~至到]\s*)?(?P<m>{_N})\s*月(?:\s*(?P<d>{_N})\s*[日号])?\s*(?P<mpart>上旬|中旬|下旬|底|末|中)?)?"
 )
 _MOD = r"(?P<mod>以前|之前|前|为止|起|开始|以来|期间|以内|之内|内)?"
@@ -133,7 +133,7 @@ def _from_match(m: regex.Match[str], ctx_year: int | None) -> FoundDeadline | No
             due, precision = _month_end(y, q * 3), "quarter"
         elif m.group("half"):
             half = m.group("half")
-            if half in ("上半年", "年中"):
+            if half in ("上半年", "年中", "中"):
                 due, precision = date(y, 6, 30), "quarter"
             elif half == "下半年":
                 due, precision = date(y, 12, 31), "quarter"
