@@ -49,6 +49,14 @@ class Converter:
         chars_file, phrases_file = _FILES[direction]
         base = _opencc_dir()
         chars = {k: v for k, v in _read_dict(base / chars_file).items() if len(k) == 1 and k != v}
+        if direction == "t2s":
+            # Hong Kong and Taiwan variant forms (衞, 敍, 糭) are missing from TSCharacters; OpenCC
+            # reaches them through a second pass.  Fold them in when their standard Traditional
+            # form has a Simplified one, which keeps out 著/抬/么, also standard Simplified.
+            for variants in ("HKVariantsRev.txt", "TWVariantsRev.txt"):
+                for k, v in _read_dict(base / variants).items():
+                    if len(k) == 1 and k not in chars and v in chars:
+                        chars[k] = chars[v]
         self.direction = direction
         self._table = str.maketrans(chars)
         self._chars = frozenset(chars)

@@ -35,6 +35,14 @@ def test_conversion_keeps_length_and_surrogates() -> None:
     assert len(out) == len(text) and out.startswith("关于数字政府")
 
 
+def test_hong_kong_and_taiwan_variants_are_simplified() -> None:
+    conv = converter("t2s")
+    for text in ("香港衞生署敍述", "香港衞生署敍述" * (VECTOR_MIN // 7 + 1)):
+        assert conv.convert(text).startswith("香港卫生署叙述")
+    # variant tables also map standard Simplified characters; those must stay as they are
+    assert conv.convert("显著抬头什么") == "显著抬头什么"
+
+
 def test_detect_script() -> None:
     assert detect_script("關於數字政府改革建設的實施方案") == "traditional"
     assert detect_script("关于数字政府改革建设的实施方案") == "simplified"
