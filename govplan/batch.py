@@ -8,7 +8,7 @@ outputs as they arrive, so memory stays flat however many files there are:
   atomically;
 * ``--jsonl`` / ``--csv``: one flat row per item of every plan (see ``export.ROW_COLUMNS``),
   written to ``FILE.partial`` as files complete and renamed at the end;
-* ``--sqlite``: tables sources, plans, items, units, deadlines, targets (``database.py``).
+* ``--sqlite``: tables sources, plans, items, units, deadlines, targets, warnings (``database.py``).
 
 A file that fails is reported (and listed in ``errors.jsonl`` next to the outputs) and the rest go
 on. Re-running skips inputs whose content hash and govplan version match what the outputs already

@@ -183,7 +183,7 @@ def batch(
     csv_out: Annotated[Path | None, typer.Option("--csv", help="The same rows as CSV (UTF-8 with BOM, for Excel).",
                                                  dir_okay=False)] = None,
     sqlite: Annotated[Path | None, typer.Option("--sqlite", help="A SQLite database: sources, plans, items, units, "
-                                                "deadlines, targets.", dir_okay=False)] = None,
+                                                "deadlines, targets, warnings.", dir_okay=False)] = None,
     glob: Annotated[str, typer.Option("--glob", help="Which files to take from folders.")] = "*.txt",
     workers: Annotated[int, typer.Option("--workers", "-w", min=0, max=256,
                                          help="Worker processes (0, the default: one per CPU).")] = 0,

@@ -1,4 +1,6 @@
-"""SQLite output: tables sources → plans → items → units / deadlines / targets.
+"""SQLite output: tables sources → plans → items → units / deadlines / targets, and warnings.
+
+Warnings about the input as a whole have no ``plan_id``; a plan's warnings carry theirs.
 
 Each input file's rows are written in one transaction; writing a file again deletes its old rows
 first (through ``ON DELETE CASCADE``), so re-running a batch into the same database replaces
@@ -71,6 +73,16 @@ CREATE TABLE IF NOT EXISTS targets (
     unit TEXT,
     comparator TEXT
 );
+CREATE TABLE IF NOT EXISTS warnings (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    plan_id INTEGER REFERENCES plans(id) ON DELETE CASCADE,
+    code TEXT NOT NULL,
+    message TEXT NOT NULL,
+    path TEXT,
+    start_line INTEGER,
+    end_line INTEGER
+);
 CREATE INDEX IF NOT EXISTS plans_source ON plans(source_id);
 CREATE INDEX IF NOT EXISTS items_plan ON items(plan_id);
 CREATE INDEX IF NOT EXISTS items_parent ON items(parent_id);
@@ -78,6 +90,7 @@ CREATE INDEX IF NOT EXISTS units_item ON units(item_id);
 CREATE INDEX IF NOT EXISTS units_name ON units(name);
 CREATE INDEX IF NOT EXISTS deadlines_due ON deadlines(due);
 CREATE INDEX IF NOT EXISTS targets_item ON targets(item_id);
+CREATE INDEX IF NOT EXISTS warnings_source ON warnings(source_id);
 """
 
 
@@ -112,6 +125,19 @@ def write_document(con: sqlite3.Connection, path: str, doc: dict[str, Any]) -> N
             )
             plan_id = cur.lastrowid
             _items(con, plan_id, None, plan["items"], [0])
+            _warnings(con, source_id, plan_id, plan["warnings"])
+        _warnings(con, source_id, None, doc["warnings"])
+
+
+def _warnings(con: sqlite3.Connection, source_id: int | None, plan_id: int | None,
+              warnings: Iterable[dict[str, Any]]) -> None:
+    con.executemany(
+        "INSERT INTO warnings (source_id, plan_id, code, message, path, start_line, end_line) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(source_id, plan_id, w["code"], w["message"], " > ".join(w["path"]) if w["path"] else None,
+          w["span"]["start_line"] if w["span"] else None, w["span"]["end_line"] if w["span"] else None)
+         for w in warnings],
+    )
 
 
 def _items(con: sqlite3.Connection, plan_id: int | None, parent: int | None, items: Iterable[dict[str, Any]],

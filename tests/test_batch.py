@@ -152,3 +152,27 @@ def test_output_over_an_input_is_refused(plans: Path) -> None:
     target = next(plans.rglob("*.txt"))
     code, err = _batch(str(plans), "--jsonl", str(target))
     assert code == 5 and "overwrite an input" in err
+
+
+def test_sqlite_keeps_every_warning(plans: Path, tmp_path: Path) -> None:
+    import govplan
+
+    damaged = plans / "damaged.txt"
+    damaged.write_bytes("一、总体要求\n（一）推进建设，完成时间：20xx年。\n".encode() + b"\xff\xfebad\n")
+    db = tmp_path / "plans.db"
+    _batch(str(plans), "--sqlite", str(db))
+    con = sqlite3.connect(db)
+    for path in [damaged, *plans.rglob("meizhou*.txt")]:
+        doc = govplan.parse_file(path)
+        expected = sorted([(-1, w.code) for w in doc.warnings]
+                          + [(k, w.code) for k, p in enumerate(doc.plans) for w in p.warnings])
+        got = sorted(con.execute(
+            "SELECT COALESCE(p.plan_index, -1), w.code FROM warnings w JOIN sources s ON s.id = w.source_id "
+            "LEFT JOIN plans p ON p.id = w.plan_id WHERE s.path = ?", (str(path),)).fetchall())
+        assert got == expected
+        assert expected or path != damaged
+    assert any(code == "decode_error" for (code,) in con.execute("SELECT code FROM warnings WHERE plan_id IS NULL"))
+    # replacing a file's rows drops its old warnings too
+    n = con.execute("SELECT COUNT(*) FROM warnings").fetchone()[0]
+    _batch(str(plans), "--sqlite", str(db), "--force")
+    assert con.execute("SELECT COUNT(*) FROM warnings").fetchone()[0] == n
