@@ -17,7 +17,7 @@ from .extractors import deadlines
 from .normalise import Normalised, normalise
 from .read import RawSource, read_bytes, read_path
 from .records import Document, build_document
-from .rules import RuleSet, bundled_rules
+from .rules import RuleSet, bundled_rules, compiler, per_ruleset
 from .segment import Line, segment
 from .structure import PlanNode, build
 
@@ -79,7 +79,20 @@ def _records(state: State) -> None:
         conv = _identity
         name = state.norm.converter
     state.document = build_document(state.raw, state.norm, state.results, output_script=state.options.script,
-                                    conv=conv, converter_name=name)
+                                    conv=conv, converter_name=name, framing=_framing(state.rules))
+
+
+def _framing(rules: RuleSet) -> Callable[[str], bool]:
+    """Whether a heading (in either script) names a framing section such as 指导思想 or 保障措施."""
+
+    def build(rules: RuleSet) -> Callable[[str], bool]:
+        from .chinese import converter
+
+        rx = compiler(rules)(rules.document.framing_sections)
+        t2s = converter("t2s").convert
+        return lambda title: rx.search(t2s(title)) is not None
+
+    return per_ruleset(rules, "framing", build)
 
 
 def _identity(s: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Literal
 
@@ -223,10 +223,11 @@ def _walk(items: list[Item]) -> list[Item]:
     return out
 
 
-def build_plan(result: PlanResult, spans: _Spans, conv: Callable[[str], str]) -> Plan:
+def build_plan(result: PlanResult, spans: _Spans, conv: Callable[[str], str],
+               framing: Callable[[str], bool] = lambda title: False) -> Plan:
     warnings: list[Warning] = []
     items = [build_item(i, spans, warnings, conv) for i in result.items]
-    _missing_units(items, warnings)
+    _missing_units(items, warnings, framing)
     a, b = result.plan.span
 
     def conv_opt(s: str | None) -> str | None:
@@ -246,9 +247,20 @@ def build_plan(result: PlanResult, spans: _Spans, conv: Callable[[str], str]) ->
     )
 
 
-def _missing_units(items: list[Item], warnings: list[Warning]) -> None:
+def _task_leaves(items: list[Item], framing: Callable[[str], bool]) -> Iterator[Item]:
+    """Leaf items outside framing sections (指导思想, 保障措施 …), which hold aims, not tasks."""
+    for it in items:
+        if it.kind != "attachment" and framing(it.title):
+            continue
+        if it.children:
+            yield from _task_leaves(it.children, framing)
+        elif it.kind != "attachment":
+            yield it
+
+
+def _missing_units(items: list[Item], warnings: list[Warning], framing: Callable[[str], bool]) -> None:
     """Warn about leaf tasks without units in a plan where most leaf tasks have them."""
-    leaves = [it for it in _walk(items) if not it.children and it.kind != "attachment"]
+    leaves = list(_task_leaves(items, framing))
     if len(leaves) < 4:
         return
     with_units = [it for it in leaves if it.units]
@@ -262,7 +274,9 @@ def _missing_units(items: list[Item], warnings: list[Warning]) -> None:
 
 
 def build_document(raw: RawSource, norm: Normalised, results: list[PlanResult], *, output_script: str,
-                   conv: Callable[[str], str], converter_name: str) -> Document:
+                   conv: Callable[[str], str], converter_name: str,
+                   framing: Callable[[str], bool] = lambda title: False) -> Document:
+    """The Document record; ``framing`` tells a framing-section heading (in the output script)."""
     spans = _Spans(norm)
     doc_warnings: list[Warning] = [Warning(code=code, message=msg) for code, msg in raw.warnings]
     for d in norm.damage:
@@ -274,7 +288,7 @@ def build_document(raw: RawSource, norm: Normalised, results: list[PlanResult], 
         doc_warnings.append(Warning(code="placeholder", span=spans.span(a, b), message=(
             f"the text has {len(placeholders)} placeholder(s) such as {norm.match[a:b]!r} standing for a name, "
             "number or date; they are never read as values")))
-    plans = [build_plan(r, spans, conv) for r in results]
+    plans = [build_plan(r, spans, conv, framing) for r in results]
     if not raw.text.strip():
         doc_warnings.append(Warning(code="empty_input", message="the input has no text"))
     elif not any(p.items for p in plans):

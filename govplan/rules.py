@@ -229,11 +229,13 @@ class DocumentPack(_Model):
     page_number_examples: list[str] = Field(default_factory=list)
     attachment: str
     attachment_examples: list[str] = Field(default_factory=list)
+    framing_sections: str = "(?!x)x"
+    framing_sections_examples: list[str] = Field(default_factory=list)
     table_columns: dict[str, str]
 
     _v = field_validator(
         "title_keywords", "doc_number", "issuer_notice", "notice_title", "issuer_signature", "issuer_field",
-        "closing", "toc_line", "toc_heading", "web_junk", "page_number", "attachment",
+        "closing", "toc_line", "toc_heading", "web_junk", "page_number", "attachment", "framing_sections",
     )(_check_regex)
 
     @field_validator("table_columns")
@@ -382,7 +384,7 @@ def check_examples(rules: RuleSet) -> list[str]:
         need(t.placeholder, ex, "targets.placeholder")
     doc = rules.document
     for key in ("title", "doc_number", "issuer_notice", "notice_title", "issuer_signature", "issuer_field",
-                "closing", "toc_line", "web_junk", "page_number", "attachment"):
+                "closing", "toc_line", "web_junk", "page_number", "attachment", "framing_sections"):
         pattern = getattr(doc, "title_keywords" if key == "title" else key)
         for ex in getattr(doc, f"{key}_examples"):
             need(pattern, ex, f"document.{key}")

@@ -266,3 +266,25 @@ def test_table_without_a_heading_merged_numbers_and_recurring_deadlines() -> Non
     assert [(t.value, t.comparator) for t in rows[0].targets] == [(8, "increase")]
     assert [u.name for u in rows[1].units] == ["市发展改革委"]
     assert rows[1].deadline is not None and rows[1].deadline.ongoing
+
+
+MISSING_UNITS_PLAN = """一、总体要求
+（一）指导思想。坚持以人民为中心。
+（二）工作目标。到2025年基本建成。
+二、重点任务
+（一）建设政务云平台。（市政务服务数据管理局牵头）
+（二）推进数据共享。（市发展改革委负责）
+（三）优化营商环境。（市市场监管局负责）
+（四）完善一网统管。
+三、保障措施
+（一）加强组织领导。
+（二）强化资金保障。
+"""
+
+
+def test_missing_units_only_for_tasks() -> None:
+    for script in ("simplified", "traditional"):
+        doc = govplan.parse_text(MISSING_UNITS_PLAN, script=script)  # type: ignore[arg-type]
+        flagged = [w.path for w in doc.plans[0].warnings if w.code == "missing_units"]
+        # aims and safeguards are not tasks; the one task without a unit is flagged
+        assert flagged == [["二、", "（四）"]], script
