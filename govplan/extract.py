@@ -258,8 +258,9 @@ def plan_metadata(plan: PlanNode, norm: Normalised, rules: RuleSet) -> PlanResul
             issuer = plan.closing[at - 1].stripped
     year = issued.year if issued else next((y for ln in front if (y := year_of(ln.stripped))), None)
     title_years = sorted({int(y) for y in _TITLE_YEAR_RX.findall(title or "")})
-    if year is None and title_years:
-        # a plan for 2024—2026 with no dated cover letter: 年底前 most likely means its first year
+    if title_years and (year is None or title_years[0] == year + 1):
+        # a plan for 2024—2026 with no dated cover letter: 年底前 most likely means its first year;
+        # and a 2024年工作要点 issued in December 2023 means 2024 by 年底前
         year = title_years[0]
     first_year = min([y for y in (year, *title_years) if y], default=None)
     regions = {m.group(1) for text in (title or "", issuer or "") if (m := _REGION_RX.match(text))}

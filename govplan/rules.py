@@ -157,9 +157,14 @@ class UnitsPack(_Model):
     no_prefix_suffix_examples: list[str] = Field(default_factory=list)
     unit_suffix: str
     unit_suffix_examples: list[str] = Field(default_factory=list)
+    shared_suffix_head: str = "(?!x)x"
+    shared_suffix_head_examples: list[str] = Field(default_factory=list)
+    shared_suffix: str = "(?!x)x"
+    shared_suffix_examples: list[str] = Field(default_factory=list)
 
     _v = field_validator(
-        "strip_words", "etc_pattern", "prefix_pattern", "own_place_pattern", "no_prefix_suffix", "unit_suffix"
+        "strip_words", "etc_pattern", "prefix_pattern", "own_place_pattern", "no_prefix_suffix", "unit_suffix",
+        "shared_suffix_head", "shared_suffix",
     )(_check_regex)
 
 
@@ -357,8 +362,9 @@ def check_examples(rules: RuleSet) -> list[str]:
     for p in u.first_is_lead:
         for ex in p.examples:
             need(p.pattern, ex, "units.first_is_lead")
-    for key in ("etc", "prefix", "own_place", "no_prefix_suffix", "unit_suffix"):
-        pattern = getattr(u, key if key in ("no_prefix_suffix", "unit_suffix") else f"{key}_pattern")
+    for key in ("etc", "prefix", "own_place", "no_prefix_suffix", "unit_suffix", "shared_suffix_head",
+                "shared_suffix"):
+        pattern = getattr(u, f"{key}_pattern" if key in ("etc", "prefix", "own_place") else key)
         for ex in getattr(u, f"{key}_examples"):
             need(pattern, ex, f"units.{key}")
     for ex in u.prefix_non_examples:

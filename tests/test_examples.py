@@ -256,6 +256,13 @@ def test_short_field_labels() -> None:
     ("(市教育局、团市委负责)", [("市教育局", "responsible"), ("团市委", "responsible")]),
     # 责任单位 with 配合单位 reads as "X负责，Y配合"
     ("(责任单位:市住房城乡建设局;配合单位:市市场监管局)", [("市住房城乡建设局", "lead"), ("市市场监管局", "cooperating")]),
+    # a bare 各区 shares the next name's suffix
+    ("(责任单位:各区、县级市人民政府)", [("各区人民政府", "responsible"), ("各县级市人民政府", "responsible")]),
+    ("(各镇、街道党委和政府负责)", [("各镇党委和政府", "responsible"), ("各街道党委和政府", "responsible")]),
+    # a sentence of its own that assigns the work, with or without 由
+    ("推进厕所革命。市农业农村局负责,市卫生健康局配合。", [("市农业农村局", "lead"), ("市卫生健康局", "cooperating")]),
+    ("推进工作,由市农业农村局负责,长期坚持。", [("市农业农村局", "responsible")]),
+    ("市政府统一领导,各部门分工负责。", []),
 ])
 def test_units_from_the_adversarial_review(text: str, expected: list[tuple[str, str]]) -> None:
     out, _ = run(text, "units")

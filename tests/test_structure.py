@@ -282,6 +282,16 @@ MISSING_UNITS_PLAN = """一、总体要求
 """
 
 
+def test_next_years_plan_issued_in_december() -> None:
+    text = ("茂名市人民政府办公室\n2023年12月28日\n\n茂名市2024年政务公开工作要点\n\n一、加强政策解读\n"
+            "（一）做好政策解读。（责任单位：市府办公室；完成时限：年底前）\n")
+    plan = govplan.parse_text(text).plans[0]
+    assert plan.issued is not None and plan.issued.isoformat() == "2023-12-28"
+    assert plan.year == 2024
+    deadline = plan.items[0].children[0].deadline
+    assert deadline is not None and deadline.due is not None and deadline.due.isoformat() == "2024-12-31"
+
+
 def test_missing_units_only_for_tasks() -> None:
     for script in ("simplified", "traditional"):
         doc = govplan.parse_text(MISSING_UNITS_PLAN, script=script)  # type: ignore[arg-type]

@@ -24,7 +24,9 @@ _BRACKET_RX = re.compile(r"[()\[\]【】〔〕<>{}\n]")
 _CLAUSE_SPLIT_RX = re.compile(r"[,，;；]")
 _NAME_SPLIT_RX = re.compile(r"、(?![^()<>]*[)>])")
 _AND_RX = re.compile(r"以及|和|及|与")
-_BY_RX = re.compile(r"(?:^|(?<=[。;\n]))\s*由(?P<body>[^。;()\n]{2,120})(?=[。;]|$)")
+_BY_RX = re.compile(r"(?:^|(?<=[。;,\n]))\s*由(?P<body>[^。;()\n]{2,120})(?=[。;]|$)")
+# a sentence of its own: 市农业农村局负责，市卫生健康局配合。
+_SENTENCE_RX = re.compile(r"(?:^|(?<=[。;\n]))\s*(?P<body>[^。;()\n]{4,120})(?=[。;]|$)")
 _NOT_A_NAME_RX = re.compile(
     r"\d{2,4}\s*年|^(?:持续|长期|不断|常态化|按照|按|按时|每年|每月|每季度|及时|定期)"
     r"|季度|半年|年底|年中|年内|年末|春节|期间|(?:完成|推进|实施|部署|落实|前)$"
@@ -45,6 +47,8 @@ class _Rx:
     own_place: TimedPattern
     no_prefix: TimedPattern
     suffix: TimedPattern
+    shared_head: TimedPattern
+    shared_suffix: TimedPattern
     first_is_lead: list[TimedPattern]
     any_field: TimedPattern
 
@@ -71,6 +75,8 @@ def _build(rules: RuleSet) -> _Rx:
         own_place=rc(u.own_place_pattern),
         no_prefix=rc(u.no_prefix_suffix),
         suffix=rc(u.unit_suffix),
+        shared_head=rc(u.shared_suffix_head),
+        shared_suffix=rc(u.shared_suffix),
         first_is_lead=[rc(p.pattern) for p in u.first_is_lead],
         any_field=rc(rf"【\s*(?:{labels}|{dl})\s*】|(?:{labels}|{dl})\s*[:：]"),
     )
@@ -231,6 +237,7 @@ class _Parser:
         return name, a, b
 
     def expand(self, names: list[str]) -> list[str]:
+        names = self._share_suffix(names)
         out: list[str] = []
         prefix = ""
         for name in names:
@@ -245,6 +252,18 @@ class _Parser:
             else:
                 prefix = ""  # a name that says where it belongs ends the shared prefix
                 out.append(name)
+        return out
+
+    def _share_suffix(self, names: list[str]) -> list[str]:
+        """各区、县级市人民政府 → 各区人民政府, 各县级市人民政府."""
+        out = list(names)
+        for k in range(len(out) - 2, -1, -1):
+            if self.rx.shared_head.search(out[k]):
+                m = self.rx.shared_suffix.search(out[k + 1])
+                if m is not None:
+                    out[k] += m.group()
+                    if out[k + 1] != m.group() and not out[k + 1].startswith("各"):
+                        out[k + 1] = "各" + out[k + 1]
         return out
 
     def is_unit_list(self, text: str, a: int, b: int) -> bool:
@@ -273,6 +292,21 @@ class _Parser:
             return False
         suffixed = sum(1 for n in names if self.rx.suffix.search(self.rx.etc.sub("", n)))
         return suffixed * 2 >= len(names)
+
+    def is_assignment(self, sentence: str) -> bool:
+        """Every clause is unit names followed by a role cue, every name ending like a unit."""
+        clauses = [c.strip() for c in _CLAUSE_SPLIT_RX.split(sentence) if c.strip()]
+        if not clauses:
+            return False
+        for clause in clauses:
+            m = self.rx.cue.search(clause)
+            if m is None or m.start() == 0:
+                return False
+            names = [n for n in _NAME_SPLIT_RX.split(clause[: m.start()]) if n]
+            if not names or not all(3 <= len(n) <= _MAX_NAME and self.rx.suffix.search(self.rx.etc.sub("", n))
+                                    for n in names):
+                return False
+        return True
 
     def annotate(self, run: TextRun, a: int, b: int, default: str | None,
                  found: list[FoundUnit]) -> None:
@@ -347,6 +381,13 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         for m in _BY_RX.finditer(text):
             a, b = m.span("body")
             if parser.is_unit_list(text, a, b):
+                parser.annotate(item.run, a, b, None, found)
+    if not found and not item.units_cells:
+        # the same without 由, where every clause is names and a cue: 市农业农村局负责，市卫生健康局配合。
+        text = item.run.match
+        for m in _SENTENCE_RX.finditer(text):
+            a, b = m.span("body")
+            if parser.is_assignment(text[a:b]):
                 parser.annotate(item.run, a, b, None, found)
     roles = {u.role for u in found}
     if "lead" not in roles and "cooperating" in roles and "responsible" in roles and not item.units_cells:
