@@ -292,6 +292,8 @@ def test_deadlines_in_running_text(text: str, year: int | None, due: date | None
 def test_staged_and_festival_fields() -> None:
     out, _ = run("完成时限:2024年底前完成50%,2025年6月底前全部完成", "deadlines")
     assert out.deadline is not None and out.deadline.due == date(2025, 6, 30)
+    out, _ = run("完成时限:2026年6月底前完成,2024年底前完成50%", "deadlines")  # the interim step written last
+    assert out.deadline is not None and out.deadline.due == date(2026, 6, 30)
     out, _ = run("完成时限:2025年春节前", "deadlines")
     assert out.deadline is not None and (out.deadline.due, out.deadline.modifier) == (date(2025, 1, 28), "before")
     out, _ = run("完成时限:2040年春节前", "deadlines")

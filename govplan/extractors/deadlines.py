@@ -222,11 +222,16 @@ class _Parser:
                 return FoundDeadline(start=ns, end=ne, modifier="before" if fm.group("mod") else None)
         m = self.rx.date.match(value)
         if m is not None and m.group("y"):
-            # 2024年底前完成50%，2025年6月底前全部完成: a staged deadline ends with its last stage
+            # 2024年底前完成50%，2025年6月底前全部完成: a staged deadline ends with its last stage,
+            # whichever order the stages are written in
+            first = _from_match(m, self.ctx.year)
+            latest = first.due if first is not None and first.due is not None else None
             later = [x for x in self.rx.date.finditer(value, m.end()) if x.group("y")]
             for x in later:
-                if _from_match(x, self.ctx.year) is not None and value[m.end():x.start()].strip(" ,，;；、和及至到—-~"):
-                    m = x
+                got_x = _from_match(x, self.ctx.year)
+                if got_x is not None and value[m.end():x.start()].strip(" ,，;；、和及至到—-~") \
+                        and (latest is None or (got_x.due is not None and got_x.due >= latest)):
+                    m, latest = x, got_x.due
             # 2023年3月—2023年12月: a range ends with its second date
             after = value[m.end():]
             if after[:1] in "-—–~至到" and after[1:2]:
