@@ -207,6 +207,7 @@ class TargetsPack(_Model):
     magnitudes: dict[str, int]
     placeholder: str
     placeholder_examples: list[str] = Field(default_factory=list)
+    baseline_words: list[str] = Field(default_factory=list)
     _v = field_validator("counters", "placeholder")(_check_regex)
 
 

@@ -33,6 +33,7 @@ class _Rx:
     after: list[tuple[str, str]]
     magnitudes: dict[str, int]
     placeholder: TimedPattern
+    baseline: tuple[str, ...]
 
 
 def _rx(rules: RuleSet) -> _Rx:
@@ -57,6 +58,7 @@ def _build(rules: RuleSet) -> _Rx:
         after=sorted(((w, g.comparator) for g in t.after for w in g.words), key=lambda x: -len(x[0])),
         magnitudes=t.magnitudes,
         placeholder=rc(t.placeholder),
+        baseline=tuple(t.baseline_words),
     )
     return rx
 
@@ -77,6 +79,21 @@ def _comparator_before(text: str, start: int, rx: _Rx, window: int = 16) -> str 
     if best is None or any(c.isdigit() for c in segment[best[0]:]):
         return None  # the word belongs to an earlier number
     return best[1]
+
+
+def _is_baseline(text: str, start: int, end: int, rx: _Rx) -> bool:
+    """由45%提高到55%: the number after 由 and before a comparator word is where things start."""
+    if not rx.baseline:
+        return False
+    lo = start
+    while lo > 0 and start - lo < 12 and text[lo - 1] not in _CLAUSE_END:
+        lo -= 1
+    segment = text[lo:start]
+    at = max(segment.rfind(w) for w in rx.baseline)
+    if at < 0 or any(segment.rfind(w) > at for w, _ in rx.before):
+        return False
+    follow = text[end:end + 6].lstrip()
+    return any(follow.startswith(w) for w, _ in rx.before)
 
 
 def _comparator_after(text: str, end: int, rx: _Rx) -> tuple[str, int] | None:
@@ -114,17 +131,22 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
             unit = "百分点"
         else:
             unit = m.group("counter") or None
+        if _is_baseline(text, start, end, rx):
+            continue
         before = _comparator_before(text, start, rx)
         after = _comparator_after(text, end, rx)
         is_share = bool(m.group("pct") or m.group("pp"))
+        between = text[last_end:start]
         enumerated = last_comp is not None and 0 < start - last_end <= 8 and \
-            "、" in text[last_end:start] and not any(c in _CLAUSE_END for c in text[last_end:start])
+            ("、" in between or between.strip() in ("和", "及")) and not any(c in _CLAUSE_END for c in between)
         if not is_share and before is None and after is None and not enumerated:
             continue
         if not is_share and not m.group("mag") and not unit and before is None and after is None:
             continue
         if after is not None and after[0] == "=":
             comparator = "="  # 提升至65%左右: about, not at least
+        elif enumerated and before is None and last_comp in ("increase", "decrease"):
+            comparator = last_comp  # 分别下降10%和5%以上: both are decreases
         elif before in ("increase", "decrease") and (is_share or after is None):
             comparator = before
         elif after is not None and (before is None or before in ("increase", "decrease")):
