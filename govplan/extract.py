@@ -145,14 +145,35 @@ def item_text(node: Node, norm: Normalised) -> tuple[ItemText, str, tuple[int, i
         title = first_line[: cut.start()] if cut else first_line
         off = text.find(title)
         return ItemText(run=run), title, run.span(off, off + len(title))
-    if heading:
-        title = text.split("\n")[0].strip()
-    else:
-        cut = _SENTENCE_RX.search(text)
-        title = text[: cut.start()] if cut else text.split("\n")[0]
-    title = title.strip()
+    title = (text.split("\n")[0] if heading else _first_sentence(text)).strip()
     off = max(text.find(title), 0)
     return ItemText(run=run), title, run.span(off, off + len(title))
+
+
+_OPEN, _CLOSE = set("(（[【"), set(")）]】")
+# a labelled annotation closing the title: …（责任单位：市教育局；完成时限：2024年8月底前）
+_TITLE_FIELDS_RX = re.compile(r"\s*[(（【][^()（）【】]*[:：][^()（）【】]*[)）】]\s*$")
+
+
+def _first_sentence(text: str) -> str:
+    """Up to the first sentence end outside brackets, less a labelled annotation at its end."""
+    depth = 0
+    cut: int | None = None
+    for k, ch in enumerate(text):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in "。；;!！?？":
+            cut = k
+            break
+    if cut is None:
+        if depth == 0:
+            return text.split("\n")[0]
+        m = _SENTENCE_RX.search(text)  # a bracket that never closes
+        return text[: m.start()] if m else text.split("\n")[0]
+    sentence = text[:cut]
+    return _TITLE_FIELDS_RX.sub("", sentence) or sentence
 
 
 def _walk(nodes: list[Node]) -> Iterator[Node]:

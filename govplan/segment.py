@@ -20,7 +20,10 @@ from .rules import RuleSet, TimedPattern, compiler, per_ruleset
 _INLINE_LABEL_RX = re.compile(
     r"(?<=。)[ \t]*(?=(?:\d{1,2}[.、](?![\d])|[⒈-⒛]|\(\d{1,2}\)|[⑴-⒇①-⑳]|\([一二三四五六七八九十]{1,3}\))"
     r"[ \t]*[\u3400-\u9fff\uf900-\ufaff“])"
+    # circled numbers are labels whatever ends the clause before them: …(责任单位:…);②…
+    r"|(?<=[;；:：])[ \t]*(?=[⑴-⒇①-⑳][ \t]*[\u3400-\u9fff\uf900-\ufaff“])"
 )
+_CIRCLED = frozenset("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇")
 _HAN_RX = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _LEAD_MARKUP_RX = re.compile(r"(?:[*#]+[ \t]*)+")
 _TRAIL_MARKUP_RX = re.compile(r"[ \t]*\*+[ \t]*$")
@@ -125,7 +128,7 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
         ):
             gap = True
             continue
-        if not has_tab and "。" in body:
+        if not has_tab and ("。" in body or not _CIRCLED.isdisjoint(body)):
             cuts = [m.start() for m in _INLINE_LABEL_RX.finditer(body) if 0 < m.start() < len(body)]
         else:
             cuts = []

@@ -298,3 +298,16 @@ def test_missing_units_only_for_tasks() -> None:
         flagged = [w.path for w in doc.plans[0].warnings if w.code == "missing_units"]
         # aims and safeguards are not tasks; the one task without a unit is flagged
         assert flagged == [["二、", "（四）"]], script
+
+
+def test_circled_sub_items_on_one_line() -> None:
+    text = ("一、推进基础教育扩优提质\n1.扩大学位供给。①新增公办学位5000个以上（责任单位：市教育局；完成时限：2024年8月底前）；"
+            "②公办幼儿园占比达到55%以上（责任单位：各县区政府；完成时限：2024年9月）；③覆盖率稳定在90%以上"
+            "（责任单位：各县区政府；完成时限：长期坚持）。\n")
+    doc = govplan.parse_text(text)
+    subs = doc.plans[0].items[0].children[0].children
+    assert [it.number for it in subs] == ["①", "②", "③"]
+    # the title stops before the annotation, even though a ；separates its fields
+    assert [it.title for it in subs] == ["新增公办学位5000个以上", "公办幼儿园占比达到55%以上", "覆盖率稳定在90%以上"]
+    assert [[u.name for u in it.units] for it in subs] == [["市教育局"], ["各县区政府"], ["各县区政府"]]
+    assert [it.deadline.raw if it.deadline else None for it in subs] == ["2024年8月底前", "2024年9月", "长期坚持"]
