@@ -429,15 +429,20 @@ class _Builder:
             if row.kind != "row":
                 continue
             if prev is not None:
+                own_units = "lead_units" in row.cells or "units" in row.cells
                 if "task" not in row.cells and "task" in prev.cells:
                     row.cells["task"] = prev.cells["task"]
                     if "subtask" not in owner.headings:
                         row.shared_task = prev.shared_task = True
                     if "subtask" not in row.cells and "subtask" in prev.cells:
                         row.cells["subtask"] = prev.cells["subtask"]
-                for col in ("lead_units", "units", "deadline", "cooperating"):
+                for col in ("lead_units", "units", "deadline"):
                     if col not in row.cells and col in prev.cells:
                         row.cells[col] = prev.cells[col]
+                # an empty 配合单位 beside a row's own lead means none, not "as above"
+                if "cooperating" not in row.cells and "cooperating" in prev.cells and \
+                        (not own_units or row.shared_task):
+                    row.cells["cooperating"] = prev.cells["cooperating"]
             prev = row
 
     # -- main loop --------------------------------------------------------------------------

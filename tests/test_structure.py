@@ -147,6 +147,14 @@ def test_attachment_task_table_with_merged_cells() -> None:
     assert rows[2].deadline is not None and rows[2].deadline.ongoing
 
 
+def test_empty_cooperating_cell_beside_its_own_lead() -> None:
+    text = ("附件\n序号\t工作任务\t牵头单位\t配合单位\t完成时限\n"
+            "1\t落实减税降费政策。\t县税务局\t县财政局\t2024年6月底前\n"
+            "2\t推进工程建设审批改革。\t县住建局\t\t2024年9月底前\n")
+    rows = govplan.parse_text(text).plans[0].items[-1].children
+    assert [(u.name, u.role) for u in rows[1].units] == [("县住建局", "lead")]
+
+
 def test_traditional_output() -> None:
     doc = govplan.parse_text("一、總體要求\n(一)建設平台。(省公安廳、衛生健康委牽頭)\n", script="traditional")
     item = doc.plans[0].items[0].children[0]
