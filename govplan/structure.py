@@ -77,6 +77,7 @@ class Node:
     row_label: str = ""  # a table row's 序号 as written (or its position when there is none)
     synthetic: bool = False  # stands for a table that had no 附件 heading
     row_lines: list[Line] = field(default_factory=list)
+    short_cells: list[tuple[str, int, int]] | None = None  # a row's first line, when it has too few cells
 
 
 @dataclass
@@ -379,9 +380,25 @@ class _Builder:
                         key="row", value=(value,), level=owner.level + 1, row_label=label)
             node.cells = {k: [(a, b)] for k, (a, b) in placed.items() if k != "seq" and b > a}
             node.row_lines = [line]
+            if len(cells) < len(cols) and cells[-1][0] and cells[-1][0][-1] not in "。;；":
+                node.short_cells = cells
             rows.append(node)
+        elif rows and rows[-1].short_cells is not None and \
+                len(rows[-1].short_cells) + len(cells) - 1 == len(cols):
+            # a cell wrapped onto the next line: 2 | 抽查覆盖率达到100%，⏎ 公示率达到100%。| 县市场监管局 | 长期坚持
+            row = rows[-1]
+            first = row.short_cells
+            assert first is not None
+            pieces: list[list[tuple[int, int]]] = [[(a, b)] for _, a, b in first]
+            pieces[-1].append((cells[0][1], cells[0][2]))
+            pieces += [[(a, b)] for _, a, b in cells[1:]]
+            row.cells = {k: [(a, b) for a, b in ps if b > a] for k, ps in zip(cols, pieces, strict=True)
+                         if k != "seq" and any(b > a for a, b in ps)}
+            row.short_cells = None
+            row.row_lines.append(line)
         elif rows:
             row = rows[-1]
+            row.short_cells = None
             placed = self._place(cells, cols, deadline_cell, with_seq=False)
             for k, (a, b) in placed.items():
                 if k != "seq" and b > a:

@@ -155,6 +155,20 @@ def test_empty_cooperating_cell_beside_its_own_lead() -> None:
     assert [(u.name, u.role) for u in rows[1].units] == [("县住建局", "lead")]
 
 
+def test_cell_wrapped_onto_the_next_line() -> None:
+    text = ("附件\n序号\t工作任务\t责任单位\t完成时限\n"
+            "1\t全面实行行政许可事项清单管理。\t县司法局\t2024年6月底前\n"
+            "2\t“双随机、一公开”抽查事项覆盖率达到100%,\n抽查结果公示率达到100%。\t县市场监管局\t长期坚持\n"
+            "3\t推进“互联网+监管”。\t县政务服务中心\t2024年9月30日前\n")
+    rows = govplan.parse_text(text).plans[0].items[-1].children
+    assert [r.path[-1] for r in rows] == ["1", "2", "3"]
+    row = rows[1]
+    assert row.title == "“双随机、一公开”抽查事项覆盖率达到100%,抽查结果公示率达到100%。"
+    assert [u.name for u in row.units] == ["县市场监管局"]
+    assert row.deadline is not None and row.deadline.ongoing
+    assert [(t.value, t.comparator) for t in row.targets] == [(100, ">="), (100, ">=")]
+
+
 def test_traditional_output() -> None:
     doc = govplan.parse_text("一、總體要求\n(一)建設平台。(省公安廳、衛生健康委牽頭)\n", script="traditional")
     item = doc.plans[0].items[0].children[0]
