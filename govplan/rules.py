@@ -208,6 +208,8 @@ class TargetsPack(_Model):
     placeholder: str
     placeholder_examples: list[str] = Field(default_factory=list)
     baseline_words: list[str] = Field(default_factory=list)
+    quantity_verbs: list[str] = Field(default_factory=list)
+    quantity_verbs_examples: list[str] = Field(default_factory=list)
     _v = field_validator("counters", "placeholder")(_check_regex)
 
 
@@ -389,6 +391,9 @@ def check_examples(rules: RuleSet) -> list[str]:
         need(f"^(?:{t.counters})$", ex, "targets.counters")
     for ex in t.placeholder_examples:
         need(t.placeholder, ex, "targets.placeholder")
+    for ex in t.quantity_verbs_examples:
+        if not any(w in ex for w in t.quantity_verbs):
+            problems.append(f"targets.quantity_verbs: none of the verbs in example {ex!r}")
     doc = rules.document
     for key in ("title", "doc_number", "issuer_notice", "notice_title", "issuer_signature", "issuer_field",
                 "closing", "toc_line", "web_junk", "page_number", "attachment", "framing_sections"):

@@ -1,7 +1,8 @@
 """Quantitative targets: percentages, percentage points, and counts with a comparator.
 
 Every percentage is a target; a count (300项, 1.1亿, 250台) only when a comparator word marks it
-as one (不少于, 突破, 达到 …), or when it follows such a target in an enumeration
+as one (不少于, 突破, 达到 …), when a verb states it as a planned quantity (新增5000户, 培训1.5万
+人次: comparator ``=``), or when it follows such a target in an enumeration
 (压减至80个工作日、35个工作日). Magnitudes scale the value (1.1亿 → 110000000); the unit is what
 is counted (项, 台, 人), ``%`` for percentages and ``百分点`` for percentage points.
 """
@@ -34,6 +35,7 @@ class _Rx:
     magnitudes: dict[str, int]
     placeholder: TimedPattern
     baseline: tuple[str, ...]
+    quantity: list[tuple[str, str]]  # (verb, "=")
 
 
 def _rx(rules: RuleSet) -> _Rx:
@@ -59,18 +61,20 @@ def _build(rules: RuleSet) -> _Rx:
         magnitudes=t.magnitudes,
         placeholder=rc(t.placeholder),
         baseline=tuple(t.baseline_words),
+        quantity=sorted(((w, "=") for w in t.quantity_verbs), key=lambda x: -len(x[0])),
     )
     return rx
 
 
-def _comparator_before(text: str, start: int, rx: _Rx, window: int = 16) -> str | None:
-    """The nearest comparator word before ``start`` within the same clause."""
+def _comparator_before(text: str, start: int, rx: _Rx, window: int = 16,
+                       words: list[tuple[str, str]] | None = None) -> str | None:
+    """The nearest comparator word (or one of ``words``) before ``start`` within the same clause."""
     lo = start
     while lo > 0 and start - lo < window and text[lo - 1] not in _CLAUSE_END:
         lo -= 1
     segment = text[lo:start]
     best: tuple[int, str] | None = None
-    for word, comp in rx.before:
+    for word, comp in (rx.before if words is None else words):
         k = segment.rfind(word)
         if k >= 0:
             end = k + len(word)
@@ -139,6 +143,10 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         between = text[last_end:start]
         enumerated = last_comp is not None and 0 < start - last_end <= 8 and \
             ("、" in between or between.strip() in ("和", "及")) and not any(c in _CLAUSE_END for c in between)
+        if not is_share and before is None and after is None and not enumerated and \
+                (m.group("mag") or (unit and not unit.isascii())):
+            # 新增市场主体5000户: a planned quantity (but not 建设5G网络)
+            before = _comparator_before(text, start, rx, 12, rx.quantity)
         if not is_share and before is None and after is None and not enumerated:
             continue
         if not is_share and not m.group("mag") and not unit and before is None and after is None:
