@@ -266,6 +266,8 @@ def test_short_field_labels() -> None:
     ("(市教育局、团市委负责)", [("市教育局", "responsible"), ("团市委", "responsible")]),
     # 责任单位 with 配合单位 reads as "X负责，Y配合"
     ("(责任单位:市住房城乡建设局;配合单位:市市场监管局)", [("市住房城乡建设局", "lead"), ("市市场监管局", "cooperating")]),
+    # Taiwan-style labels
+    ("(主办机关:县府资讯中心;协办机关:各乡镇市公所)", [("县府资讯中心", "lead"), ("各乡镇市公所", "cooperating")]),
     # a bare 各区 shares the next name's suffix
     ("(责任单位:各区、县级市人民政府)", [("各区人民政府", "responsible"), ("各县级市人民政府", "responsible")]),
     ("(各镇、街道党委和政府负责)", [("各镇党委和政府", "responsible"), ("各街道党委和政府", "responsible")]),
