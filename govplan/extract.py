@@ -283,6 +283,15 @@ def plan_metadata(plan: PlanNode, norm: Normalised, rules: RuleSet) -> PlanResul
         # a plan for 2024—2026 with no dated cover letter: 年底前 most likely means its first year;
         # and a 2024年工作要点 issued in December 2023 means 2024 by 年底前
         year = title_years[0]
+    if year is None and not title_years:
+        # a task table alone under its 附件 heading: 和平县2024年优化营商环境重点任务分工表
+        for node in plan.items:
+            if node.kind == "attachment":
+                a, b = node.title_hint or ((node.lines[0].start, node.lines[0].end) if node.lines else (0, 0))
+                found = _TITLE_YEAR_RX.findall(norm.clean[a:b])
+                if found:
+                    year = min(int(y) for y in found)
+                    break
     first_year = min([y for y in (year, *title_years) if y], default=None)
     regions = {m.group(1) for text in (title or "", issuer or "") if (m := _REGION_RX.match(text))}
     plan_text = "\n".join(ln.text for ln in plan.all_lines)

@@ -333,3 +333,12 @@ def test_circled_sub_items_on_one_line() -> None:
     assert [it.title for it in subs] == ["新增公办学位5000个以上", "公办幼儿园占比达到55%以上", "覆盖率稳定在90%以上"]
     assert [[u.name for u in it.units] for it in subs] == [["市教育局"], ["各县区政府"], ["各县区政府"]]
     assert [it.deadline.raw if it.deadline else None for it in subs] == ["2024年8月底前", "2024年9月", "长期坚持"]
+
+
+def test_year_of_a_task_table_alone_under_its_attachment_heading() -> None:
+    text = ("附件\n\n和平县2024年优化营商环境重点任务分工表\n\n序号\t重点任务\t牵头单位\t完成时限\n"
+            "1\t提升政务服务效能。\t县政务服务中心\t第三季度\n")
+    plan = govplan.parse_text(text).plans[0]
+    assert plan.year == 2024
+    row = plan.items[0].children[0]
+    assert row.deadline is not None and row.deadline.due is not None and row.deadline.due.isoformat() == "2024-09-30"
