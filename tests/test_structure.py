@@ -342,3 +342,14 @@ def test_year_of_a_task_table_alone_under_its_attachment_heading() -> None:
     assert plan.year == 2024
     row = plan.items[0].children[0]
     assert row.deadline is not None and row.deadline.due is not None and row.deadline.due.isoformat() == "2024-09-30"
+
+
+def test_decimal_sections_under_bare_top_level_numbers() -> None:
+    text = ("××市数字经济三年行动方案\n\n1 发展目标\n到2026年,核心产业增加值突破500亿元。\n2 重点任务\n2.1 夯实数字基础设施\n"
+            "2.1.1 加快5G网络建设。(责任单位:市工信局)\n3 保障措施\n3.1 加强组织领导\n"
+            "各单位要在\n3 个工作日内报送。\n")
+    doc = govplan.parse_text(text)
+    assert len(doc.plans) == 1 and doc.plans[0].title == "××市数字经济三年行动方案"
+    paths = [it.path for it in items(doc)]
+    assert paths == [["1"], ["2"], ["2", "2.1"], ["2", "2.1", "2.1.1"], ["3"], ["3", "3.1"]]
+    assert [t.value for t in doc.plans[0].items[0].targets] == [500 * 10**8]
