@@ -154,16 +154,18 @@ def _drop_running_headers(lines: list[Line], page_lines: list[int]) -> list[Line
     """Drop a short line repeated next to page numbers: a running header or footer."""
     counts = Counter(ln.text for ln in lines if not ln.table and len(ln.text) <= 40)
 
-    def near_page(lineno: int) -> bool:
-        k = bisect.bisect_left(page_lines, lineno - 2)
-        return k < len(page_lines) and page_lines[k] <= lineno + 2
+    def near_page(lineno: int, within: int) -> bool:
+        k = bisect.bisect_left(page_lines, lineno - within)
+        return k < len(page_lines) and page_lines[k] <= lineno + within
 
     kept: list[Line] = []
     dropped = False
     for ln in lines:
-        # three times or more, and not a short fragment a page break happened to cut off twice
-        if counts.get(ln.text, 0) >= 3 and len(ln.text) >= 6 and not _HEADER_PUNCT_RX.search(ln.text) \
-                and near_page(ln.lineno):
+        # three times or more near page numbers, or twice right beside them; and not a short
+        # fragment a page break happened to cut off twice
+        n = counts.get(ln.text, 0)
+        if n >= 2 and len(ln.text) >= 6 and not _HEADER_PUNCT_RX.search(ln.text) \
+                and near_page(ln.lineno, 2 if n >= 3 else 1):
             dropped = True
             continue
         if dropped:

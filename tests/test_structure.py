@@ -353,3 +353,12 @@ def test_decimal_sections_under_bare_top_level_numbers() -> None:
     paths = [it.path for it in items(doc)]
     assert paths == [["1"], ["2"], ["2", "2.1"], ["2", "2.1", "2.1.1"], ["3"], ["3", "3.1"]]
     assert [t.value for t in doc.plans[0].items[0].targets] == [500 * 10**8]
+
+
+def test_running_header_beside_two_page_numbers() -> None:
+    text = ("××市安全生产专项整治行动方案\n一、重点任务\n(一)开展危化品专项整治。检查全覆盖。\n— 3 —\n"
+            "××市安全生产委员会办公室文件\n(二)开展建筑施工专项整治。检查不少于4轮次。\n- 4 -\n"
+            "××市安全生产委员会办公室文件\n(三)开展燃气安全专项整治。\n")
+    doc = govplan.parse_text(text)
+    assert all("委员会办公室文件" not in it.text for it in items(doc))
+    assert [it.path[-1] for it in items(doc)] == ["一、", "(一)", "(二)", "(三)"]
