@@ -197,8 +197,11 @@ def detect_script(text: str, sample: int = 3_000) -> Literal["traditional", "sim
 
 
 _DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-           "六": 6, "七": 7, "八": 8, "九": 9}
-_UNITS = {"十": 10, "百": 100, "千": 1000}
+           "六": 6, "七": 7, "八": 8, "九": 9,
+           # the formal (financial) forms, as Taiwan plans number their parts: 壹、貳、參
+           "壹": 1, "贰": 2, "貳": 2, "叁": 3, "参": 3, "參": 3, "肆": 4, "伍": 5, "陆": 6, "陸": 6,
+           "柒": 7, "捌": 8, "玖": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000, "拾": 10, "佰": 100}
 
 
 def cn_int(text: str) -> int | None:

@@ -73,7 +73,8 @@ def test_placeholder_deadline_warns() -> None:
     assert [w.code for w in out.warnings] == ["placeholder"]
 
 
-@pytest.mark.parametrize("text", ["2022年5月9日,市政府印发通知。", "于2021年10月15日召开会议。", "2021年是开局之年。", "2024年中央财政下达资金。", "2023年中期评估工作启动。"])
+@pytest.mark.parametrize("text", ["2022年5月9日,市政府印发通知。", "于2021年10月15日召开会议。", "2021年是开局之年。", "2024年中央财政下达资金。", "2023年中期评估工作启动。",
+                                  "累计完成110年的资料整理。"])
 def test_event_dates_are_not_deadlines(text: str) -> None:
     out, _ = run(text, "deadlines")
     assert out.deadline is None
@@ -291,6 +292,8 @@ IN_TEXT = [
     ("2024年国庆节前完成。", None, date(2024, 9, 30)),
     ("2024年6月起实施。", None, None),
     ("2025年中完成平台迁移。", None, date(2025, 6, 30)),
+    ("于民国一一三年十二月底前完成。", None, date(2024, 12, 31)),  # Taiwan's 民国 years
+    ("113年6月30日前完成。", None, date(2024, 6, 30)),
 ]
 
 

@@ -362,3 +362,13 @@ def test_running_header_beside_two_page_numbers() -> None:
     doc = govplan.parse_text(text)
     assert all("委员会办公室文件" not in it.text for it in items(doc))
     assert [it.path[-1] for it in items(doc)] == ["一、", "(一)", "(二)", "(三)"]
+
+
+def test_taiwan_formal_numerals_over_gbt_labels() -> None:
+    text = ("花蓮縣2024年度推動數位治理工作計畫\n壹、計畫目標\n一、提升申辦比率。\n貳、執行策略\n"
+            "一、強化資訊安全防護。（主辦機關：縣府資訊中心；完成期限：113年6月30日）\n")
+    doc = govplan.parse_text(text)
+    assert len(doc.plans) == 1
+    assert [it.path for it in items(doc)] == [["壹、"], ["壹、", "一、"], ["贰、"], ["贰、", "一、"]]
+    task = doc.plans[0].items[1].children[0]
+    assert task.deadline is not None and task.deadline.due is not None and task.deadline.due.isoformat() == "2024-06-30"

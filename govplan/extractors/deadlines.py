@@ -22,7 +22,9 @@ from ..rules import RuleSet, TimedPattern, compiler, per_ruleset
 from ..textrun import TextRun
 from .base import Extraction, FoundDeadline, FoundWarning, ItemText, PlanContext
 
-_Y = r"(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4}"
+_Y = (r"(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4}"
+      # Taiwan's 民国 years (113年 is 2024): written out, or three digits before a month
+      r"|民国(?:1[0-2]\d|[一二三四五六七八九〇○零]{3})|(?<!\d)1[0-2]\d(?=\s*年\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月)")
 _N = r"\d{1,2}|[一二三四五六七八九十]{1,3}"
 DATE_CORE = (
     rf"(?:(?P<y1>{_Y})\s*[-—–~至到]\s*)?(?P<y>{_Y})\s*年\s*"
@@ -109,6 +111,17 @@ def _num(text: str | None) -> int | None:
     return int(text) if text.isdigit() else cn_int(text.replace("○", "〇"))
 
 
+def _year(text: str | None) -> int | None:
+    """A year as written: 2024, 二〇二四, or a 民国 year (113, 民国一一三) as 2024."""
+    if not text:
+        return None
+    roc = text.startswith("民国")
+    y = _num(text.removeprefix("民国"))
+    if y is not None and (roc or y < 200):
+        y += 1911
+    return y
+
+
 _MODIFIERS = {
     "以前": "before", "之前": "before", "前": "before", "为止": "before",
     "起": "from", "开始": "from", "以来": "from",
@@ -118,7 +131,7 @@ _MODIFIERS = {
 
 def _from_match(m: regex.Match[str], ctx_year: int | None) -> FoundDeadline | None:
     """Due date, precision and modifier of a DATE_CORE match (None if the date is impossible)."""
-    y = _num(m.group("y"))
+    y = _year(m.group("y"))
     if y is None or not 1900 <= y <= 2100:
         return None
     mod_word = m.group("mod") or ""
