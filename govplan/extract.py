@@ -85,8 +85,8 @@ def _lines_run(norm: Normalised, lines: list[Line], first_heading: bool = False)
     return TextRun.join(norm.match, norm.clean, parts)
 
 
-def _cell_run(norm: Normalised, spans: list[tuple[int, int]]) -> TextRun:
-    return TextRun.join(norm.match, norm.clean, [("", a, b) for a, b in spans])
+def _cell_run(norm: Normalised, spans: list[tuple[int, int]], sep: str = "") -> TextRun:
+    return TextRun.join(norm.match, norm.clean, [("" if k == 0 else sep, a, b) for k, (a, b) in enumerate(spans)])
 
 
 def _is_heading(text: str) -> bool:
@@ -105,7 +105,8 @@ def item_text(node: Node, norm: Normalised) -> tuple[ItemText, str, tuple[int, i
         cells = []
         for col, role in (("lead_units", "lead"), ("units", "responsible"), ("cooperating", "cooperating")):
             if col in node.cells:
-                cells.append((_cell_run(norm, node.cells[col]), role))
+                # a unit cell on several lines holds one unit per line (Word cells with line breaks)
+                cells.append((_cell_run(norm, node.cells[col], "\n"), role))
         dl = _cell_run(norm, node.cells["deadline"]) if "deadline" in node.cells else None
         title_col = "subtask" if "subtask" in node.cells else None
         if title_col is None and "task" in node.cells and not (node.shared_task and "content" in node.cells):

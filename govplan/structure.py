@@ -77,7 +77,8 @@ class Node:
     row_label: str = ""  # a table row's 序号 as written (or its position when there is none)
     synthetic: bool = False  # stands for a table that had no 附件 heading
     row_lines: list[Line] = field(default_factory=list)
-    short_cells: list[tuple[str, int, int]] | None = None  # a row's first line, when it has too few cells
+    # the cells (pieces of text) of a row's first line when it has too few: its last cell goes on
+    short_cells: list[list[tuple[int, int]]] | None = None
 
 
 @dataclass
@@ -381,15 +382,14 @@ class _Builder:
             node.cells = {k: [(a, b)] for k, (a, b) in placed.items() if k != "seq" and b > a}
             node.row_lines = [line]
             if len(cells) < len(cols) and cells[-1][0] and cells[-1][0][-1] not in "。;；":
-                node.short_cells = cells
+                node.short_cells = [[(a, b)] for _, a, b in cells]
             rows.append(node)
         elif rows and rows[-1].short_cells is not None and \
                 len(rows[-1].short_cells) + len(cells) - 1 == len(cols):
             # a cell wrapped onto the next line: 2 | 抽查覆盖率达到100%，⏎ 公示率达到100%。| 县市场监管局 | 长期坚持
             row = rows[-1]
-            first = row.short_cells
-            assert first is not None
-            pieces: list[list[tuple[int, int]]] = [[(a, b)] for _, a, b in first]
+            assert row.short_cells is not None
+            pieces = [list(ps) for ps in row.short_cells]
             pieces[-1].append((cells[0][1], cells[0][2]))
             pieces += [[(a, b)] for _, a, b in cells[1:]]
             row.cells = {k: [(a, b) for a, b in ps if b > a] for k, ps in zip(cols, pieces, strict=True)
@@ -437,6 +437,20 @@ class _Builder:
         placed[cols[n - 1]] = (spans[n - 1][0], spans[-1][1])
         return placed
 
+    def _cell_goes_on(self, line: Line, i: int) -> bool:
+        """A line without tabs inside a row whose last cell is still open (a Word cell holding
+        line breaks: 县市场监管局⏎县税务局⏎县公安局<tab>2024年3月底前) continues that cell."""
+        owner = self.table_owner
+        rows = owner.children if owner is not None else []
+        if not rows or rows[-1].short_cells is None or len(line.stripped) > 60:
+            return False
+        nxt = next((ln for ln in self.lines[i + 1:i + 8] if ln.table), None)
+        between = self.lines[i + 1:self.lines.index(nxt, i + 1)] if nxt is not None else []
+        if nxt is None or any(ln.gap_before for ln in [line, *between, nxt]):
+            return False
+        rows[-1].short_cells[-1].append((line.start, line.end))
+        return True
+
     def _finish_table(self) -> None:
         owner = self.table_owner
         if owner is None:
@@ -471,6 +485,9 @@ class _Builder:
             if self.table_cols is not None:
                 if line.table:
                     self._table_row(plan, line, deadline_cell)
+                    plan.all_lines.append(line)
+                    continue
+                if self._cell_goes_on(line, i):
                     plan.all_lines.append(line)
                     continue
                 self._finish_table()

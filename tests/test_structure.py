@@ -372,3 +372,18 @@ def test_taiwan_formal_numerals_over_gbt_labels() -> None:
     assert [it.path for it in items(doc)] == [["壹、"], ["壹、", "一、"], ["贰、"], ["贰、", "一、"]]
     task = doc.plans[0].items[1].children[0]
     assert task.deadline is not None and task.deadline.due is not None and task.deadline.due.isoformat() == "2024-06-30"
+
+
+def test_unit_cell_with_one_unit_per_line() -> None:
+    text = ("附件\n序号\t工作任务\t责任单位\t完成时限\n"
+            "1\t企业开办全流程压缩至0.5个工作日以内。\t县市场监管局\n县税务局\n县公安局\t2024年3月底前\n"
+            "2\t推进“互联网+监管”。\t县政务服务中心\t2024年9月30日前\n")
+    rows = govplan.parse_text(text).plans[0].items[-1].children
+    assert [r.path[-1] for r in rows] == ["1", "2"]
+    assert [u.name for u in rows[0].units] == ["县市场监管局", "县税务局", "县公安局"]
+    assert [u.span.start_line for u in rows[0].units] == [3, 4, 5]
+    assert rows[0].deadline is not None and rows[0].deadline.raw == "2024年3月底前"
+    # a name a narrow column wrapped stays whole
+    text = text.replace("县市场监管局\n县税务局\n县公安局", "县市场监\n管局")
+    rows = govplan.parse_text(text).plans[0].items[-1].children
+    assert [u.name for u in rows[0].units] == ["县市场监管局"]

@@ -182,7 +182,7 @@ class _Parser:
             etc = self.rx.etc.search(text, ca, cb)
             if etc is not None:
                 cb = etc.start()  # "X、Y等…": what follows 等 describes the list
-            names = _split_top(text, "、", ca, cb)
+            names = [n for part in _split_top(text, "、", ca, cb) for n in self._split_lines(text, *part)]
             for na, nb in (n for part in names for n in self._split_and(text, *part)):
                 na, nb = _trim(text, na, nb)
                 if nb <= na:
@@ -206,6 +206,20 @@ class _Parser:
                     if out[k][2] is None:
                         out[k] = (out[k][0], out[k][1], role, explicit)
         return [(s, e, r or default or "responsible", x) for s, e, r, x in out]
+
+    def _split_lines(self, text: str, a: int, b: int) -> list[tuple[int, int]]:
+        """A table cell with one unit per line: split at line breaks that end a unit name (and
+        not inside a name a narrow column wrapped: 市政务服务数据管⏎理局)."""
+        out: list[tuple[int, int]] = []
+        k = text.find("\n", a, b)
+        while k >= 0:
+            rest = text[k + 1:b].strip()
+            if self.rx.suffix.search(text[a:k].strip()) and rest and rest[0] not in "(（":
+                out.append((a, k))
+                a = k + 1
+            k = text.find("\n", k + 1, b)
+        out.append((a, b))
+        return out
 
     def _split_and(self, text: str, a: int, b: int) -> list[tuple[int, int]]:
         """Split "市财政局和市发展改革委" in two, but not "市住房和城乡建设局"."""
