@@ -441,14 +441,25 @@ class _Builder:
         """A line without tabs inside a row whose last cell is still open (a Word cell holding
         line breaks: 县市场监管局⏎县税务局⏎县公安局<tab>2024年3月底前) continues that cell."""
         owner = self.table_owner
-        rows = owner.children if owner is not None else []
-        if not rows or rows[-1].short_cells is None or len(line.stripped) > 60:
+        rows = [r for r in owner.children if r.kind == "row"] if owner is not None else []
+        if not rows or len(line.stripped) > 120:
             return False
         nxt = next((ln for ln in self.lines[i + 1:i + 8] if ln.table), None)
         between = self.lines[i + 1:self.lines.index(nxt, i + 1)] if nxt is not None else []
         if nxt is None or any(ln.gap_before for ln in [line, *between, nxt]):
             return False
-        rows[-1].short_cells[-1].append((line.start, line.end))
+        if self._table_header(nxt) is not None or self.rx.attachment.match(line.stripped) is not None:
+            return False  # another table begins
+        row = rows[-1]
+        if row.short_cells is not None:
+            row.short_cells[-1].append((line.start, line.end))
+        else:
+            # the row is complete: the line goes on its text (a paragraph break inside the task)
+            col = next((c for c in ("content", "subtask", "task") if c in row.cells), None)
+            if col is None:
+                return False
+            row.cells[col].append((line.start, line.end))
+        row.row_lines.append(line)
         return True
 
     def _finish_table(self) -> None:

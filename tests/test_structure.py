@@ -387,3 +387,11 @@ def test_unit_cell_with_one_unit_per_line() -> None:
     text = text.replace("县市场监管局\n县税务局\n县公安局", "县市场监\n管局")
     rows = govplan.parse_text(text).plans[0].items[-1].children
     assert [u.name for u in rows[0].units] == ["县市场监管局"]
+
+
+def test_paragraph_break_inside_a_complete_row() -> None:
+    text = ("附件\n序号\t工作任务\t责任单位\t完成时限\n1\t推进任务甲,\t县司法局\t2024年6月底前\n完善配套制度。\n"
+            "2\t推进任务乙。\t县住建局\t2024年9月底前\n")
+    rows = govplan.parse_text(text).plans[0].items[-1].children
+    assert [(r.path[-1], r.text) for r in rows] == [("1", "推进任务甲,完善配套制度。"), ("2", "推进任务乙。")]
+    assert [u.name for u in rows[1].units] == ["县住建局"]
