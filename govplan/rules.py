@@ -249,7 +249,7 @@ class DocumentPack(_Model):
     @field_validator("table_columns")
     @classmethod
     def _columns(cls, v: dict[str, str]) -> dict[str, str]:
-        known = {"seq", "task", "subtask", "content", "deadline", "lead_units", "units", "cooperating"}
+        known = {"seq", "category", "task", "subtask", "content", "deadline", "lead_units", "units", "cooperating"}
         for key, pattern in v.items():
             if key not in known:
                 raise ValueError(f"unknown column {key!r}; known: {', '.join(sorted(known))}")

@@ -478,7 +478,7 @@ class _Builder:
                         row.shared_task = prev.shared_task = True
                     if "subtask" not in row.cells and "subtask" in prev.cells:
                         row.cells["subtask"] = prev.cells["subtask"]
-                for col in ("lead_units", "units", "deadline"):
+                for col in ("category", "lead_units", "units", "deadline"):
                     if col not in row.cells and col in prev.cells:
                         row.cells[col] = prev.cells[col]
                 # an empty 配合单位 beside a row's own lead means none, not "as above"

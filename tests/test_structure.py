@@ -395,3 +395,11 @@ def test_paragraph_break_inside_a_complete_row() -> None:
     rows = govplan.parse_text(text).plans[0].items[-1].children
     assert [(r.path[-1], r.text) for r in rows] == [("1", "推进任务甲,完善配套制度。"), ("2", "推进任务乙。")]
     assert [u.name for u in rows[1].units] == ["县住建局"]
+
+
+def test_merged_category_cells_are_filled() -> None:
+    text = ("附件\n序号\t任务类别\t工作任务\t责任单位\t完成时限\n"
+            "1\t一、深化简政放权\t推行清单管理。\t县司法局\t2024年6月底前\n"
+            "2\t\t承接下放事项。\t县直各有关部门\t2024年12月底前\n")
+    rows = govplan.parse_text(text).plans[0].items[-1].children
+    assert [r.cells["任务类别"] for r in rows if r.cells] == ["一、深化简政放权", "一、深化简政放权"]
