@@ -304,6 +304,13 @@ def test_deadlines_in_running_text(text: str, year: int | None, due: date | None
     assert got == due
 
 
+def test_ongoing_as_the_last_clause() -> None:
+    out, _ = run("推进工作,由市农业农村局负责,长期坚持。", "deadlines")
+    assert out.deadline is not None and out.deadline.ongoing and out.deadline.raw == "长期坚持"
+    out, _ = run("长期坚持推进改革,完善制度。", "deadlines")
+    assert out.deadline is None
+
+
 def test_staged_and_festival_fields() -> None:
     out, _ = run("完成时限:2024年底前完成50%,2025年6月底前全部完成", "deadlines")
     assert out.deadline is not None and out.deadline.due == date(2025, 6, 30)
