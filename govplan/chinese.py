@@ -204,6 +204,13 @@ _DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3,
 _UNITS = {"十": 10, "百": 100, "千": 1000, "拾": 10, "佰": 100}
 
 
+# Regex pieces for dates as plans write them: a year in digits or Chinese digits (2024, 二〇二四),
+# and a month or day number (6, 12, 六, 十二).
+YEAR_NUMERAL = r"(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4}"
+DAY_NUMERAL = r"\d{1,2}|[一二三四五六七八九十]{1,3}"
+FULL_DATE_RX = re.compile(rf"({YEAR_NUMERAL})\s*年\s*({DAY_NUMERAL})\s*月\s*({DAY_NUMERAL})\s*日")
+
+
 def cn_int(text: str) -> int | None:
     """Value of a Chinese numeral such as 三十五 or 二〇二二 (digit by digit); None if not one."""
     if not text:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from .chinese import cn_int
+from .chinese import FULL_DATE_RX, cn_int
 from .extractors import deadlines, targets, units
 from .extractors.base import Extraction, ItemText, PlanContext
 from .normalise import Normalised
@@ -50,10 +50,6 @@ _TITLE_YEAR_RX = re.compile(r"((?:19|20)\d{2})(?=\s*年|\s*[-—–~至到]\s*(?
 # a note under a cover letter's date: (此件公开发布)
 _NOTE_LINE_RX = re.compile(r"^\([^()]{2,20}\)$")
 _REGION_RX = re.compile(r"^(?:xx)?([\u3400-\u9fff]{2,4}?)(?:省|市|县|区|自治区|地区|州)")
-_FULL_DATE_RX = re.compile(
-    r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*"
-    r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
-)
 
 
 @dataclass
@@ -234,7 +230,7 @@ def _issued(front: list[Line]) -> tuple[date | None, int]:
     where = -1
     for k, ln in enumerate(front):
         if is_date_line(ln.stripped):
-            m = _FULL_DATE_RX.search(ln.stripped)
+            m = FULL_DATE_RX.search(ln.stripped)
             if m:
                 issued, where = _date_of(m), k
     return issued, where

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from .chinese import cn_int, numeral_value
+from .chinese import FULL_DATE_RX, YEAR_NUMERAL, cn_int, numeral_value
 from .rules import RuleSet, Scheme, TimedPattern, compiler, per_ruleset
 from .segment import Line
 
@@ -26,11 +26,7 @@ Value = tuple[int, ...]
 # A line ending with one of these ends its paragraph (a colon does not: 牵头单位：/ 区政务服务中心)
 _TERMINAL = set("。；;！!？?)）]】〕」』")
 _SENTENCE_PUNCT_RX = re.compile(r"[。；;!！?？:：]")
-_DATE_LINE_RX = re.compile(
-    r"^(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
-    r"\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$"
-)
-_YEAR_RX = re.compile(r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年")
+_YEAR_RX = re.compile(rf"({YEAR_NUMERAL})\s*年")
 _PARAGRAPH_START_RX = re.compile(
     r"^(?:[ØøØ•●○■□◆◇▲△★☆►▶✓√·▪【]|——|--|-\s|(?:牵头|责任|配合|协办|负责|主责)(?:单位|部门)\s*:|"
     r"(?:完成(?:时间|时限|期限))\s*:)"
@@ -188,7 +184,7 @@ def _title_ish(line: Line) -> bool:
         return False
     if _SENTENCE_PUNCT_RX.search(s) or s[-1] in ",，、":
         return False
-    return not _DATE_LINE_RX.match(s)
+    return not FULL_DATE_RX.fullmatch(s)
 
 
 class _Builder:
@@ -665,7 +661,7 @@ def year_of(text: str) -> int | None:
 
 
 def is_date_line(text: str) -> bool:
-    return bool(_DATE_LINE_RX.match(text.strip()))
+    return bool(FULL_DATE_RX.fullmatch(text.strip()))
 
 
 def strip_inner_spaces(text: str) -> str:

@@ -17,15 +17,15 @@ from typing import Any
 
 import regex
 
-from ..chinese import cn_int
+from ..chinese import DAY_NUMERAL, YEAR_NUMERAL, cn_int
 from ..rules import RuleSet, TimedPattern, compiler, per_ruleset
 from ..textrun import TextRun
 from .base import Extraction, FoundDeadline, FoundWarning, ItemText, PlanContext
 
-_Y = (r"(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4}"
+_N = DAY_NUMERAL
+_Y = (YEAR_NUMERAL
       # Taiwan's 民国 years (113年 is 2024): written out, or three digits before a month
-      r"|民国(?:1[0-2]\d|[一二三四五六七八九〇○零]{3})|(?<!\d)1[0-2]\d(?=\s*年\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月)")
-_N = r"\d{1,2}|[一二三四五六七八九十]{1,3}"
+      + rf"|民国(?:1[0-2]\d|[一二三四五六七八九〇○零]{{3}})|(?<!\d)1[0-2]\d(?=\s*年\s*(?:{_N})\s*月)")
 DATE_CORE = (
     rf"(?:(?P<y1>{_Y})\s*[-—–~至到]\s*)?(?P<y>{_Y})\s*年\s*"
     rf"(?:(?P<q>第?[一二三四1-4]季度?)|(?P<half>上半年|下半年|年中|年底|年末|底|末|年内|内|中(?![央国共华心期小学高等职层部西东南北]))"
@@ -39,7 +39,7 @@ _MONTH_IN_TEXT_RX = re.compile(
     r"(?<![\d年月])(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?\s*(?P<part>底|末|中旬|上旬|下旬)?(?P<mod>前|以前|之前)?"
 )
 _MONTH_ONLY_RX = re.compile(
-    r"^(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?\s*(?P<part>底|末|中旬|上旬|下旬)?"
+    rf"^(?P<m>{_N})\s*月(?:\s*(?P<d>\d{{1,2}})\s*日)?\s*(?P<part>底|末|中旬|上旬|下旬)?"
     r"(?P<mod>前|以前|之前)?"
 )
 _PLACEHOLDER_RX = re.compile(r"\d{2,4}\s*年?\s*[xX]{1,2}(?![A-Za-z])|[xX]{2,4}\s*[年月]")
