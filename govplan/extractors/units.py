@@ -24,9 +24,10 @@ _BRACKET_RX = re.compile(r"[()\[\]【】〔〕<>{}\n]")
 _CLAUSE_SPLIT_RX = re.compile(r"[,，;；]")
 _NAME_SPLIT_RX = re.compile(r"、(?![^()<>]*[)>])")
 _AND_RX = re.compile(r"以及|和|及|与")
-_BY_RX = re.compile(r"(?:^|(?<=[。;,\n]))\s*由(?P<body>[^。;()\n]{2,120})(?=[。;]|$)")
-# a sentence of its own: 市农业农村局负责，市卫生健康局配合。
-_SENTENCE_RX = re.compile(r"(?:^|(?<=[。;\n]))\s*(?P<body>[^。;()\n]{4,120})(?=[。;]|$)")
+# a sentence that assigns the work: 由市交通运输局负责，市公安局协助。 (also after a comma), or
+# 市农业农村局负责，市卫生健康局配合。 on its own
+_ASSIGN_RX = re.compile(
+    r"(?:^|(?<=[。;\n])|(?<=,)(?=\s*由))\s*(?P<by>由)?(?P<body>(?:[^。;()\n,]|,(?!\s*由)){2,120})(?=[。;,]|$)")
 _NOT_A_NAME_RX = re.compile(
     r"\d{2,4}\s*年|^(?:持续|长期|不断|常态化|按照|按|按时|每年|每月|每季度|及时|定期)"
     r"|季度|半年|年底|年中|年内|年末|春节|期间|(?:完成|推进|实施|部署|落实|前)$"
@@ -389,19 +390,12 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
                 if pos < a:
                     parser.fields(run, pos, a, found)
                 pos = max(pos, b)
-    if not found and not item.units_cells and "由" in item.run.match:
-        # a sentence that assigns the work: 由市交通运输局负责，市公安局协助。
-        text = item.run.match
-        for m in _BY_RX.finditer(text):
-            a, b = m.span("body")
-            if parser.is_unit_list(text, a, b):
-                parser.annotate(item.run, a, b, None, found)
     if not found and not item.units_cells:
-        # the same without 由, where every clause is names and a cue: 市农业农村局负责，市卫生健康局配合。
         text = item.run.match
-        for m in _SENTENCE_RX.finditer(text):
+        for m in _ASSIGN_RX.finditer(text):
             a, b = m.span("body")
-            if parser.is_assignment(text[a:b]):
+            # after 由 a unit list is enough; without it every clause must be names and a cue
+            if parser.is_unit_list(text, a, b) if m.group("by") else parser.is_assignment(text[a:b]):
                 parser.annotate(item.run, a, b, None, found)
     roles = {u.role for u in found}
     if "lead" not in roles and "cooperating" in roles and "responsible" in roles and not item.units_cells:
