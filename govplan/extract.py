@@ -113,8 +113,7 @@ def item_text(node: Node, norm: Normalised) -> tuple[ItemText, str, tuple[int, i
             tspan = (spans[0][0], spans[-1][1])
         else:
             # rows that share a merged task cell are told apart by what each does
-            cut = _SENTENCE_RX.search(content.clean)
-            first = content.clean[: cut.start()] if cut else content.clean
+            first = _first_sentence(content.clean)
             title, tspan = first, content.span(0, len(first))
         return ItemText(run=content, units_cells=cells, deadline_cell=dl), title, tspan
     if node.kind == "attachment":
@@ -138,8 +137,7 @@ def item_text(node: Node, norm: Normalised) -> tuple[ItemText, str, tuple[int, i
         # the label stands alone; its title is the next line
         nl = text.find("\n", 1)
         first_line = text[: nl if nl >= 0 else len(text)].strip()
-        cut = _SENTENCE_RX.search(first_line)
-        title = first_line[: cut.start()] if cut else first_line
+        title = _first_sentence(first_line)
         off = text.find(title)
         return ItemText(run=run), title, run.span(off, off + len(title))
     title = (text.split("\n")[0] if heading else _first_sentence(text)).strip()
