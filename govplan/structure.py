@@ -434,19 +434,22 @@ class _Builder:
         return placed
 
     def _cell_goes_on(self, line: Line, i: int) -> bool:
-        """A line without tabs inside a row whose last cell is still open (a Word cell holding
-        line breaks: 县市场监管局⏎县税务局⏎县公安局<tab>2024年3月底前) continues that cell."""
+        """A line without tabs between two rows of a table continues the row above: its open last
+        cell (a Word cell holding line breaks: 县市场监管局⏎县税务局⏎县公安局<tab>2024年3月底前),
+        or else its task text."""
         owner = self.table_owner
-        rows = [r for r in owner.children if r.kind == "row"] if owner is not None else []
-        if not rows or len(line.stripped) > 120:
+        row = owner.children[-1] if owner is not None and owner.children else None
+        if row is None or row.kind != "row" or line.gap_before or len(line.stripped) > 120:
             return False
-        nxt = next((ln for ln in self.lines[i + 1:i + 8] if ln.table), None)
-        between = self.lines[i + 1:self.lines.index(nxt, i + 1)] if nxt is not None else []
-        if nxt is None or any(ln.gap_before for ln in [line, *between, nxt]):
+        for nxt in self.lines[i + 1:i + 8]:
+            if nxt.gap_before:
+                return False
+            if nxt.table:
+                break
+        else:
             return False
         if self._table_header(nxt) is not None or self.rx.attachment.match(line.stripped) is not None:
             return False  # another table begins
-        row = rows[-1]
         if row.short_cells is not None:
             row.short_cells[-1].append((line.start, line.end))
         else:
