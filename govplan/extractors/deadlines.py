@@ -240,21 +240,21 @@ class _Parser:
         if m is not None and m.group("y"):
             # 2024年底前完成50%，2025年6月底前全部完成: a staged deadline ends with its last stage,
             # whichever order the stages are written in
-            first = _from_match(m, self.ctx.year)
-            latest = first.due if first is not None and first.due is not None else None
-            later = [x for x in self.rx.date.finditer(value, m.end()) if x.group("y")]
-            for x in later:
+            got = _from_match(m, self.ctx.year)
+            first_end = m.end()
+            for x in self.rx.date.finditer(value, first_end):
+                if not x.group("y") or not value[first_end:x.start()].strip(" ,，;；、和及至到—-~"):
+                    continue
                 got_x = _from_match(x, self.ctx.year)
-                if got_x is not None and value[m.end():x.start()].strip(" ,，;；、和及至到—-~") \
-                        and (latest is None or (got_x.due is not None and got_x.due >= latest)):
-                    m, latest = x, got_x.due
+                if got_x is not None and (got is None or got.due is None
+                                          or (got_x.due is not None and got_x.due >= got.due)):
+                    m, got = x, got_x
             # 2023年3月—2023年12月: a range ends with its second date
             after = value[m.end():]
             if after[:1] in "-—–~至到" and after[1:2]:
                 m2 = self.rx.date.match(value, m.end() + 1)
                 if m2 is not None and m2.group("y"):
-                    m = m2
-            got = _from_match(m, self.ctx.year)
+                    got = _from_match(m2, self.ctx.year)
             if got is not None:
                 got.start, got.end = ns, ne
                 return got
