@@ -23,7 +23,7 @@ _INLINE_LABEL_RX = re.compile(
     # circled numbers are labels whatever ends the clause before them: …(责任单位:…);②…
     r"|(?<=[;；:：])[ \t]*(?=[⑴-⒇①-⑳][ \t]*[\u3400-\u9fff\uf900-\ufaff“])"
 )
-_CIRCLED = frozenset("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇")
+_CIRCLED = frozenset(map(chr, range(0x2460, 0x2488)))  # ①-⑳ and ⑴-⒇, as in the pattern above
 _HAN_RX = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _LEAD_MARKUP_RX = re.compile(r"(?:[*#]+[ \t]*)+")
 _TRAIL_MARKUP_RX = re.compile(r"[ \t]*\*+[ \t]*$")
