@@ -185,12 +185,14 @@ class DeadlinesPack(_Model):
     ongoing: PatternWithExamples
     non_date: PatternWithExamples
     periods: list[Period]
+    ongoing_last_clause: str = "(?!x)x"
+    ongoing_last_clause_examples: list[str] = Field(default_factory=list)
     completion_verbs: str = "(?!x)x"
     completion_verbs_examples: list[str] = Field(default_factory=list)
     festivals: dict[str, Festival] = Field(default_factory=dict)
     lead_in: str
     lead_in_examples: list[str] = Field(default_factory=list)
-    _v = field_validator("lead_in", "completion_verbs")(_check_regex)
+    _v = field_validator("lead_in", "completion_verbs", "ongoing_last_clause")(_check_regex)
 
 
 class ComparatorWords(_Model):
@@ -380,6 +382,8 @@ def check_examples(rules: RuleSet) -> list[str]:
     for per in d.periods:
         for ex in per.examples:
             need(per.pattern, ex, "deadlines.periods")
+    for ex in d.ongoing_last_clause_examples:
+        need(d.ongoing_last_clause, ex, "deadlines.ongoing_last_clause")
     for ex in d.completion_verbs_examples:
         need(d.completion_verbs, ex, "deadlines.completion_verbs")
     t = rules.targets

@@ -80,7 +80,7 @@ def _build(rules: RuleSet) -> _Rx:
         clause_date=rc(rf"(?<=[(;,])\s*(?P<lead>{d.lead_in})?\s*{DATE_CORE}{_MOD}\s*(?=[);,])"),
         ongoing_clause=rc(rf"(?<=[;,])\s*(?:{d.ongoing.pattern})(?:办理|进行)?\s*(?=\))"),
         # the item's last clause: …，由市农业农村局负责，长期坚持。
-        ongoing_end=rc(r"(?<=[;,])\s*长期(?:坚持|推进|实施|开展|办理)\s*(?=[。.]?\s*$)"),
+        ongoing_end=rc(rf"(?<=[;,])\s*(?:{d.ongoing_last_clause})\s*(?=[。.]?\s*$)"),
         non_date=rc(d.non_date.pattern),
         periods=periods,
         date=rc(rf"(?P<lead>{d.lead_in})?\s*{DATE_CORE}{_MOD}"),
@@ -407,8 +407,9 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         found = parser.in_text(run)
         if found is not None:
             out.deadline = found
-    if out.deadline is None and (")" in text or "长期" in text):
-        clause = parser.rx.ongoing_clause.search(text) or parser.rx.ongoing_end.search(text)
+    if out.deadline is None:
+        clause = (parser.rx.ongoing_clause.search(text) if ")" in text else None) \
+            or parser.rx.ongoing_end.search(text)
         if clause is not None:
             ns, ne = run.span(clause.start(), clause.end())
             out.deadline = FoundDeadline(start=ns, end=ne, ongoing=True)
