@@ -11,7 +11,7 @@ import bisect
 import re
 from collections.abc import Callable, Iterator
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 import regex
 from pydantic import BaseModel, ConfigDict, Field
@@ -134,8 +134,12 @@ class Document(_Record):
 
 
 # --- building -------------------------------------------------------------------------------
-# Every record is validated as it is built (strict mode); measured, this is no slower than
-# ``model_construct``, which skips validation.
+# Records are built as plain dicts and the whole Document is validated once (strict mode), in
+# pydantic-core: measured, that is several times faster than validating each small record as it
+# is made, and the result is the same validated tree.
+
+_Dict = dict[str, Any]
+
 
 class _Spans:
     """Normalised positions to source spans with line numbers."""
@@ -144,13 +148,22 @@ class _Spans:
         self.norm = norm
         src = norm.source
         self.line_starts = [0] + [m.end() for m in regex.finditer(r"\r\n|\r|\n", src)]
+        offsets = norm.offsets
+        # most inputs lose nothing in normalising: positions are then source positions
+        self.identity = len(offsets.norm_starts) == 1 and offsets.src_starts[0] == 0 \
+            and offsets.norm_len == offsets.src_len
 
     def line_of(self, pos: int) -> int:
         return bisect.bisect_right(self.line_starts, pos)
 
-    def span(self, a: int, b: int) -> Span:
-        s, e = self.norm.offsets.span_to_source(a, b)
-        return Span(start=s, end=e, start_line=self.line_of(s), end_line=self.line_of(max(e - 1, s)))
+    def span(self, a: int, b: int) -> _Dict:
+        if self.identity:
+            s, e = a, max(a, b)
+        else:
+            s, e = self.norm.offsets.span_to_source(a, b)
+        line_starts = self.line_starts
+        return {"start": s, "end": e, "start_line": bisect.bisect_right(line_starts, s),
+                "end_line": bisect.bisect_right(line_starts, max(e - 1, s))}
 
     def raw(self, a: int, b: int) -> str:
         """The text as written (source script), without glosses and hard line breaks."""
@@ -158,7 +171,11 @@ class _Spans:
         return _BREAK_RX.sub("", text) if ("\n" in text or "\r" in text) else text
 
 
-def _node_span(item: ItemResult, spans: _Spans) -> Span:
+def _warning(code: str, message: str, path: list[str] | None = None, span: _Dict | None = None) -> _Dict:
+    return {"code": code, "message": message, "path": path, "span": span}
+
+
+def _node_span(item: ItemResult, spans: _Spans) -> _Dict:
     node = item.node
     lines = list(node.row_lines) if node.kind == "row" else (
         ([node.label_line] if node.label_line else []) + list(node.lines))
@@ -168,64 +185,58 @@ def _node_span(item: ItemResult, spans: _Spans) -> Span:
     return spans.span(lines[0].start, lines[-1].end)
 
 
-def build_item(item: ItemResult, spans: _Spans, plan_warnings: list[Warning], conv: Callable[[str], str],
-               headings: dict[str, str] | None = None) -> Item:
+def build_item(item: ItemResult, spans: _Spans, plan_warnings: list[_Dict], conv: Callable[[str], str],
+               headings: dict[str, str] | None = None) -> _Dict:
+    """An Item record as a dict (validated with its Document)."""
     node = item.node
     headings = headings or {}
     ex = item.extraction
+    cells: dict[str, str] | None
     if node.kind == "row":
         text = strip_inner_spaces(item.run.clean)
-        title = strip_inner_spaces(item.title)
+        clean = spans.norm.clean
         cells = {}
         for col, pieces in node.cells.items():
             heading = headings.get(col, col)
-            cells[heading] = strip_inner_spaces("".join(spans.norm.clean[a:b] for a, b in pieces))
+            cells[heading] = conv(strip_inner_spaces("".join(clean[a:b] for a, b in pieces)))
         number = node.path[-1] if node.path else str(node.value[0])
     else:
         text = item.run.clean.strip()
-        title = strip_inner_spaces(item.title)
         cells = None
         number = node.path[-1] if node.path else ""
     path = list(node.path)
     for w in ex.warnings:
-        plan_warnings.append(Warning(code=w.code, message=w.message, path=path, span=spans.span(w.start, w.end)))
-    units = [Unit(name=conv(u.name), role=u.role, raw=spans.raw(u.start, u.end), span=spans.span(u.start, u.end))  # type: ignore[arg-type]
+        plan_warnings.append(_warning(w.code, w.message, path, spans.span(w.start, w.end)))
+    raw, span = spans.raw, spans.span
+    units = [{"name": conv(u.name), "role": u.role, "raw": raw(u.start, u.end), "span": span(u.start, u.end)}
              for u in ex.units]
     deadline = None
     if ex.deadline is not None:
         d = ex.deadline
-        deadline = Deadline(raw=spans.raw(d.start, d.end), due=d.due, precision=d.precision,  # type: ignore[arg-type]
-                            ongoing=d.ongoing, modifier=d.modifier, span=spans.span(d.start, d.end))  # type: ignore[arg-type]
-    targets = [Target(raw=spans.raw(t.start, t.end), value=t.value, unit=t.unit, comparator=t.comparator,  # type: ignore[arg-type]
-                      span=spans.span(t.start, t.end)) for t in ex.targets]
-    return Item(
-        kind=node.kind,  # type: ignore[arg-type]
-        number=number,
-        path=path,
-        level=node.level,
-        title=conv(title),
-        text=conv(text),
-        units=units,
-        deadline=deadline,
-        targets=targets,
-        cells={k: conv(v) for k, v in cells.items()} if cells is not None else None,
-        span=_node_span(item, spans),
-        children=[build_item(c, spans, plan_warnings, conv, node.headings or headings) for c in item.children],
-    )
-
-
-
-def _walk(items: list[Item]) -> list[Item]:
-    out: list[Item] = []
-    for it in items:
-        out.append(it)
-        out.extend(_walk(it.children))
-    return out
+        deadline = {"raw": raw(d.start, d.end), "due": d.due, "precision": d.precision, "ongoing": d.ongoing,
+                    "modifier": d.modifier, "span": span(d.start, d.end)}
+    targets = [{"raw": raw(t.start, t.end), "value": t.value, "unit": t.unit, "comparator": t.comparator,
+                "span": span(t.start, t.end)} for t in ex.targets]
+    return {
+        "kind": node.kind,
+        "number": number,
+        "path": path,
+        "level": node.level,
+        "title": conv(strip_inner_spaces(item.title)),
+        "text": conv(text),
+        "units": units,
+        "deadline": deadline,
+        "targets": targets,
+        "cells": cells,
+        "span": _node_span(item, spans),
+        "children": [build_item(c, spans, plan_warnings, conv, node.headings or headings) for c in item.children],
+    }
 
 
 def build_plan(result: PlanResult, spans: _Spans, conv: Callable[[str], str],
-               framing: Callable[[str], bool] = lambda title: False) -> Plan:
-    warnings: list[Warning] = []
+               framing: Callable[[str], bool] = lambda title: False) -> _Dict:
+    """A Plan record as a dict (validated with its Document)."""
+    warnings: list[_Dict] = []
     items = [build_item(i, spans, warnings, conv) for i in result.items]
     _missing_units(items, warnings, framing)
     a, b = result.plan.span
@@ -233,44 +244,44 @@ def build_plan(result: PlanResult, spans: _Spans, conv: Callable[[str], str],
     def conv_opt(s: str | None) -> str | None:
         return conv(s) if s is not None else None
 
-    return Plan(
-        title=conv_opt(result.title),
-        doc_number=conv_opt(result.doc_number),
-        issuer=conv_opt(result.issuer),
-        issued=result.issued,
-        year=result.context.year,
-        preamble=conv_opt(result.preamble),
-        closing=conv_opt(result.closing),
-        items=items,
-        warnings=warnings,
-        span=spans.span(a, b),
-    )
+    return {
+        "title": conv_opt(result.title),
+        "doc_number": conv_opt(result.doc_number),
+        "issuer": conv_opt(result.issuer),
+        "issued": result.issued,
+        "year": result.context.year,
+        "preamble": conv_opt(result.preamble),
+        "closing": conv_opt(result.closing),
+        "items": items,
+        "warnings": warnings,
+        "span": spans.span(a, b),
+    }
 
 
-def _task_leaves(items: list[Item], framing: Callable[[str], bool]) -> Iterator[Item]:
+def _task_leaves(items: list[_Dict], framing: Callable[[str], bool]) -> Iterator[_Dict]:
     """Leaf items outside framing sections (指导思想, 保障措施 …), which hold aims, not tasks."""
     for it in items:
-        if it.kind != "attachment" and framing(it.title):
+        if it["kind"] != "attachment" and framing(it["title"]):
             continue
-        if it.children:
-            yield from _task_leaves(it.children, framing)
-        elif it.kind != "attachment":
+        if it["children"]:
+            yield from _task_leaves(it["children"], framing)
+        elif it["kind"] != "attachment":
             yield it
 
 
-def _missing_units(items: list[Item], warnings: list[Warning], framing: Callable[[str], bool]) -> None:
+def _missing_units(items: list[_Dict], warnings: list[_Dict], framing: Callable[[str], bool]) -> None:
     """Warn about leaf tasks without units in a plan where most leaf tasks have them."""
     leaves = list(_task_leaves(items, framing))
     if len(leaves) < 4:
         return
-    with_units = [it for it in leaves if it.units]
-    if len(with_units) * 2 < len(leaves):
+    with_units = sum(1 for it in leaves if it["units"])
+    if with_units * 2 < len(leaves):
         return
     for it in leaves:
-        if not it.units:
-            warnings.append(Warning(code="missing_units", path=it.path, span=it.span,
-                                    message=f"item {''.join(it.path)} names no responsible unit, "
-                                            f"though {len(with_units)} of {len(leaves)} tasks in this plan do"))
+        if not it["units"]:
+            warnings.append(_warning("missing_units", f"item {''.join(it['path'])} names no responsible unit, "
+                                     f"though {with_units} of {len(leaves)} tasks in this plan do",
+                                     it["path"], it["span"]))
 
 
 def build_document(raw: RawSource, norm: Normalised, results: list[PlanResult], *, output_script: str,
@@ -278,26 +289,26 @@ def build_document(raw: RawSource, norm: Normalised, results: list[PlanResult], 
                    framing: Callable[[str], bool] = lambda title: False) -> Document:
     """The Document record; ``framing`` tells a framing-section heading (in the output script)."""
     spans = _Spans(norm)
-    doc_warnings: list[Warning] = [Warning(code=code, message=msg) for code, msg in raw.warnings]
+    doc_warnings: list[_Dict] = [_warning(code, msg) for code, msg in raw.warnings]
     for d in norm.damage:
-        doc_warnings.append(Warning(code=d.code, message=d.message,
-                                    span=spans.span(d.start, d.end) if d.end > d.start else None))
+        doc_warnings.append(_warning(d.code, d.message, None, spans.span(d.start, d.end) if d.end > d.start else None))
     placeholders = find_placeholders(norm.match)
     if placeholders:
         a, b = placeholders[0]
-        doc_warnings.append(Warning(code="placeholder", span=spans.span(a, b), message=(
+        doc_warnings.append(_warning("placeholder", (
             f"the text has {len(placeholders)} placeholder(s) such as {norm.match[a:b]!r} standing for a name, "
-            "number or date; they are never read as values")))
+            "number or date; they are never read as values"), None, spans.span(a, b)))
     plans = [build_plan(r, spans, conv, framing) for r in results]
     if not raw.text.strip():
-        doc_warnings.append(Warning(code="empty_input", message="the input has no text"))
-    elif not any(p.items for p in plans):
-        doc_warnings.append(Warning(code="no_items", message="no numbered items were found in the input"))
-    return Document(
-        govplan_version=__version__,
-        source=SourceInfo(path=raw.path, encoding=raw.encoding, encoding_confidence=raw.confidence,
-                          sha256=raw.sha256, size=raw.size, script=norm.script,  # type: ignore[arg-type]
-                          output_script=output_script, converter=converter_name),  # type: ignore[arg-type]
-        plans=plans,
-        warnings=doc_warnings,
-    )
+        doc_warnings.append(_warning("empty_input", "the input has no text"))
+    elif not any(p["items"] for p in plans):
+        doc_warnings.append(_warning("no_items", "no numbered items were found in the input"))
+    return Document.model_validate({
+        "schema_version": SCHEMA_VERSION,
+        "govplan_version": __version__,
+        "source": {"path": raw.path, "encoding": raw.encoding, "encoding_confidence": raw.confidence,
+                   "sha256": raw.sha256, "size": raw.size, "script": norm.script, "output_script": output_script,
+                   "converter": converter_name},
+        "plans": plans,
+        "warnings": doc_warnings,
+    })
