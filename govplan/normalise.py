@@ -101,8 +101,10 @@ def _seeds(text: str) -> list[int]:
     if "?" in text:
         found += [m.start() for m in _SEED_Q_RX.finditer(text)]
     return sorted(found)
+# xx / XX standing alone, or one x between Han characters (市x局). Each branch starts with the
+# letter and looks behind afterwards, so the search skips straight to x/X.
 _PLACEHOLDER_RX = re.compile(
-    r"(?<![A-Za-z])(?:xx+|XX+)(?![A-Za-z])|(?<=[\u3400-\u9fff])[xX](?=[\u3400-\u9fff%])"
+    r"(?:x(?<![A-Za-z]x)x+|X(?<![A-Za-z]X)X+)(?![A-Za-z])|[xX](?<=[\u3400-\u9fff][xX])(?=[\u3400-\u9fff%])"
 )
 
 
