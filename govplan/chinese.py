@@ -80,8 +80,9 @@ class Converter:
             for k in sorted(phrases, key=len, reverse=True):
                 self._by_first.setdefault(k[0], []).append(k)
 
-    @property
+    @functools.cached_property
     def name(self) -> str:
+        # cached: reading package metadata costs more than converting a small plan
         try:
             version = importlib.metadata.version("opencc-python-reimplemented")
         except importlib.metadata.PackageNotFoundError:  # pragma: no cover
