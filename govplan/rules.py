@@ -161,10 +161,12 @@ class UnitsPack(_Model):
     shared_suffix_head_examples: list[str] = Field(default_factory=list)
     shared_suffix: str = "(?!x)x"
     shared_suffix_examples: list[str] = Field(default_factory=list)
+    government_suffix: str = "(?!x)x"
+    government_suffix_examples: list[str] = Field(default_factory=list)
 
     _v = field_validator(
         "strip_words", "etc_pattern", "prefix_pattern", "own_place_pattern", "no_prefix_suffix", "unit_suffix",
-        "shared_suffix_head", "shared_suffix",
+        "shared_suffix_head", "shared_suffix", "government_suffix",
     )(_check_regex)
 
 
@@ -368,7 +370,7 @@ def check_examples(rules: RuleSet) -> list[str]:
         for ex in p.examples:
             need(p.pattern, ex, "units.first_is_lead")
     for key in ("etc", "prefix", "own_place", "no_prefix_suffix", "unit_suffix", "shared_suffix_head",
-                "shared_suffix"):
+                "shared_suffix", "government_suffix"):
         pattern = getattr(u, f"{key}_pattern" if key in ("etc", "prefix", "own_place") else key)
         for ex in getattr(u, f"{key}_examples"):
             need(pattern, ex, f"units.{key}")

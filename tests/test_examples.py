@@ -14,8 +14,6 @@ import pytest
 
 from .extract_helpers import run
 
-GAP = pytest.mark.xfail(strict=True, reason="known gap")
-
 # --- deadlines: (text, year of the plan, due, precision, ongoing, modifier) -------------------
 DEADLINES = [
     # dev
@@ -179,9 +177,11 @@ def test_units(text: str, options: dict[str, object], expected: list[tuple[str, 
     ("text", "expected"),
     [
         pytest.param("(市委宣传部、网信办牵头)", [("市委宣传部", "lead"), ("市委网信办", "lead")]),
-        # 省委宣传部、公安厅 means 省公安厅, but the shared prefix read is 省委; telling government
-        # departments from party ones needs more than a suffix (地委机要保密局 is a party body)
-        pytest.param("(省委宣传部、公安厅牵头)", [("省委宣传部", "lead"), ("省公安厅", "lead")], marks=GAP),
+        # a party committee's prefix passes only its place to a government department
+        pytest.param("(省委宣传部、公安厅牵头)", [("省委宣传部", "lead"), ("省公安厅", "lead")]),
+        pytest.param("(市委组织部、编办、财政局配合)",
+                     [("市委组织部", "cooperating"), ("市委编办", "cooperating"), ("市财政局", "cooperating")]),
+        pytest.param("(地委办公室、机要保密局负责)", [("地委办公室", "responsible"), ("地委机要保密局", "responsible")]),
     ],
 )
 def test_units_prefix_edge_cases(text: str, expected: list[tuple[str, str]]) -> None:

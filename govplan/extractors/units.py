@@ -50,6 +50,7 @@ class _Rx:
     suffix: TimedPattern
     shared_head: TimedPattern
     shared_suffix: TimedPattern
+    government: TimedPattern
     first_is_lead: list[TimedPattern]
     any_field: TimedPattern
 
@@ -78,6 +79,7 @@ def _build(rules: RuleSet) -> _Rx:
         suffix=rc(u.unit_suffix),
         shared_head=rc(u.shared_suffix_head),
         shared_suffix=rc(u.shared_suffix),
+        government=rc(u.government_suffix),
         first_is_lead=[rc(p.pattern) for p in u.first_is_lead],
         any_field=rc(rf"【\s*(?:{labels}|{dl})\s*】|(?:{labels}|{dl})\s*[:：]"),
     )
@@ -263,7 +265,10 @@ class _Parser:
                 continue
             if prefix and not self.rx.own_place.search(name) and not self.rx.no_prefix.search(name) \
                     and not any(name.startswith(r) for r in self.ctx.regions):
-                out.append(prefix + name)
+                if prefix.endswith("委") and self.rx.government.search(name):
+                    out.append(prefix[:-1] + name)  # 省委宣传部、公安厅: 省公安厅
+                else:
+                    out.append(prefix + name)
             else:
                 prefix = ""  # a name that says where it belongs ends the shared prefix
                 out.append(name)
