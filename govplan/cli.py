@@ -52,6 +52,13 @@ class Format(StrEnum):
     csv = "csv"
 
 
+class DocFormat(StrEnum):
+    """Per-file batch outputs: whole documents (they record the input's hash, for resuming)."""
+
+    json = "json"
+    yaml = "yaml"
+
+
 class Script(StrEnum):
     simplified = "simplified"
     traditional = "traditional"
@@ -177,8 +184,8 @@ def batch(
                                                 metavar="INPUT...")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for one output file per input, "
                                                 "mirroring the input folders.", file_okay=False)] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Format of the per-file outputs (json or yaml).")]
-    = Format.json,
+    fmt: Annotated[DocFormat, typer.Option("--format", "-f", help="Format of the per-file outputs (rows go to "
+                                           "--jsonl and --csv).")] = DocFormat.json,
     jsonl: Annotated[Path | None, typer.Option("--jsonl", help="One flat row per item of every plan, as JSON Lines.",
                                                dir_okay=False)] = None,
     csv_out: Annotated[Path | None, typer.Option("--csv", help="The same rows as CSV (UTF-8 with BOM, for Excel).",
@@ -211,8 +218,6 @@ def batch(
     from .batch import BatchRequest, run_batch
     from .errors import GovplanError
 
-    if fmt not in (Format.json, Format.yaml):
-        _fail("per-file outputs are json or yaml; use --jsonl or --csv for rows", 2)
     if rules is not None:
         _load_rules(rules)  # report a bad pack once, before any worker starts
     req = BatchRequest(inputs=list(inputs), glob=glob, out_dir=output, fmt=fmt.value, jsonl=jsonl, csv=csv_out,
