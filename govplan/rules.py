@@ -108,10 +108,12 @@ class Scheme(_Model):
     exact: bool = False
     decimal: bool = False
     not_followed_by: str | None = None
+    doubtful_if: str | None = None
     examples: list[str] = Field(default_factory=list)
     non_examples: list[str] = Field(default_factory=list)
 
-    _v = field_validator("pattern", "not_followed_by")(lambda v: v if v is None else _check_regex(v))
+    _v = field_validator("pattern", "not_followed_by", "doubtful_if")(
+        lambda v: v if v is None else _check_regex(v))
 
 
 class NumberingPack(_Model):
@@ -356,7 +358,7 @@ def check_examples(rules: RuleSet) -> list[str]:
             stop = _compile(rules.numbering.not_followed_by)
             bad = m is not None and not stop.match(ex, m.end()) and not (
                 s.not_followed_by and _compile(s.not_followed_by).match(ex, m.end())
-            )
+            ) and not (s.doubtful_if and _compile(s.doubtful_if).match(ex, m.end()))
             if bad:
                 problems.append(f"numbering.{s.name}: {s.pattern!r} accepts non-example {ex!r}")
     u = rules.units

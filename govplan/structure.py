@@ -46,6 +46,9 @@ class Label:
     value: Value
     end: int  # offset in the line text where the item's own text starts
     written: str  # the label as folded text, spaces trimmed
+    # 1.年底前…, 14.15分钟…, 一、二级医院…: read as a label only where the numbering expects
+    # exactly this number next (otherwise it is a number or a wrapped line)
+    doubtful: bool = False
 
     @property
     def first(self) -> bool:
@@ -99,7 +102,7 @@ class PlanNode:
 
 @dataclass
 class StructureRules:
-    schemes: list[tuple[Scheme, TimedPattern, TimedPattern | None]]
+    schemes: list[tuple[Scheme, TimedPattern, TimedPattern | None, TimedPattern | None]]
     start: TimedPattern
     stop: TimedPattern
     title_end: TimedPattern
@@ -120,7 +123,8 @@ def _build(rules: RuleSet) -> StructureRules:
     num = rules.numbering
     doc = rules.document
     schemes = [
-        (s, rc(s.pattern), rc(s.not_followed_by) if s.not_followed_by else None)
+        (s, rc(s.pattern), rc(s.not_followed_by) if s.not_followed_by else None,
+         rc(s.doubtful_if) if s.doubtful_if else None)
         for s in num.schemes
     ]
     c = StructureRules(
@@ -138,21 +142,30 @@ def _build(rules: RuleSet) -> StructureRules:
     return c
 
 
-def parse_label(text: str, rx: StructureRules) -> Label | None:
-    """The numbering label at the start of ``text``, if any scheme matches it."""
+_CLOSERS = ")]】〕}>"
+_OPENERS = "([【〔{<《"
+_CLAUSE_END = ",，。;；:：!?"
+
+
+def parse_labels(text: str, rx: StructureRules) -> list[Label]:
+    """The numbering labels that may start ``text``, in scheme order (several schemes can read
+    one line: 14.15分钟… is section 14.15 or item 14; the numbering sequence decides)."""
     if not text or rx.start.match(text) is None:
-        return None
-    for scheme, pattern, extra_stop in rx.schemes:
+        return []
+    found: list[Label] = []
+    for scheme, pattern, extra_stop, doubt in rx.schemes:
         m = pattern.match(text)
         if m is None:
             continue
         end = m.end()
-        if end >= len(text.rstrip()):
-            # a label alone on its line is still a label (the title follows on the next line)
-            pass
-        elif (any(c.isdigit() for c in m.group("n")) and rx.stop.match(text, end)) or (
-                extra_stop is not None and extra_stop.match(text, end)):
-            continue  # 1.1亿, 2.年: a number, not a label (二、日常管理 is a label)
+        doubtful = False
+        if end < len(text.rstrip()):
+            if extra_stop is not None and extra_stop.match(text, end):
+                continue  # 3 个工作日: a count, not a label
+            if _closes_unopened(text, end):
+                return []  # 三、四季度）: the end of a bracket opened on the line above
+            doubtful = bool((any(c.isdigit() for c in m.group("n")) and rx.stop.match(text, end))
+                            or (doubt is not None and doubt.match(text, end)))
         raw = m.group("n")
         if scheme.decimal:
             value: Value = tuple(int(p) for p in raw.split("."))
@@ -163,8 +176,34 @@ def parse_label(text: str, rx: StructureRules) -> Label | None:
                 continue
             value = (n,)
             key = scheme.family
-        return Label(scheme=scheme, key=key, value=value, end=end, written=text[: m.end()].strip())
-    return None
+        found.append(Label(scheme=scheme, key=key, value=value, end=end, written=text[: m.end()].strip(),
+                           doubtful=doubtful))
+    return found
+
+
+def parse_label(text: str, rx: StructureRules) -> Label | None:
+    """The first label that may start ``text`` (see ``parse_labels``)."""
+    labels = parse_labels(text, rx)
+    return labels[0] if labels else None
+
+
+def _closes_unopened(text: str, start: int) -> bool:
+    """A closing bracket in the first words after a label, before any opening one: the line
+    ends a bracket (三、四季度）) rather than starting an item."""
+    for c in text[start:start + 12]:
+        if c in _OPENERS or c in _CLAUSE_END:
+            return False
+        if c in _CLOSERS:
+            return True
+    return False
+
+
+def _exactly_next(prev: Value, new: Value) -> bool:
+    if len(prev) != len(new):
+        return False
+    if new[:-1] == prev[:-1]:
+        return new[-1] == prev[-1] + 1
+    return new[-1] == 1 and new[:-1] > prev[:-1]
 
 
 def _is_next(prev: Value, new: Value, exact: bool) -> bool:
@@ -192,8 +231,8 @@ class _Builder:
         self.lines = lines
         self.rx = compiled(rules)
         self.plans: list[PlanNode] = [PlanNode()]
-        self.labels: list[Label | None] = [
-            None if ln.table else parse_label(ln.stripped, self.rx) for ln in lines
+        self.labels: list[list[Label]] = [
+            [] if ln.table else parse_labels(ln.stripped, self.rx) for ln in lines
         ]
         self.table_cols: list[str] | None = None
         self.table_owner: Node | None = None
@@ -220,6 +259,32 @@ class _Builder:
             return "child"
         if not plan.items and not plan.stack and not lab.scheme.exact and len(lab.value) == 1:
             return "child"  # a plan may start mid-way (an excerpt)
+        return None
+
+    def _choose(self, plan: PlanNode, labels: list[Label]) -> tuple[Label, str] | None:
+        """The first label the numbering accepts, and how (see ``_accept``)."""
+        for lab in labels:
+            how = self._accept(plan, lab)
+            if how is not None and lab.doubtful:
+                how = self._accept_doubtful(plan, lab, how)
+            if how is not None:
+                return lab, how
+        return None
+
+    def _accept_doubtful(self, plan: PlanNode, lab: Label, how: str) -> str | None:
+        """A doubtful label only continues the numbering exactly, or opens the first sub-item
+        right under its heading; it never starts a plan."""
+        if how.startswith("sibling:"):
+            return how if _exactly_next(plan.stack[int(how.split(":")[1])].value, lab.value) else None
+        if how == "child":
+            last = plan.last_value.get(lab.key)
+            if last is not None and _exactly_next(last, lab.value):
+                return how
+            parent = plan.stack[-1] if plan.stack else None
+            if lab.first and parent is not None and parent.kind == "item" and not parent.lines and \
+                    parent.label_line is not None and _title_ish(parent.label_line) and \
+                    not any(c in _CLAUSE_END for c in parent.label_line.stripped):
+                return how
         return None
 
     def _push(self, plan: PlanNode, line: Line, lab: Label, how: str) -> None:
@@ -262,9 +327,9 @@ class _Builder:
     # -- plans ------------------------------------------------------------------------------
     def _restart_ahead(self, i: int) -> bool:
         for j in range(i + 1, min(i + 40, len(self.lines))):
-            lab = self.labels[j]
-            if lab is not None:
-                return lab.first
+            labels = self.labels[j]
+            if labels and not labels[0].doubtful:
+                return labels[0].first
         return False
 
     def _closes(self, plan: PlanNode, i: int) -> bool:
@@ -526,17 +591,18 @@ class _Builder:
                 self._open_attachment(plan, line, att, label)
                 plan.all_lines.append(line)
                 continue
-            lab = self.labels[i]
-            if attachment_list and lab is not None and lab.key == "arabic" and "。" not in line.text:
+            labels = self.labels[i]
+            if attachment_list and labels and labels[0].key == "arabic" and "。" not in line.text:
                 plan.header.append(line)  # "附件:1.…分工表 / 2.…名单": the cover letter's list
                 plan.all_lines.append(line)
                 continue
             attachment_list = not plan.items and bool(_ATTACHMENT_LIST_RX.match(line.stripped))
-            how = self._accept(plan, lab) if lab is not None else None
-            if how == "restart":
-                plan = self._new_plan(i)
-                how = "child"
-            if how is not None and lab is not None:
+            chosen = self._choose(plan, labels) if labels else None
+            if chosen is not None:
+                lab, how = chosen
+                if how == "restart":
+                    plan = self._new_plan(i)
+                    how = "child"
                 self._push(plan, line, lab, how)
                 plan.all_lines.append(line)
                 continue

@@ -403,3 +403,24 @@ def test_merged_category_cells_are_filled() -> None:
             "2\t\t承接下放事项。\t县直各有关部门\t2024年12月底前\n")
     rows = govplan.parse_text(text).plans[0].items[-1].children
     assert [r.cells["任务类别"] for r in rows if r.cells] == ["一、深化简政放权", "一、深化简政放权"]
+
+
+def test_doubtful_labels_follow_the_numbering() -> None:
+    # a number after the label (1.年底前, 4.15分钟, 5.5G) is an item where the numbering expects it
+    text = ("一、提升决策公信力\n1.年底前实现学法全覆盖。\n2.公众参与率达到100%。\n3.推进甲。\n4.15分钟便民生活圈覆盖率达到80%。\n"
+            "5.5G基站新建1000个。\n")
+    assert paths(text) == [["一、"], ["一、", "1."], ["一、", "2."], ["一、", "3."], ["一、", "4."], ["一、", "5."]]
+    # …and a number elsewhere: 1.1亿 on a wrapped line is text
+    assert paths("一、任务\n1.推进甲。\n2.推进乙，投资\n1.1亿元。\n") == [["一、"], ["一、", "1."], ["一、", "2."]]
+
+
+def test_wrapped_lines_starting_with_listed_numerals_are_not_headings() -> None:
+    text = ("一、完善体制\n（一）健全机制。\n二、提升能力\n（二）推进结果互认。在医共体内推进\n一、二级医院检查检验结果互认。"
+            "（牵头单位：市卫生健康委；完成时限：2025年\n三、四季度）\n（三）强化人才。\n三、推进改革\n（四）实行打包付费。\n")
+    doc = govplan.parse_text(text)
+    assert len(doc.plans) == 1
+    assert [it.path for it in items(doc)] == [["一、"], ["一、", "（一）"], ["二、"], ["二、", "（二）"], ["二、", "（三）"],
+                                              ["三、"], ["三、", "（四）"]]
+    second = next(it for it in items(doc) if it.path == ["二、", "（二）"])
+    assert [u.name for u in second.units] == ["市卫生健康委"]
+    assert "一、二级医院" in second.text
