@@ -115,7 +115,7 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
             entry = _TOC_ENTRY_RX.sub("", body).replace(" ", "").replace("\t", "")
             if toc and entry == toc[0]:
                 toc = None  # the body starts with the first entry again
-            elif len(body) <= 40 and "。" not in body and len(toc) < 200:
+            elif len(entry) <= 40 and "。" not in body and len(toc) < 200:
                 toc.append(entry)
                 gap = True
                 continue

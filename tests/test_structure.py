@@ -424,3 +424,12 @@ def test_wrapped_lines_starting_with_listed_numerals_are_not_headings() -> None:
     second = next(it for it in items(doc) if it.path == ["二、", "（二）"])
     assert [u.name for u in second.units] == ["市卫生健康委"]
     assert "一、二级医院" in second.text
+
+
+def test_table_of_contents_with_space_padded_page_numbers() -> None:
+    pad = " " * 30
+    text = (f"某市三年行动方案\n\n目  录\n\n一、总体要求{pad}1\n  (一)指导思想{pad}1\n二、重点任务{pad}3\n\n"
+            "一、总体要求\n(一)指导思想\n坚持创新驱动。\n二、重点任务\n1.建设平台。\n")
+    doc = govplan.parse_text(text)
+    assert len(doc.plans) == 1 and doc.plans[0].title == "某市三年行动方案"
+    assert [it.path for it in items(doc)] == [["一、"], ["一、", "(一)"], ["二、"], ["二、", "1."]]
