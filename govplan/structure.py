@@ -307,9 +307,10 @@ class _Builder:
         plan.last_value[lab.key] = lab.value
         plan.closing_mode = False
 
-    def _owner_of(self, plan: PlanNode, line: Line) -> Node:
+    def _owner_of(self, plan: PlanNode, line: Line, i: int) -> Node:
         """The item a continuation line belongs to: the innermost open one, except that a
-        责任单位 line after sub-items none of which has one annotates their parent."""
+        责任单位 line after sub-items none of which has one annotates their parent (unless
+        another sub-item follows it: then each sub-item has its own)."""
         node = plan.stack[-1]
         if self.hoisted is not None and self.hoisted[0] is node:
             return self.hoisted[1]  # the lines that continue a hoisted 责任单位 line follow it
@@ -320,6 +321,9 @@ class _Builder:
         if len(siblings) < 2 or any(_UNIT_FIELD_LINE_RX.match(ln.stripped) for ln in parent.lines):
             return node
         if any(_UNIT_FIELD_LINE_RX.match(ln.stripped) for sib in siblings for ln in sib.lines):
+            return node
+        nxt = next((labels for labels in self.labels[i + 1:] if labels), None)
+        if nxt is not None and any(lab.key == node.key and _is_next(node.value, lab.value, False) for lab in nxt):
             return node
         self.hoisted = (node, parent)
         return parent
@@ -618,7 +622,7 @@ class _Builder:
                 plan.closing_mode = True
                 plan.closing.append(line)
             else:
-                self._owner_of(plan, line).lines.append(line)
+                self._owner_of(plan, line, i).lines.append(line)
         if self.table_cols is not None:
             self._finish_table()
         plans = [p for p in self.plans if p.items or p.header]

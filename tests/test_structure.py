@@ -433,3 +433,14 @@ def test_table_of_contents_with_space_padded_page_numbers() -> None:
     doc = govplan.parse_text(text)
     assert len(doc.plans) == 1 and doc.plans[0].title == "某市三年行动方案"
     assert [it.path for it in items(doc)] == [["一、"], ["一、", "(一)"], ["二、"], ["二、", "1."]]
+
+
+def test_unit_line_of_a_sub_item_followed_by_another_sub_item_stays() -> None:
+    text = ("一、任务\n1.推进甲。\n甲的第一段。\n2.推进乙。\n乙的第一段。\n责任单位：市规划局\n3.推进丙。\n责任单位：市农业局\n"
+            "二、保障\n(一)加强领导。\n(二)强化考核。\n责任单位：市委组织部\n")
+    doc = govplan.parse_text(text)
+    units = {"".join(it.path): [u.name for u in it.units] for it in items(doc)}
+    assert units["一、"] == [] and units["一、1."] == []
+    assert units["一、2."] == ["市规划局"] and units["一、3."] == ["市农业局"]
+    # after the last sub-item, with none of its own, the line annotates the parent
+    assert units["二、"] == ["市委组织部"] and units["二、(二)"] == []
