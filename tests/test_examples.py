@@ -386,3 +386,24 @@ def test_units_second_review(text: str, expected: list[tuple[str, str]]) -> None
 def test_numbers_written_in_chinese(text: str, expected: list[tuple[float, str | None, str]]) -> None:
     out, _ = run(text, "targets")
     assert [(t.value, t.unit, t.comparator) for t in out.targets] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # units opening a sentence: clauses of names and a cue, then the task
+    ("市农业农村局牵头，市卫生健康委、市住房城乡建设局配合，每年新改建农村户厕不少于8000户。",
+     [("市农业农村局", "lead"), ("市卫生健康委", "cooperating"), ("市住房城乡建设局", "cooperating")]),
+    # …or the units as the subject of the sentence
+    ("各县（市、区）人民政府负责建立农村厕所长效管护机制。", [("各县(市、区)人民政府", "responsible")]),
+    ("市住房城乡建设局牵头，各县（市、区）人民政府具体负责，健全收运处置体系。",
+     [("市住房城乡建设局", "lead"), ("各县(市、区)人民政府", "responsible")]),
+    ("确保面积、产量稳定。此项工作由市农业农村局牵头，市财政局配合，10月底前完成。",
+     [("市农业农村局", "lead"), ("市财政局", "cooperating")]),
+    ("（市生态环境局牵头，沿江各县（市、区）人民政府具体落实）",
+     [("市生态环境局", "lead"), ("沿江各县(市、区)人民政府", "responsible")]),
+    # not units: a subject that is not a department
+    ("企业负责建立安全生产台账。", []),
+    ("主要负责同志亲自部署。", []),
+])
+def test_units_fourth_review(text: str, expected: list[tuple[str, str]]) -> None:
+    out, _ = run(text, "units")
+    assert [(u.name, u.role) for u in out.units] == expected

@@ -24,10 +24,14 @@ _BRACKET_RX = re.compile(r"[()\[\]【】〔〕<>{}\n]")
 _CLAUSE_SPLIT_RX = re.compile(r"[,，;；]")
 _NAME_SPLIT_RX = re.compile(r"、(?![^()<>]*[)>])")
 _AND_RX = re.compile(r"以及|和|及|与")
-# a sentence that assigns the work: 由市交通运输局负责，市公安局协助。 (also after a comma), or
-# 市农业农村局负责，市卫生健康局配合。 on its own
+# a sentence that assigns the work: 由市交通运输局负责，市公安局协助。 (also after a comma, or
+# after 此项工作)
 _ASSIGN_RX = re.compile(
-    r"(?:^|(?<=[。;\n])|(?<=,)(?=\s*由))\s*(?P<by>由)?(?P<body>(?:[^。;()\n,]|,(?!\s*由)){2,120})(?=[。;,]|$)")
+    r"(?:^|(?<=[。;\n])|(?<=,)(?=\s*由))\s*(?:(?:此项|该项|这项|上述|以上)(?:工作|任务)?(?=由))?(?P<by>由)?"
+    r"(?P<body>(?:[^。;()\n,]|,(?!\s*由)){2,120})(?=[。;,]|$)")
+# a sentence whose subject is the unit: 市财政局负责统筹安排…, 各县(市、区)人民政府具体负责…
+_SUBJECT_RX = re.compile(
+    r"(?P<names>[^,。;:]{3,80}?)(?:按职责(?:分工)?)?(?:分别)?(?:具体)?(?:牵头|负责|配合|协助)(?=\w)")
 _NOT_A_NAME_RX = re.compile(
     r"\d{2,4}\s*年|^(?:持续|长期|不断|常态化|按照|按|按时|每年|每月|每季度|及时|定期)"
     r"|季度|半年|年底|年中|年内|年末|春节|期间|(?:完成|推进|实施|部署|落实|前)$"
@@ -328,6 +332,22 @@ class _Parser:
                 return False
         return True
 
+    def leading_assignments(self, text: str, a: int, b: int) -> int | None:
+        """Where unit assignments opening a sentence end: "A牵头，B、C配合，每年…" (clauses of
+        names and a cue) or "A负责建立…" (the units as the subject of the first clause)."""
+        end: int | None = None
+        for ca, cb in _split_top(text, _CLAUSE_SEP, a, b):
+            ca, cb = _trim(text, ca, cb)
+            if self.is_assignment(text[ca:cb]):
+                end = cb
+                continue
+            if end is None:
+                m = _SUBJECT_RX.match(text, ca, cb)
+                if m is not None and self.is_assignment(text[ca:m.end()]):
+                    end = m.end()
+            break
+        return end
+
     def annotate(self, run: TextRun, a: int, b: int, default: str | None,
                  found: list[FoundUnit]) -> None:
         """Parse units in run.match[a:b] (one annotation or field value) into ``found``."""
@@ -399,9 +419,15 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         text = item.run.match
         for m in _ASSIGN_RX.finditer(text):
             a, b = m.span("body")
-            # after 由 a unit list is enough; without it every clause must be names and a cue
-            if parser.is_unit_list(text, a, b) if m.group("by") else parser.is_assignment(text[a:b]):
+            # after 由 a unit list is enough (由市交通运输局负责，市公安局协助)
+            if m.group("by") and parser.is_unit_list(text, a, b):
                 parser.annotate(item.run, a, b, None, found)
+        if not found:
+            # without 由 a sentence must open with names and a cue
+            for a, b in _split_top(text, "。;\n", 0, len(text)):
+                end = parser.leading_assignments(text, a, b)
+                if end is not None:
+                    parser.annotate(item.run, a, end, None, found)
     roles = {u.role for u in found}
     if "lead" not in roles and "cooperating" in roles and "responsible" in roles and not item.units_cells:
         # "责任单位:X; 配合单位:Y" says what "X负责，Y配合" says: X leads
