@@ -193,10 +193,12 @@ class DeadlinesPack(_Model):
     ongoing_last_clause_examples: list[str] = Field(default_factory=list)
     completion_verbs: str = "(?!x)x"
     completion_verbs_examples: list[str] = Field(default_factory=list)
+    vague_seasons: str = "(?!x)x"
+    vague_seasons_examples: list[str] = Field(default_factory=list)
     festivals: dict[str, Festival] = Field(default_factory=dict)
     lead_in: str
     lead_in_examples: list[str] = Field(default_factory=list)
-    _v = field_validator("lead_in", "completion_verbs", "ongoing_last_clause")(_check_regex)
+    _v = field_validator("lead_in", "completion_verbs", "ongoing_last_clause", "vague_seasons")(_check_regex)
 
 
 class ComparatorWords(_Model):
@@ -390,6 +392,8 @@ def check_examples(rules: RuleSet) -> list[str]:
         need(d.ongoing_last_clause, ex, "deadlines.ongoing_last_clause")
     for ex in d.completion_verbs_examples:
         need(d.completion_verbs, ex, "deadlines.completion_verbs")
+    for ex in d.vague_seasons_examples:
+        need(d.vague_seasons, ex, "deadlines.vague_seasons")
     t = rules.targets
     for group in t.before:
         for ex in group.examples:

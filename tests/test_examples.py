@@ -407,3 +407,41 @@ def test_numbers_written_in_chinese(text: str, expected: list[tuple[float, str |
 def test_units_fourth_review(text: str, expected: list[tuple[str, str]]) -> None:
     out, _ = run(text, "units")
     assert [(u.name, u.role) for u in out.units] == expected
+
+
+FOURTH_REVIEW_DEADLINES = [
+    # a later stage in the same year ends a staged deadline
+    ("完成时限:2025年6月底前完成50%,12月底前全部完成", None, date(2025, 12, 31), "month", False, "before"),
+    # a season with no fixed date is not the year's last day; a dated stage beside it wins
+    ("完成时限:2025年汛期前完成地下部分施工,2025年11月底前全面完成", None, date(2025, 11, 30), "month", False,
+     "before"),
+    ("完成时限:2025年汛期前", None, None, None, False, None),
+    # a start is not a deadline
+    ("完成时限:一季度起持续推进", 2025, None, None, True, "from"),
+    ("完成时限:全年", 2025, date(2025, 12, 31), "year", False, "during"),
+    ("完成时限:次年3月底前", 2025, date(2026, 3, 31), "month", False, "before"),
+    ("完成时限:按年度计划推进", 2025, None, None, False, None),
+]
+
+
+@pytest.mark.parametrize(("text", "year", "due", "precision", "ongoing", "modifier"), FOURTH_REVIEW_DEADLINES)
+def test_deadlines_fourth_review(text: str, year: int | None, due: date | None, precision: str | None,
+                                 ongoing: bool, modifier: str | None) -> None:
+    test_deadline(text, year, due, precision, ongoing, modifier)
+
+
+@pytest.mark.parametrize("text", [
+    "2025年秋季学期开学前完成改造。",
+    # a year in a cited document's title
+    "为贯彻落实《农村人居环境整治提升五年行动方案(2021—2025年)》,制定本细则。",
+])
+def test_no_deadline_in_running_text(text: str) -> None:
+    out, _ = run(text, "deadlines", year=2025)
+    assert out.deadline is None
+
+
+def test_vague_season_and_unplanned_phrases_warn_or_not() -> None:
+    out, _ = run("完成时限:2025年汛期前", "deadlines")
+    assert [w.code for w in out.warnings] == ["unparsed_deadline"]
+    out, _ = run("完成时限:按年度计划推进", "deadlines", year=2025)
+    assert out.warnings == []

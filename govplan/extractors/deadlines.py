@@ -32,7 +32,9 @@ DATE_CORE = (
     rf"|(?:(?:{_N})\s*月?\s*[-—–~至到]\s*)?(?P<m>{_N})\s*月(?:\s*(?P<d>{_N})\s*[日号])?\s*(?P<mpart>上旬|中旬|下旬|底|末|中)?)?"
 )
 _MOD = r"(?P<mod>以前|之前|前|为止|起|开始|以来|期间|以内|之内|内)?"
-_RELATIVE = r"(?P<rel>今年年底|今年底|本年度|今年|当年|年底|年末|年内|年中|上半年|下半年|第?[一二三四1-4]季度)"
+_RELATIVE = r"(?P<rel>今年年底|今年底|本年度|今年|当年|全年|年底|年末|年内|年中|上半年|下半年|第?[一二三四1-4]季度)"
+# the year after the plan's: 次年3月底前
+_NEXT_YEAR_RX = re.compile(r"^(?:次年|明年|翌年|下一年度?)\s*")
 # a month of the plan's year: 6月底前, 9月30日前
 # a month of the plan's year inside running text: 6月底前完成
 _MONTH_IN_TEXT_RX = re.compile(
@@ -59,6 +61,7 @@ class _Rx:
     relative: TimedPattern
     cell: TimedPattern
     verb: TimedPattern
+    vague: TimedPattern
     festival: TimedPattern | None
     festivals: dict[str, Any]
 
@@ -87,7 +90,8 @@ def _build(rules: RuleSet) -> _Rx:
         text_date=rc(
             rf"(?P<lead>{d.lead_in})?\s*(?<![\d.])(?:{DATE_CORE}){_MOD}(?![\d年])"
         ),
-        relative=rc(rf"(?<![\d年]){_RELATIVE}(?P<end>末|底)?(?P<mod>前|以前|之前|内)?"),
+        relative=rc(rf"(?<![\d年]){_RELATIVE}(?P<end>末|底)?(?P<mod>前|以前|之前|内|起|开始)?"),
+        vague=rc(rf"\s*(?:{d.vague_seasons})"),
         verb=rc(rf"\s*(?:{d.completion_verbs})"),
         festival=rc(rf"(?P<y>(?:19|20)\d{{2}})\s*年\s*(?P<f>{'|'.join(sorted(d.festivals, key=len, reverse=True))})"
                     r"(?P<mod>前|以前|之前)?") if d.festivals else None,
@@ -200,8 +204,10 @@ def _relative(m: regex.Match[str], year: int | None) -> FoundDeadline:
         mod = "end"
     if mod is None and rel in ("年底", "年末", "今年底", "今年年底"):
         mod = "end"
-    if mod is None and rel in ("年内", "本年度", "今年", "当年"):
+    if mod is None and rel in ("年内", "本年度", "今年", "当年", "全年"):
         mod = "during"
+    if mod == "from":  # 一季度起持续推进: a start, so the work goes on
+        return FoundDeadline(start=0, end=0, ongoing=True, modifier="from")
     due = _month_end(year, month) if year else None
     return FoundDeadline(start=0, end=0, due=due, precision=precision if year else None, modifier=mod)
 
@@ -236,19 +242,37 @@ class _Parser:
                 out.warnings.append(FoundWarning(start=ns, end=ne, code="unparsed_deadline",
                                                  message=f"festival date not known for {value!r}"))
                 return FoundDeadline(start=ns, end=ne, modifier="before" if fm.group("mod") else None)
+        nxt = _NEXT_YEAR_RX.match(value)
+        if nxt is not None and self.ctx.year is not None:
+            mm = _MONTH_ONLY_RX.match(value[nxt.end():])
+            if mm is not None:
+                return self._month_only(mm, ns, ne, value, out, year=self.ctx.year + 1)
         m = self.rx.date.match(value)
         if m is not None and m.group("y"):
             # 2024年底前完成50%，2025年6月底前全部完成: a staged deadline ends with its last stage,
             # whichever order the stages are written in
-            got = _from_match(m, self.ctx.year)
+            got = None if self._vague(m, value) else _from_match(m, self.ctx.year)
             first_end = m.end()
             for x in self.rx.date.finditer(value, first_end):
-                if not x.group("y") or not value[first_end:x.start()].strip(" ,，;；、和及至到—-~"):
+                if not x.group("y") or not value[first_end:x.start()].strip(" ,，;；、和及至到—-~") \
+                        or self._vague(x, value):
                     continue
                 got_x = _from_match(x, self.ctx.year)
                 if got_x is not None and (got is None or got.due is None
                                           or (got_x.due is not None and got_x.due >= got.due)):
                     m, got = x, got_x
+            if got is not None and got.due is not None and got.precision in ("month", "day", "quarter"):
+                # …，12月底前全部完成: a later stage in the same year
+                for mm in _MONTH_IN_TEXT_RX.finditer(value, m.end()):
+                    if not (mm.group("mod") or mm.group("part") in ("底", "末")):
+                        continue
+                    later = self._month_only(mm, 0, 0, mm.group(), Extraction(), year=got.due.year)
+                    if later.due is not None and later.due > got.due:
+                        got = later
+            if got is None and self._vague(m, value):
+                out.warnings.append(FoundWarning(start=ns, end=ne, code="unparsed_deadline",
+                                                 message=f"deadline season has no fixed date: {value!r}"))
+                return FoundDeadline(start=ns, end=ne)
             # 2023年3月—2023年12月: a range ends with its second date
             after = value[m.end():]
             if after[:1] in "-—–~至到" and after[1:2]:
@@ -274,6 +298,11 @@ class _Parser:
                                              message=f"deadline text not understood: {value!r}"))
         return FoundDeadline(start=ns, end=ne)
 
+    def _vague(self, m: regex.Match[str], text: str) -> bool:
+        """A year alone followed by a season with no fixed date: 2025年汛期前."""
+        return not (m.group("q") or m.group("half") or m.group("m") or m.group("mod")) and \
+            self.rx.vague.match(text, m.end()) is not None
+
     def _festival(self, m: Any) -> FoundDeadline | None:
         """2025年春节前: the festival's day that year (None when the table does not know it)."""
         fest = self.rx.festivals.get(m.group("f"))
@@ -287,10 +316,11 @@ class _Parser:
         return FoundDeadline(start=0, end=0, due=due - timedelta(days=1) if mod else due, precision="day",
                              modifier=mod)
 
-    def _month_only(self, m: re.Match[str], ns: int, ne: int, value: str, out: Extraction) -> FoundDeadline:
+    def _month_only(self, m: re.Match[str], ns: int, ne: int, value: str, out: Extraction,
+                    year: int | None = None) -> FoundDeadline:
         month = _num(m.group("m")) or 0
         mod = _MODIFIERS.get(m.group("mod") or "") or ("end" if m.group("part") in ("底", "末") else None)
-        year = self.ctx.year
+        year = year or self.ctx.year
         if year is None or not 1 <= month <= 12:
             out.warnings.append(FoundWarning(start=ns, end=ne, code="unresolved_deadline",
                                              message=f"deadline {value!r} has no year, nor has the plan"))
@@ -314,6 +344,8 @@ class _Parser:
                 continue  # a start, not a deadline
             if "已" in text[max(0, m.start() - 3):m.start()]:
                 continue  # 已于2021年10月15日完成: done already, not due
+            if self._vague(m, text) or _in_title(text, m.start()):
+                continue  # 2025年汛期前; 《…行动方案(2021—2025年)》 names a document
             got = _from_match(m, self.ctx.year)
             if got is None:
                 continue
@@ -329,6 +361,8 @@ class _Parser:
             if not m.group("mod") and m.group("rel") not in ("年底", "年末", "年内") \
                     and not self.rx.verb.match(text, m.end()):
                 continue
+            if m.group("mod") in ("起", "开始"):
+                continue  # a start, not a deadline
             got = _relative(m, self.ctx.year)
             if got.due is None:
                 continue
@@ -361,6 +395,12 @@ class _Parser:
                     return FoundDeadline(start=ns, end=ne, due=date(end_year, 12, 31), precision="year",
                                          modifier=_MODIFIERS.get(pm.group("mod"), "end"))
         return best[1] if best else None
+
+
+def _in_title(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies inside a 《book title》."""
+    k = text.rfind("《", 0, pos)
+    return k >= 0 and text.find("》", k, pos) < 0
 
 
 def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -> None:
@@ -398,6 +438,8 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
                                          message=f"placeholder instead of a date: {pm.group()!r}"))
     if field is None and "年" in text and ")" in text:
         for m in parser.rx.clause_date.finditer(text):
+            if _in_title(text, m.start()):
+                continue
             got = _from_match(m, parser.ctx.year)
             if got is not None:
                 got.start, got.end = run.span(m.start() + len(m.group()) - len(m.group().lstrip()), m.end())
