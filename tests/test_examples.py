@@ -445,3 +445,25 @@ def test_vague_season_and_unplanned_phrases_warn_or_not() -> None:
     assert [w.code for w in out.warnings] == ["unparsed_deadline"]
     out, _ = run("完成时限:按年度计划推进", "deadlines", year=2025)
     assert out.warnings == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # 5G and 5A name things; the count after them is the target
+    ("新建5G基站1000个。", [(1000, "个", "=")]),
+    ("创建国家5A级旅游景区1个。", [(1, "个", "=")]),
+    # a rise word far before a count is part of a verb (改造提升 upgrades), not a comparator
+    ("改造提升农贸市场12家。", [(12, "家", "=")]),
+    ("新开工亿元以上产业项目30个。", [(30, "个", "=")]),
+    ("城镇新增就业增长10%。", [(10, "%", "increase")]),
+    ("户籍人口城镇化率提高1.5个百分点。", [(1.5, "百分点", "increase")]),
+    # units of measure
+    ("实际使用外资不少于6亿美元。", [(600000000, "美元", ">=")]),
+    ("人均预期寿命达到79.5岁。", [(79.5, "岁", ">=")]),
+    ("年度培训不少于60学时。", [(60, "学时", ">=")]),
+    # quantity verbs and 精简 as a decrease
+    ("完成营造林3.5万亩。", [(35000, "亩", "=")]),
+    ("加装电梯100台。", [(100, "台", "=")]),
+    ("精简审批事项10%以上。", [(10, "%", "decrease")]),
+])
+def test_targets_fourth_review(text: str, expected: list[tuple[float, str | None, str]]) -> None:
+    test_target(text, expected)

@@ -23,6 +23,11 @@ _CLAUSE_END = set(",，。；;:：!！?？\n()（）")
 _HAS_DIGIT_RX = re.compile(r"[0-9]")
 _CN_DIGIT_RX = re.compile(r"[一二两三四五六七八九十百千]\s*(?:个|成|家|项|人|万|亿)")
 _PLACEHOLDER_HINT_RX = re.compile(r"[xX×*＊]")
+# a digit and a capital naming a thing, not a quantity: 5G基站, 5A级景区, 3D打印
+_NAME_TOKEN_RX = re.compile(r"(?<![\dA-Za-z.])\d[A-Z](?![A-Za-z])")
+# the most characters between a rise or fall word and a count it applies to (提升农贸市场12家 upgrades
+# 12 markets; 增长10% rises by 10%)
+_CHANGE_GAP = 2
 
 
 @dataclass
@@ -80,9 +85,17 @@ def _comparator_before(text: str, start: int, rx: _Rx, window: int = 16,
             end = k + len(word)
             if best is None or end > best[0]:
                 best = (end, comp)
-    if best is None or any(c.isdigit() for c in segment[best[0]:]):
+    if best is None or any(c.isdigit() for c in _NAME_TOKEN_RX.sub("", segment[best[0]:])):
         return None  # the word belongs to an earlier number
     return best[1]
+
+
+def _gap_before(text: str, start: int, rx: _Rx) -> int:
+    """Characters between the nearest comparator word and ``start``."""
+    lo = max(0, start - 16)
+    segment = text[lo:start]
+    ends = [segment.rfind(w) + len(w) for w, _ in rx.before if w in segment]
+    return len(segment) - max(ends) if ends else len(segment)
 
 
 def _is_baseline(text: str, start: int, end: int, rx: _Rx) -> bool:
@@ -126,6 +139,8 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
             continue
         if start > 0 and text[start - 1] in "第《":
             continue
+        if _NAME_TOKEN_RX.match(text, start):
+            continue  # 5G基站
         value = float(m.group("num").replace(",", ""))
         if m.group("mag"):
             value *= rx.magnitudes[m.group("mag")]
@@ -140,6 +155,8 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         before = _comparator_before(text, start, rx)
         after = _comparator_after(text, end, rx)
         is_share = bool(m.group("pct") or m.group("pp"))
+        if before in ("increase", "decrease") and not is_share and _gap_before(text, start, rx) > _CHANGE_GAP:
+            before = None  # 改造提升农贸市场12家: a count of what is upgraded
         between = text[last_end:start]
         enumerated = last_comp is not None and 0 < start - last_end <= 8 and \
             ("、" in between or between.strip() in ("和", "及")) and not any(c in _CLAUSE_END for c in between)
