@@ -403,6 +403,9 @@ def test_numbers_written_in_chinese(text: str, expected: list[tuple[float, str |
     # not units: a subject that is not a department
     ("企业负责建立安全生产台账。", []),
     ("主要负责同志亲自部署。", []),
+    # (with a cooperating unit beside them, the responsible units lead, as in 责任单位:X;配合单位:Y)
+    ("負責政策局／部門：發展局、規劃署；協助部門：土木工程拓展署",
+     [("发展局", "lead"), ("规划署", "lead"), ("土木工程拓展署", "cooperating")]),
 ])
 def test_units_fourth_review(text: str, expected: list[tuple[str, str]]) -> None:
     out, _ = run(text, "units")
@@ -421,6 +424,9 @@ FOURTH_REVIEW_DEADLINES = [
     ("完成时限:全年", 2025, date(2025, 12, 31), "year", False, "during"),
     ("完成时限:次年3月底前", 2025, date(2026, 3, 31), "month", False, "before"),
     ("完成时限:按年度计划推进", 2025, None, None, False, None),
+    # Hong Kong: labels, quarters without 度, financial years
+    ("時間表:2025年第四季", None, date(2025, 12, 31), "quarter", False, None),
+    ("推行時間表：2025/26年度", None, date(2026, 3, 31), "year", False, "during"),
 ]
 
 

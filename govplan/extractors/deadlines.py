@@ -35,6 +35,8 @@ _MOD = r"(?P<mod>以前|之前|前|为止|起|开始|以来|期间|以内|之内
 _RELATIVE = r"(?P<rel>今年年底|今年底|本年度|今年|当年|全年|年底|年末|年内|年中|上半年|下半年|第?[一二三四1-4]季度)"
 # the year after the plan's: 次年3月底前
 _NEXT_YEAR_RX = re.compile(r"^(?:次年|明年|翌年|下一年度?)\s*")
+# a financial year as Hong Kong writes it: 2025/26年度 runs from April 2025 to March 2026
+_FISCAL_YEAR_RX = re.compile(r"^(?P<y>(?:19|20)\d{2})\s*/\s*(?P<y2>\d{2})\s*(?:财政)?年度(?P<mod>内|前)?")
 # a month of the plan's year: 6月底前, 9月30日前
 # a month of the plan's year inside running text: 6月底前完成
 _MONTH_IN_TEXT_RX = re.compile(
@@ -242,6 +244,10 @@ class _Parser:
                 out.warnings.append(FoundWarning(start=ns, end=ne, code="unparsed_deadline",
                                                  message=f"festival date not known for {value!r}"))
                 return FoundDeadline(start=ns, end=ne, modifier="before" if fm.group("mod") else None)
+        fy = _FISCAL_YEAR_RX.match(value)
+        if fy is not None and (int(fy.group("y")) + 1) % 100 == int(fy.group("y2")):
+            return FoundDeadline(start=ns, end=ne, due=date(int(fy.group("y")) + 1, 3, 31), precision="year",
+                                 modifier=_MODIFIERS.get(fy.group("mod") or "", "during"))
         nxt = _NEXT_YEAR_RX.match(value)
         if nxt is not None and self.ctx.year is not None:
             mm = _MONTH_ONLY_RX.match(value[nxt.end():])
