@@ -120,8 +120,13 @@ def item_text(node: Node, norm: Normalised) -> tuple[ItemText, str, tuple[int, i
         parts: list[tuple[str, int, int]] = []
         if node.title_hint:
             parts.append(("", *node.title_hint))
-        parts += [("\n" if k == 0 and node.title_hint else sep, ln.start, ln.end)
-                  for k, (sep, ln) in enumerate(join_paragraphs(node.lines, False))]
+        # lines after its table (a note: 注:…) never continue the title above the table
+        table_at = min((c.row_lines[0].start for c in node.children if c.row_lines), default=None)
+        before = [ln for ln in node.lines if table_at is None or ln.start < table_at]
+        after = [ln for ln in node.lines if table_at is not None and ln.start >= table_at]
+        for group in (before, after):
+            parts += [("\n" if k == 0 and (node.title_hint or group is after) else sep, ln.start, ln.end)
+                      for k, (sep, ln) in enumerate(join_paragraphs(group, False))]
         run = TextRun.join(norm.match, norm.clean, parts)
         title = run.clean.split("\n")[0]
         return ItemText(run=run), title, run.span(0, len(title))

@@ -53,6 +53,12 @@ class _Compiled:
     toc_heading: TimedPattern
     web_junk: TimedPattern
     page_number: TimedPattern
+    columns: list[TimedPattern]
+
+
+# Columns aligned with runs of spaces (a table pasted from a PDF or Word): the first space of each
+# run becomes a tab, so the text keeps its length and every position still holds.
+_SPACE_RUN_RX = re.compile(r"(?<=\S) {2,}(?=\S)")
 
 
 def _compiled(rules: RuleSet) -> _Compiled:
@@ -62,8 +68,19 @@ def _compiled(rules: RuleSet) -> _Compiled:
 def _build(rules: RuleSet) -> _Compiled:
     rc = compiler(rules)
     doc = rules.document
-    c = _Compiled(rc(doc.toc_line), rc(doc.toc_heading), rc(doc.web_junk), rc(doc.page_number))
+    c = _Compiled(rc(doc.toc_line), rc(doc.toc_heading), rc(doc.web_junk), rc(doc.page_number),
+                  [rc(p) for p in doc.table_columns.values()])
     return c
+
+
+def _spaced_header(body: str, rx: _Compiled) -> bool:
+    """A table's heading row with its columns aligned by spaces: 序号    工作任务    牵头单位 …"""
+    cells = _SPACE_RUN_RX.split(body.strip(" "))
+    return len(cells) >= 3 and sum(1 for c in cells if any(p.match(c) for p in rx.columns)) >= 3
+
+
+def _tabbed(body: str) -> str:
+    return _SPACE_RUN_RX.sub(lambda m: "\t" + m.group()[1:], body)
 
 
 def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
@@ -76,9 +93,19 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
     toc: list[str] | None = None
     gap = False
     line_start = 0
+    spaced = False  # inside a table whose columns are aligned by spaces
     for lineno, raw in enumerate(text.split("\n"), 1):
         start = line_start
         line_start += len(raw) + 1
+        if "  " in raw and "\t" not in raw:
+            if spaced and len(_SPACE_RUN_RX.split(raw.strip(" "))) >= 3:
+                raw = _tabbed(raw)
+            elif _spaced_header(raw, rx):
+                raw, spaced = _tabbed(raw), True
+            elif spaced and gap:
+                spaced = False
+        elif spaced and gap and raw.strip():
+            spaced = False
         has_tab = "\t" in raw
         sep = "\t"
         # Cells of a table row keep their tabs: empty cells say which column a piece belongs to.

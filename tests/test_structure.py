@@ -444,3 +444,23 @@ def test_unit_line_of_a_sub_item_followed_by_another_sub_item_stays() -> None:
     assert units["一、2."] == ["市规划局"] and units["一、3."] == ["市农业局"]
     # after the last sub-item, with none of its own, the line annotates the parent
     assert units["二、"] == ["市委组织部"] and units["二、(二)"] == []
+
+
+def test_task_table_aligned_with_spaces() -> None:
+    text = ("某县2025年优化营商环境攻坚行动方案\n一、总体要求\n推进改革。\n\n附件\n\n某县任务清单\n\n"
+            "序号    工作任务                         牵头单位            配合单位                 完成时限\n"
+            "1       企业开办压缩至1个工作日以内。     县市场监管局        县税务局、县公安局       2025年3月底前\n"
+            "2       建成县级企业服务中心，实现涉企诉求   县发展改革局      县政务服务数据管理局     2025年9月底前\n"
+            "        “一口受理、限时办结”。\n"
+            "3       全面推行“双随机、一公开”监管。   县市场监管局    县直各行政执法部门    长期坚持\n"
+            "\n注：牵头单位对任务落实负总责。\n")
+    doc = govplan.parse_text(text)
+    rows = [it for it in items(doc) if it.kind == "row"]
+    assert [r.number for r in rows] == ["1", "2", "3"]
+    assert [(u.name, u.role) for u in rows[0].units] == [("县市场监管局", "lead"), ("县税务局", "cooperating"),
+                                                        ("县公安局", "cooperating")]
+    assert rows[0].deadline is not None and rows[0].deadline.due is not None
+    assert rows[0].deadline.due.isoformat() == "2025-03-31"
+    assert rows[1].text.endswith("限时办结”。") and rows[2].deadline is not None and rows[2].deadline.ongoing
+    attachment = next(it for it in items(doc) if it.kind == "attachment")
+    assert attachment.title == "某县任务清单"  # the note after the table is not part of the title
