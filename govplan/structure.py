@@ -36,6 +36,8 @@ _ATTACHMENT_LABEL_RX = re.compile(r"^附件\s*\d{0,2}\s*(?::|$)")
 _ATTACHMENT_LIST_RX = re.compile(r"^附件\s*:\s*\d{1,2}\s*[.、]")
 _UNIT_FIELD_LINE_RX = re.compile(r"^(?:责任|牵头|配合|协办)(?:单位|部门)\s*:")
 _SEQ_RX = re.compile(r"^\s*(\d{1,3}|[一二三四五六七八九十]{1,3})\s*[.、]?\s*$")
+# a row of a task table that only names a group of the rows below it: | 一、教育和医疗 | | | |
+_GROUP_ROW_RX = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.]|\(\s*[一二三四五六七八九十]{1,3}\s*\))\s*\S")
 _INNER_SPACE_RX = re.compile(r"(?<=\S) +(?=\S)")
 
 
@@ -236,6 +238,7 @@ class _Builder:
         ]
         self.table_cols: list[str] | None = None
         self.table_owner: Node | None = None
+        self.table_group: tuple[int, int] | None = None  # the group row over the rows that follow
         self.hoisted: tuple[Node, Node] | None = None
 
     # -- numbering --------------------------------------------------------------------------
@@ -420,6 +423,11 @@ class _Builder:
         assert owner is not None
         rows = owner.children
         has_seq = cols[0] == "seq"
+        filled = [c for c in cells if c[0]]
+        if len(filled) == 1 and filled[0] is cells[0] and _GROUP_ROW_RX.match(cells[0][0]) and "category" not in cols:
+            self.table_group = (cells[0][1], cells[0][2])
+            owner.headings.setdefault("category", "类别")
+            return
         seq_m = _SEQ_RX.match(cells[0][0]) if cells and has_seq else None
         d_col = cols.index("deadline") if "deadline" in cols else -1
         if has_seq:
@@ -445,6 +453,8 @@ class _Builder:
                         number_span=(cells[0][1], cells[0][2]) if has_seq else (line.start, line.start),
                         key="row", value=(value,), level=owner.level + 1, row_label=label)
             node.cells = {k: [(a, b)] for k, (a, b) in placed.items() if k != "seq" and b > a}
+            if self.table_group is not None:
+                node.cells["category"] = [self.table_group]
             node.row_lines = [line]
             if len(cells) < len(cols) and cells[-1][0] and cells[-1][0][-1] not in "。;；":
                 node.short_cells = [[(a, b)] for _, a, b in cells]
@@ -582,6 +592,7 @@ class _Builder:
                         k: self.clean_heading(line, n) for k, n in zip(cols, names, strict=True)
                     }
                     self.table_cols = cols
+                    self.table_group = None
                     plan.all_lines.append(line)
                     continue
             att = self.rx.attachment.match(line.stripped) if len(line.stripped) <= 60 else None

@@ -464,3 +464,18 @@ def test_task_table_aligned_with_spaces() -> None:
     assert rows[1].text.endswith("限时办结”。") and rows[2].deadline is not None and rows[2].deadline.ongoing
     attachment = next(it for it in items(doc) if it.kind == "attachment")
     assert attachment.title == "某县任务清单"  # the note after the table is not part of the title
+
+
+def test_group_rows_inside_a_task_table() -> None:
+    text = ("某市民生实事实施方案\n一、总体要求\n办好实事。\n附件\n某市任务分工表\n"
+            "| 序号 | 项目名称 | 主要内容 | 牵头单位 | 完成时限 |\n"
+            "| 一、教育和医疗 | | | | |\n"
+            "| 1 | 新建幼儿园 | 新建幼儿园12所。 | 市教育局 | 2025年8月底前 |\n"
+            "| 二、住房和出行 | | | | |\n"
+            "| 2 | 老旧小区改造 | 改造老旧小区45个。 | 市住房城乡建设局 | 2025年12月底前 |\n")
+    doc = govplan.parse_text(text)
+    attachment = next(it for it in items(doc) if it.kind == "attachment")
+    assert attachment.title == "某市任务分工表"
+    rows = [it for it in items(doc) if it.kind == "row"]
+    assert [(r.number, r.title, (r.cells or {}).get("类别")) for r in rows] == [
+        ("1", "新建幼儿园", "一、教育和医疗"), ("2", "老旧小区改造", "二、住房和出行")]
