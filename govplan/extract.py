@@ -15,7 +15,7 @@ from datetime import date
 
 from .chinese import FULL_DATE_RX, cn_int
 from .extractors import deadlines, targets, units
-from .extractors.base import Extraction, ItemText, PlanContext
+from .extractors.base import Extraction, Found, ItemText, PlanContext
 from .normalise import Normalised
 from .rules import RuleSet, compiler
 from .segment import Line
@@ -305,6 +305,23 @@ def plan_metadata(plan: PlanNode, norm: Normalised, rules: RuleSet) -> PlanResul
                       issued=issued, preamble=preamble_text, closing=closing, context=ctx, items=[])
 
 
+def _locate_parts(text: ItemText, ex: Extraction) -> None:
+    """Give values that straddle left-out text (a page break) the pieces they are made of."""
+    runs = [r for r in (text.run, *(c for c, _ in text.units_cells), text.deadline_cell)
+            if r is not None and len(r.norm_starts) > 1]
+    if not runs:
+        return
+    found: list[Found] = [*ex.units, *ex.targets, *([ex.deadline] if ex.deadline is not None else [])]
+    for f in found:
+        if f.end - f.start < 2:
+            continue
+        for r in runs:
+            parts = r.parts(f.start, f.end)
+            if parts is not None:
+                f.parts = parts
+                break
+
+
 def extract_plan(plan: PlanNode, norm: Normalised, rules: RuleSet,
                  extractors: list[tuple[str, Extractor]]) -> PlanResult:
     result = plan_metadata(plan, norm, rules)
@@ -316,6 +333,7 @@ def extract_plan(plan: PlanNode, norm: Normalised, rules: RuleSet,
             ex = Extraction()
             for _, fn in extractors:
                 fn(text, rules, result.context, ex)
+            _locate_parts(text, ex)
             out.append(ItemResult(node=node, run=text.run, title=title, title_span=tspan, extraction=ex,
                                   children=visit(node.children)))
         return out

@@ -165,8 +165,11 @@ class _Spans:
         return {"start": s, "end": e, "start_line": bisect.bisect_right(line_starts, s),
                 "end_line": bisect.bisect_right(line_starts, max(e - 1, s))}
 
-    def raw(self, a: int, b: int) -> str:
-        """The text as written (source script), without glosses and hard line breaks."""
+    def raw(self, a: int, b: int, parts: list[tuple[int, int]] | None = None) -> str:
+        """The text as written (source script), without glosses and hard line breaks (nor the
+        lines left out between ``parts``)."""
+        if parts:
+            return "".join(self.raw(pa, pb) for pa, pb in parts)
         text = self.norm.written[a:b]
         return _BREAK_RX.sub("", text) if ("\n" in text or "\r" in text) else text
 
@@ -208,14 +211,14 @@ def build_item(item: ItemResult, spans: _Spans, plan_warnings: list[_Dict], conv
     for w in ex.warnings:
         plan_warnings.append(_warning(w.code, w.message, path, spans.span(w.start, w.end)))
     raw, span = spans.raw, spans.span
-    units = [{"name": conv(u.name), "role": u.role, "raw": raw(u.start, u.end), "span": span(u.start, u.end)}
+    units = [{"name": conv(u.name), "role": u.role, "raw": raw(u.start, u.end, u.parts), "span": span(u.start, u.end)}
              for u in ex.units]
     deadline = None
     if ex.deadline is not None:
         d = ex.deadline
-        deadline = {"raw": raw(d.start, d.end), "due": d.due, "precision": d.precision, "ongoing": d.ongoing,
+        deadline = {"raw": raw(d.start, d.end, d.parts), "due": d.due, "precision": d.precision, "ongoing": d.ongoing,
                     "modifier": d.modifier, "span": span(d.start, d.end)}
-    targets = [{"raw": raw(t.start, t.end), "value": t.value, "unit": t.unit, "comparator": t.comparator,
+    targets = [{"raw": raw(t.start, t.end, t.parts), "value": t.value, "unit": t.unit, "comparator": t.comparator,
                 "span": span(t.start, t.end)} for t in ex.targets]
     return {
         "kind": node.kind,

@@ -243,6 +243,8 @@ class DocumentPack(_Model):
     web_junk_examples: list[str] = Field(default_factory=list)
     page_number: str
     page_number_examples: list[str] = Field(default_factory=list)
+    running_header: str = "(?!x)x"
+    running_header_examples: list[str] = Field(default_factory=list)
     attachment: str
     attachment_examples: list[str] = Field(default_factory=list)
     framing_sections: str = "(?!x)x"
@@ -252,6 +254,7 @@ class DocumentPack(_Model):
     _v = field_validator(
         "title_keywords", "doc_number", "issuer_notice", "notice_title", "issuer_signature", "issuer_field",
         "closing", "toc_line", "toc_heading", "web_junk", "page_number", "attachment", "framing_sections",
+        "running_header",
     )(_check_regex)
 
     @field_validator("table_columns")
@@ -408,7 +411,7 @@ def check_examples(rules: RuleSet) -> list[str]:
             problems.append(f"targets.quantity_verbs: none of the verbs in example {ex!r}")
     doc = rules.document
     for key in ("title", "doc_number", "issuer_notice", "notice_title", "issuer_signature", "issuer_field",
-                "closing", "toc_line", "web_junk", "page_number", "attachment", "framing_sections"):
+                "closing", "toc_line", "web_junk", "page_number", "attachment", "framing_sections", "running_header"):
         pattern = getattr(doc, "title_keywords" if key == "title" else key)
         for ex in getattr(doc, f"{key}_examples"):
             need(pattern, ex, f"document.{key}")

@@ -54,6 +54,7 @@ class _Compiled:
     web_junk: TimedPattern
     page_number: TimedPattern
     columns: list[TimedPattern]
+    running_header: TimedPattern
 
 
 # Columns aligned with runs of spaces (a table pasted from a PDF or Word): the first space of each
@@ -69,7 +70,7 @@ def _build(rules: RuleSet) -> _Compiled:
     rc = compiler(rules)
     doc = rules.document
     c = _Compiled(rc(doc.toc_line), rc(doc.toc_heading), rc(doc.web_junk), rc(doc.page_number),
-                  [rc(p) for p in doc.table_columns.values()])
+                  [rc(p) for p in doc.table_columns.values()], rc(doc.running_header))
     return c
 
 
@@ -169,7 +170,7 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
                 ps = a + bounds[k] + lead
                 append(Line(ps, ps + len(seg) - lead, seg[lead:], lineno, gap and k == 0, k > 0, has_tab))
         gap = False
-    return _drop_running_headers(lines, page_lines) if page_lines else lines
+    return _drop_running_headers(lines, page_lines, rx) if page_lines else lines
 
 
 # a page number after a TOC entry ("一、总体要求 3"), and the spaces before it
@@ -177,8 +178,9 @@ _TOC_ENTRY_RX = re.compile(r"[\s.·…]*\d{1,4}\s*$")
 _HEADER_PUNCT_RX = re.compile(r"[。；;:：,，!！?？]")
 
 
-def _drop_running_headers(lines: list[Line], page_lines: list[int]) -> list[Line]:
-    """Drop a short line repeated next to page numbers: a running header or footer."""
+def _drop_running_headers(lines: list[Line], page_lines: list[int], rx: _Compiled) -> list[Line]:
+    """Drop a short line repeated next to page numbers (a running header or footer), or one
+    right beside a page number that reads like a header (…文件)."""
     counts = Counter(ln.text for ln in lines if not ln.table and len(ln.text) <= 40)
 
     def near_page(lineno: int, within: int) -> bool:
@@ -191,8 +193,9 @@ def _drop_running_headers(lines: list[Line], page_lines: list[int]) -> list[Line
         # three times or more near page numbers, or twice right beside them; and not a short
         # fragment a page break happened to cut off twice
         n = counts.get(ln.text, 0)
-        if n >= 2 and len(ln.text) >= 6 and not _HEADER_PUNCT_RX.search(ln.text) \
-                and near_page(ln.lineno, 2 if n >= 3 else 1):
+        if (n >= 2 and len(ln.text) >= 6 and not _HEADER_PUNCT_RX.search(ln.text)
+                and near_page(ln.lineno, 2 if n >= 3 else 1)) or (
+                    len(ln.text) <= 40 and near_page(ln.lineno, 2) and rx.running_header.match(ln.stripped)):
             dropped = True
             continue
         if dropped:

@@ -56,3 +56,18 @@ class TextRun:
             p = self.to_norm(a)
             return p, p
         return self.to_norm(a), self.to_norm(b - 1) + 1
+
+    def parts(self, ns: int, ne: int) -> list[tuple[int, int]] | None:
+        """The normalised pieces that [ns, ne) is made of, when it spans text left out between
+        them (a dropped page number); None when it is one stretch of the normalised text."""
+        out: list[tuple[int, int]] = []
+        for s, n in zip(self.norm_starts, self.lengths, strict=True):
+            a, b = max(s, ns), min(s + n, ne)
+            if a < b:
+                if out and out[-1][1] == a:
+                    out[-1] = (out[-1][0], b)
+                else:
+                    out.append((a, b))
+        if len(out) < 2 or out[0][0] != ns or out[-1][1] != ne:
+            return None
+        return out

@@ -479,3 +479,16 @@ def test_group_rows_inside_a_task_table() -> None:
     rows = [it for it in items(doc) if it.kind == "row"]
     assert [(r.number, r.title, (r.cells or {}).get("类别")) for r in rows] == [
         ("1", "新建幼儿园", "一、教育和医疗"), ("2", "老旧小区改造", "二、住房和出行")]
+
+
+def test_page_break_inside_a_value() -> None:
+    text = ("某市实施方案\n一、任务\n（一）加强能力建设。县域内就诊率提升至65%以上。（牵头单位：市卫生健康委；完成时限：2025年12月\n\n"
+            "— 3 —\n\n北江市卫生健康委员会文件\n底前）\n（二）推进互认。\n")
+    doc = govplan.parse_text(text)
+    first = doc.plans[0].items[0].children[0]
+    assert "文件" not in first.text and "— 3 —" not in first.text
+    d = first.deadline
+    assert d is not None and d.raw == "2025年12月底前" and d.modifier == "before"
+    assert d.due is not None and d.due.isoformat() == "2025-12-31"
+    # the span still covers the value where it stands in the source
+    assert text[d.span.start:d.span.end].startswith("2025年12月") and text[d.span.start:d.span.end].endswith("底前")

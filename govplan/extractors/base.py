@@ -24,6 +24,8 @@ class Found:
 
     start: int
     end: int
+    # the pieces of a value cut by lines the text was joined over (a page break inside it)
+    parts: list[tuple[int, int]] | None = field(default=None, kw_only=True)
 
 
 @dataclass
