@@ -268,8 +268,14 @@ def _task_leaves(items: list[_Dict], framing: Callable[[str], bool]) -> Iterator
             continue
         if it["children"]:
             yield from _task_leaves(it["children"], framing)
-        elif it["kind"] != "attachment":
+        elif it["kind"] != "attachment" and not _bare_heading(it):
             yield it
+
+
+def _bare_heading(item: _Dict) -> bool:
+    """A heading with nothing under it (二、项目安排和责任分工, before the attachment that holds them)."""
+    text = item["text"]
+    return item["kind"] == "item" and text == item["title"] and not any(c in text for c in "。；;!！?？")
 
 
 def _missing_units(items: list[_Dict], warnings: list[_Dict], framing: Callable[[str], bool]) -> None:

@@ -38,7 +38,7 @@ _UNIT_FIELD_LINE_RX = re.compile(r"^(?:责任|牵头|配合|协办)(?:单位|部
 _SEQ_RX = re.compile(r"^\s*(\d{1,3}|[一二三四五六七八九十]{1,3})\s*[.、]?\s*$")
 # a row of a task table that only names a group of the rows below it: | 一、教育和医疗 | | | |
 _GROUP_ROW_RX = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.]|\(\s*[一二三四五六七八九十]{1,3}\s*\))\s*\S")
-_INNER_SPACE_RX = re.compile(r"(?<=\S) +(?=\S)")
+_INNER_SPACE_RX = re.compile(r"(?<=\S)[ \u3000]+(?=\S)")
 
 
 @dataclass
@@ -749,8 +749,8 @@ def is_date_line(text: str) -> bool:
 
 
 def strip_inner_spaces(text: str) -> str:
-    """Remove spaces a PDF leaves between Chinese characters (推进全市政 务信息)."""
-    if " " not in text:
+    """Remove spaces a PDF leaves between Chinese characters (推进全市政 务信息, 总　则)."""
+    if " " not in text and "\u3000" not in text:
         return text
     return _INNER_SPACE_RX.sub(lambda m: "" if _han_side(m) else m.group(), text)
 

@@ -301,6 +301,9 @@ MISSING_UNITS_PLAN = """一、总体要求
 三、保障措施
 （一）加强组织领导。
 （二）强化资金保障。
+四、项目安排和责任分工
+五、主要预期目标
+全市生产总值增长6%。
 """
 
 
@@ -492,3 +495,9 @@ def test_page_break_inside_a_value() -> None:
     assert d.due is not None and d.due.isoformat() == "2025-12-31"
     # the span still covers the value where it stands in the source
     assert text[d.span.start:d.span.end].startswith("2025年12月") and text[d.span.start:d.span.end].endswith("底前")
+
+
+def test_ideographic_spaces_inside_titles_are_removed() -> None:
+    doc = govplan.parse_text("第一章　总　则\n第一条　为了规范管理，制定本办法。\n第二章　任务\n第二条　推进建设。\n")
+    assert [it.title for it in items(doc)][:2] == ["总则", "为了规范管理，制定本办法"]
+
