@@ -96,7 +96,7 @@ def item_text(node: Node, norm: Normalised) -> tuple[ItemText, str, tuple[int, i
     """The text extractors see for ``node``, its title and the title's normalised span."""
     if node.kind == "row":
         # what the row says: its content, or the task itself in a table without a content column
-        text_col = next((c for c in ("content", "subtask", "task") if c in node.cells), "content")
+        text_col = next((c for c in ("content", "subtask", "task", "indicator") if c in node.cells), "content")
         content = _cell_run(norm, node.cells.get(text_col, []))
         cells = []
         for col, role in (("lead_units", "lead"), ("units", "responsible"), ("cooperating", "cooperating")):
@@ -104,9 +104,13 @@ def item_text(node: Node, norm: Normalised) -> tuple[ItemText, str, tuple[int, i
                 # a unit cell on several lines holds one unit per line (Word cells with line breaks)
                 cells.append((_cell_run(norm, node.cells[col], "\n"), role))
         dl = _cell_run(norm, node.cells["deadline"]) if "deadline" in node.cells else None
+        target = _cell_run(norm, node.cells["target_value"]) if "target_value" in node.cells else None
+        measure = "".join(norm.match[a:b] for a, b in node.cells.get("measure", [])).strip() or None
         title_col = "subtask" if "subtask" in node.cells else None
         if title_col is None and "task" in node.cells and not (node.shared_task and "content" in node.cells):
             title_col = "task"
+        if title_col is None and "indicator" in node.cells:
+            title_col = "indicator"
         if title_col:
             spans = node.cells[title_col]
             title = "".join(norm.clean[a:b] for a, b in spans)
@@ -115,7 +119,8 @@ def item_text(node: Node, norm: Normalised) -> tuple[ItemText, str, tuple[int, i
             # rows that share a merged task cell are told apart by what each does
             first = _first_sentence(content.clean)
             title, tspan = first, content.span(0, len(first))
-        return ItemText(run=content, units_cells=cells, deadline_cell=dl), title, tspan
+        return ItemText(run=content, units_cells=cells, deadline_cell=dl, target_cell=target,
+                        measure=measure), title, tspan
     if node.kind == "attachment":
         parts: list[tuple[str, int, int]] = []
         if node.title_hint:
@@ -307,7 +312,7 @@ def plan_metadata(plan: PlanNode, norm: Normalised, rules: RuleSet) -> PlanResul
 
 def _locate_parts(text: ItemText, ex: Extraction) -> None:
     """Give values that straddle left-out text (a page break) the pieces they are made of."""
-    runs = [r for r in (text.run, *(c for c, _ in text.units_cells), text.deadline_cell)
+    runs = [r for r in (text.run, *(c for c, _ in text.units_cells), text.deadline_cell, text.target_cell)
             if r is not None and len(r.norm_starts) > 1]
     if not runs:
         return

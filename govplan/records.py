@@ -200,7 +200,7 @@ def build_item(item: ItemResult, spans: _Spans, plan_warnings: list[_Dict], conv
         clean = spans.norm.clean
         cells = {}
         for col, pieces in node.cells.items():
-            heading = headings.get(col, col)
+            heading = (node.headings or headings).get(col, col)
             cells[heading] = conv(strip_inner_spaces("".join(clean[a:b] for a, b in pieces)))
         number = node.path[-1] if node.path else str(node.value[0])
     else:

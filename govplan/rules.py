@@ -260,7 +260,8 @@ class DocumentPack(_Model):
     @field_validator("table_columns")
     @classmethod
     def _columns(cls, v: dict[str, str]) -> dict[str, str]:
-        known = {"seq", "category", "task", "subtask", "content", "deadline", "lead_units", "units", "cooperating"}
+        known = {"seq", "category", "task", "subtask", "content", "deadline", "lead_units", "units", "cooperating",
+                 "indicator", "measure", "target_value", "baseline"}
         for key, pattern in v.items():
             if key not in known:
                 raise ValueError(f"unknown column {key!r}; known: {', '.join(sorted(known))}")

@@ -393,7 +393,8 @@ class _Builder:
             key = next((k for k, p in self.rx.columns if p.match(cell)), "")
             known += bool(key)
             cols.append(key or f"col{len(cols)}")
-        if known >= 3 and ("seq" in cols or (
+        _year_columns(cols, cells)
+        if known >= 3 and ("seq" in cols or ("indicator" in cols and "target_value" in cols) or (
                 ("task" in cols or "content" in cols) and any(k in cols for k in ("deadline", "units", "lead_units")))):
             return cols, cells
         return None
@@ -585,7 +586,10 @@ class _Builder:
                 header = self._table_header(line)
                 if header is not None:
                     cols, names = header
-                    if self.table_owner is None or self.table_owner not in plan.stack[:1]:
+                    cur = plan.stack[-1] if plan.stack else None
+                    if cur is not None and cur.kind == "item" and not cur.lines and not cur.children:
+                        self.table_owner = cur  # 一、主要指标 and its table right under the heading
+                    elif self.table_owner is None or self.table_owner not in plan.stack[:1]:
                         self._open_attachment(plan, line, None, "附件", header_only=True)
                     assert self.table_owner is not None
                     self.table_owner.headings = {
@@ -640,6 +644,10 @@ class _Builder:
         for plan in plans:
             _split_header(plan, self.rx)
             # a table with no 附件 heading: its rows are the plan's items
+            for n in plan.items:
+                if n.synthetic:
+                    for r in n.children:
+                        r.headings = n.headings  # the rows keep their column headings
             plan.items = [r for n in plan.items for r in (n.children if n.synthetic else [n])]
             # "附件:…联系表" with nothing under it names an attachment that is not there
             for n in [n for n in plan.items if n.kind == "attachment" and not n.children and not n.lines]:
@@ -666,6 +674,29 @@ class _Builder:
         plan.stack.append(node)
         self.table_owner = node
         plan.closing_mode = False
+
+
+_YEAR_HEADING_RX = re.compile(r"(?:19|20)\d{2}")
+
+
+def _year_columns(cols: list[str], cells: list[str]) -> None:
+    """Of several target columns (2020年, 2025年目标) the latest year is the target; the others
+    are base values, and a second base value keeps its own heading."""
+    targets = [k for k, c in enumerate(cols) if c == "target_value"]
+    if len(targets) > 1:
+        def year(k: int) -> int:
+            m = _YEAR_HEADING_RX.search(cells[k])
+            return int(m.group()) if m else 0
+        keep = max(targets, key=year)
+        for k in targets:
+            if k != keep:
+                cols[k] = "baseline"
+    seen = False
+    for k, c in enumerate(cols):
+        if c == "baseline":
+            if seen:
+                cols[k] = f"col{k}"
+            seen = True
 
 
 def _assign_paths(items: list[Node], parent: list[str], clean: str) -> None:

@@ -501,3 +501,21 @@ def test_ideographic_spaces_inside_titles_are_removed() -> None:
     doc = govplan.parse_text("第一章　总　则\n第一条　为了规范管理，制定本办法。\n第二章　任务\n第二条　推进建设。\n")
     assert [it.title for it in items(doc)][:2] == ["总则", "为了规范管理，制定本办法"]
 
+
+
+def test_indicator_table_under_its_heading() -> None:
+    text = ("某市“十四五”发展规划实施方案\n一、主要指标\n"
+            "序号\t指标\t单位\t2020年\t2025年\t属性\n"
+            "1\t城镇新增就业\t万人\t4.2\t4.5\t预期性\n"
+            "2\t空气质量优良天数比率\t%\t90\t≥92\t约束性\n"
+            "3\t单位GDP能耗降低\t%\t—\t13.5以上\t约束性\n"
+            "4\t村级综合服务站覆盖率\t%\t80\t全覆盖\t预期性\n"
+            "二、重点任务\n（一）推进就业。（市人社局负责）\n")
+    doc = govplan.parse_text(text)
+    rows = [it for it in items(doc) if it.kind == "row"]
+    assert [r.path for r in rows] == [["一、", "1"], ["一、", "2"], ["一、", "3"], ["一、", "4"]]
+    assert rows[0].cells == {"指标": "城镇新增就业", "单位": "万人", "2020年": "4.2", "2025年": "4.5", "属性": "预期性"}
+    got = [[(t.value, t.unit, t.comparator) for t in r.targets] for r in rows]
+    assert got == [[(45000, "人", "=")], [(92, "%", ">=")], [(13.5, "%", ">=")], []]
+    assert rows[1].targets[0].raw == "≥92"
+    assert [it.path for it in items(doc) if it.kind == "item"] == [["一、"], ["二、"], ["二、", "（一）"]]

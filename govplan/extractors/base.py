@@ -70,3 +70,5 @@ class ItemText:
     run: TextRun
     units_cells: list[tuple[TextRun, str]] = field(default_factory=list)  # (cell, default role)
     deadline_cell: TextRun | None = None
+    target_cell: TextRun | None = None  # an indicator table's target value…
+    measure: str | None = None  # …and its unit of measure (%, 万人, 个)

@@ -120,9 +120,48 @@ def _comparator_after(text: str, end: int, rx: _Rx) -> tuple[str, int] | None:
     return None
 
 
+_SYMBOLS = {"≥": ">=", "≤": "<=", ">": ">", "<": "<", "≮": ">=", "≯": "<="}
+
+
+def _indicator(item: ItemText, rx: _Rx, out: Extraction) -> None:
+    """An indicator table's target cell (≥95, 4.5, 3以内) in the row's unit of measure (%, 万人)."""
+    cell = item.target_cell
+    assert cell is not None
+    text = cell.match
+    m = rx.number.search(text)
+    if m is None:
+        return  # 全覆盖, —
+    start = m.start()
+    value = float(m.group("num").replace(",", ""))
+    if m.group("mag"):
+        value *= rx.magnitudes[m.group("mag")]
+    unit: str | None = m.group("pct") or ("百分点" if m.group("pp") else None) or m.group("counter") or None
+    measure = (item.measure or "").replace(" ", "")
+    if unit is None and measure:
+        mag = next((k for k in sorted(rx.magnitudes, key=len, reverse=True) if measure.startswith(k)), None)
+        if mag is not None and len(measure) > len(mag) and not m.group("mag"):
+            value *= rx.magnitudes[mag]
+            measure = measure[len(mag):]
+        unit = "%" if measure in ("%", "％") else "百分点" if measure.endswith("百分点") else measure
+    symbol = text[:start].rstrip()[-1:]
+    if text[:start].rstrip().endswith((">=", "<=")):
+        comparator: str | None = text[:start].rstrip()[-2:]
+    else:
+        comparator = _SYMBOLS.get(symbol)
+    after = _comparator_after(text, m.end(), rx)
+    if comparator is None:
+        comparator = after[0] if after is not None else _comparator_before(text, start, rx) or "="
+    ns, ne = cell.span(start - (len(text[:start]) - len(text[:start].rstrip(">=<≥≤≮≯ "))),
+                       after[1] if after is not None else m.end())
+    out.targets.append(FoundTarget(start=ns, end=ne, value=_tidy(value), unit=unit, comparator=comparator))
+
+
 def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -> None:
     del ctx
     rx = _rx(rules)
+    if item.target_cell is not None:
+        _indicator(item, rx, out)
+        return
     run = item.run
     text = run.match
     for m in (rx.placeholder.finditer(text) if _PLACEHOLDER_HINT_RX.search(text) else ()):
