@@ -29,6 +29,7 @@ _AND_RX = re.compile(r"以及|和|及|与")
 _ASSIGN_RX = re.compile(
     r"(?:^|(?<=[。;\n])|(?<=,)(?=\s*由))\s*(?:(?:此项|该项|这项|上述|以上)(?:工作|任务)?(?=由))?(?P<by>由)?"
     r"(?P<body>(?:[^。;()\n,]|,(?!\s*由)){2,120})(?=[。;,]|$)")
+_SUBJECT_CUE_RX = re.compile(r"牵头|负责|配合|协助")
 # a sentence whose subject is the unit: 市财政局负责统筹安排…, 各县(市、区)人民政府具体负责…
 _SUBJECT_RX = re.compile(
     r"(?P<names>[^,。;:]{3,80}?)(?:按职责(?:分工)?)?(?:分别)?(?:具体)?(?:牵头|负责|配合|协助)(?=\w)")
@@ -336,6 +337,10 @@ class _Parser:
         """Where unit assignments opening a sentence end: "A牵头，B、C配合，每年…" (clauses of
         names and a cue) or "A负责建立…" (the units as the subject of the first clause)."""
         end: int | None = None
+        first = _CLAUSE_SPLIT_RX.search(text, a, b)
+        head = text[a:first.start() if first else b].rstrip()
+        if not head or (_SUBJECT_CUE_RX.search(head) is None and self.rx.cue.search(head) is None):
+            return None  # the first clause neither ends in a cue nor has its units as subject
         for ca, cb in _split_top(text, _CLAUSE_SEP, a, b):
             ca, cb = _trim(text, ca, cb)
             if self.is_assignment(text[ca:cb]):
