@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -80,8 +81,55 @@ def _spaced_header(body: str, rx: _Compiled) -> bool:
     return len(cells) >= 3 and sum(1 for c in cells if any(p.match(c) for p in rx.columns)) >= 3
 
 
-def _tabbed(body: str) -> str:
-    return _SPACE_RUN_RX.sub(lambda m: "\t" + m.group()[1:], body)
+_CELL_RX = re.compile(r"\S+(?: \S+)*")
+
+
+def _starts(raw: str) -> tuple[list[int], list[int]]:
+    """Where each space-separated cell of ``raw`` starts, in characters and in display columns
+    (a Chinese character is two columns wide in the editors that aligned the table)."""
+    chars = [m.start() for m in _CELL_RX.finditer(raw)]
+    disp: list[int] = []
+    col = 0
+    k = 0
+    for i, c in enumerate(raw):
+        if k < len(chars) and i == chars[k]:
+            disp.append(col)
+            k += 1
+        col += 2 if unicodedata.east_asian_width(c) in "WF" else 1
+    return chars, disp
+
+
+def _columns_of(starts: list[int], heads: list[int]) -> list[int]:
+    """The header column each cell falls under: the nearest heading, left to right."""
+    out: list[int] = []
+    for k, pos in enumerate(starts):
+        lo = out[-1] + 1 if out else 0
+        hi = len(heads) - (len(starts) - k)  # leave a column for each cell still to come
+        if hi < lo:
+            return list(range(len(starts)))
+        out.append(min(range(lo, hi + 1), key=lambda j: abs(heads[j] - pos)))
+    return out
+
+
+def _tabbed(raw: str, heads: tuple[list[int], list[int]] | None = None) -> str:
+    """Tabs for the runs of spaces between cells: one per column crossed, so an empty cell
+    stays empty (the first spaces of a run become tabs; the text keeps its length)."""
+    if heads is None:
+        return _SPACE_RUN_RX.sub(lambda m: "\t" + m.group()[1:], raw)
+    chars, disp = _starts(raw)
+    by_char, by_disp = _columns_of(chars, heads[0]), _columns_of(disp, heads[1])
+    cost_char = sum(abs(heads[0][j] - p) for j, p in zip(by_char, chars, strict=True))
+    cost_disp = sum(abs(heads[1][j] - p) for j, p in zip(by_disp, disp, strict=True))
+    cols = by_char if cost_char <= cost_disp else by_disp
+    out = list(raw)
+    prev_end, prev_col = 0, -1
+    for (start, col), m in zip(zip(chars, cols, strict=True), _CELL_RX.finditer(raw), strict=True):
+        tabs = col - prev_col if prev_col >= 0 else col
+        room = start - prev_end
+        for i in range(min(tabs, room)):
+            out[prev_end + i] = "\t"
+        prev_end, prev_col = m.end(), col
+    return "".join(out)
 
 
 def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
@@ -94,19 +142,20 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
     toc: list[str] | None = None
     gap = False
     line_start = 0
-    spaced = False  # inside a table whose columns are aligned by spaces
+    spaced: tuple[list[int], list[int]] | None = None  # the heading positions of a table aligned by spaces
     for lineno, raw in enumerate(text.split("\n"), 1):
         start = line_start
         line_start += len(raw) + 1
         if "  " in raw and "\t" not in raw:
-            if spaced and len(_SPACE_RUN_RX.split(raw.strip(" "))) >= 3:
-                raw = _tabbed(raw)
+            if spaced and len(_SPACE_RUN_RX.split(raw.strip(" "))) >= 2 and raw[:1] != " ":
+                raw = _tabbed(raw, spaced)
             elif _spaced_header(raw, rx):
-                raw, spaced = _tabbed(raw), True
+                spaced = _starts(raw)
+                raw = _tabbed(raw)
             elif spaced and gap:
-                spaced = False
+                spaced = None
         elif spaced and gap and raw.strip():
-            spaced = False
+            spaced = None
         has_tab = "\t" in raw
         sep = "\t"
         # Cells of a table row keep their tabs: empty cells say which column a piece belongs to.

@@ -456,10 +456,13 @@ def test_task_table_aligned_with_spaces() -> None:
             "2       建成县级企业服务中心，实现涉企诉求   县发展改革局      县政务服务数据管理局     2025年9月底前\n"
             "        “一口受理、限时办结”。\n"
             "3       全面推行“双随机、一公开”监管。   县市场监管局    县直各行政执法部门    长期坚持\n"
+            "4       清理拖欠中小企业账款。             县工业和信息化局                             2025年11月30日前\n"
             "\n注：牵头单位对任务落实负总责。\n")
     doc = govplan.parse_text(text)
     rows = [it for it in items(doc) if it.kind == "row"]
-    assert [r.number for r in rows] == ["1", "2", "3"]
+    assert [r.number for r in rows] == ["1", "2", "3", "4"]
+    # an empty cell is where the columns say, not where the cells run out
+    assert rows[3].cells == {"工作任务": "清理拖欠中小企业账款。", "牵头单位": "县工业和信息化局", "完成时限": "2025年11月30日前"}
     assert [(u.name, u.role) for u in rows[0].units] == [("县市场监管局", "lead"), ("县税务局", "cooperating"),
                                                         ("县公安局", "cooperating")]
     assert rows[0].deadline is not None and rows[0].deadline.due is not None
