@@ -27,6 +27,10 @@ _INLINE_LABEL_RX = re.compile(
 _CIRCLED = frozenset(map(chr, range(0x2460, 0x2488)))  # ①-⑳ and ⑴-⒇, as in the pattern above
 _HAN_RX = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _LEAD_MARKUP_RX = re.compile(r"(?:[*#]+[ \t]*)+")
+# bullets and emoji a web page or WeChat article puts before a heading: 🔷一、…, ★一、…, ▶ 1.…
+_DECOR = ("\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u25A0-\u25CA\u25CC-\u25FF\u2190-\u21FF"
+          "\ufe0f\u200d")
+_DECOR_RX = re.compile(f"[{_DECOR}]+[ \t]*")
 _TRAIL_MARKUP_RX = re.compile(r"[ \t]*\*+[ \t]*$")
 
 
@@ -42,6 +46,7 @@ class Line:
     inline: bool = False  # split off the line before it at an item label
     table: bool = False  # a row of table cells
     sep: str = "\t"  # what separates its cells: a tab, or "|" in a Markdown table
+    page_break: bool = False  # a page number (and so perhaps a page break) came just before it
 
     @property
     def stripped(self) -> str:
@@ -141,6 +146,7 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
     page_lines: list[int] = []
     toc: list[str] | None = None
     gap = False
+    page_break = False
     line_start = 0
     spaced: tuple[list[int], list[int]] | None = None  # the heading positions of a table aligned by spaces
     for lineno, raw in enumerate(text.split("\n"), 1):
@@ -170,6 +176,14 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
             has_tab, sep = True, "|"
             body = body[1:-1] if body[-1] == "|" else body[1:]
             a += 1
+        if not has_tab and _DECOR_RX.match(body):
+            head = _DECOR_RX.match(body)
+            assert head is not None
+            if head.end() == len(body):
+                gap = True
+                continue
+            body = body[head.end():]
+            a += head.end()
         if not has_tab and (body[0] in "*#" or body[-1] == "*"):
             head = _LEAD_MARKUP_RX.match(body)
             if head is not None and head.end():
@@ -182,6 +196,7 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
         # cheap tests first: most lines are neither junk, nor a TOC line, nor a page number
         if len(body) <= 24 and rx.page_number.match(body.strip(" \t")) is not None:
             page_lines.append(lineno)
+            page_break = True
             gap = True
             continue
         if body[0] == "目" and rx.toc_heading.match(body) is not None:
@@ -210,15 +225,17 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
         else:
             cuts = []
         if not cuts:
-            append(Line(a, a + len(body), body, lineno, gap, False, has_tab, sep))
+            append(Line(a, a + len(body), body, lineno, gap, False, has_tab, sep, page_break))
         else:
             bounds = [0, *cuts, len(body)]
             for k in range(len(bounds) - 1):
                 seg = body[bounds[k]:bounds[k + 1]].rstrip(edge)
                 lead = len(seg) - len(seg.lstrip(edge))
                 ps = a + bounds[k] + lead
-                append(Line(ps, ps + len(seg) - lead, seg[lead:], lineno, gap and k == 0, k > 0, has_tab))
+                append(Line(ps, ps + len(seg) - lead, seg[lead:], lineno, gap and k == 0, k > 0, has_tab,
+                            page_break=page_break and k == 0))
         gap = False
+        page_break = False
     return _drop_running_headers(lines, page_lines, rx) if page_lines else lines
 
 
@@ -248,7 +265,7 @@ def _drop_running_headers(lines: list[Line], page_lines: list[int], rx: _Compile
             dropped = True
             continue
         if dropped:
-            ln.gap_before = True
+            ln.gap_before = ln.page_break = True  # a running header goes with a page break
             dropped = False
         kept.append(ln)
     return kept

@@ -32,6 +32,8 @@ _PARAGRAPH_START_RX = re.compile(
     r"(?:完成(?:时间|时限|期限))\s*:)"
 )
 _META_LINE_RX = re.compile(r"^[\u3400-\u9fff]{2,6}\s*:\s*\S.{0,40}$")
+# a labelled field on its own line (完成时限:长期坚持): a blank line after it ends the field
+_FIELD_LINE_RX = re.compile(r"^[\u3400-\u9fff]{2,8}\s*:")
 _ATTACHMENT_LABEL_RX = re.compile(r"^附件\s*\d{0,2}\s*(?::|$)")
 _ATTACHMENT_LIST_RX = re.compile(r"^附件\s*:\s*\d{1,2}\s*[.、]")
 _UNIT_FIELD_LINE_RX = re.compile(r"^(?:责任|牵头|配合|协办)(?:单位|部门)\s*:")
@@ -759,7 +761,8 @@ def join_paragraphs(lines: list[Line], first_heading: bool, short_lines_stand: b
         if k == 0:
             out.append(("", line))
         elif (k == 1 and first_heading) or not prev_text or prev_text[-1] in _TERMINAL \
-                or _PARAGRAPH_START_RX.match(s) or (short_lines_stand and len(prev_text) < 20):
+                or _PARAGRAPH_START_RX.match(s) or (short_lines_stand and len(prev_text) < 20) \
+                or (line.gap_before and not line.page_break and _FIELD_LINE_RX.match(prev_text)):
             out.append(("\n", line))
         else:
             out.append(("", line))

@@ -522,3 +522,13 @@ def test_indicator_table_under_its_heading() -> None:
     assert got == [[(45000, "人", "=")], [(92, "%", ">=")], [(13.5, "%", ">=")], []]
     assert rows[1].targets[0].raw == "≥92"
     assert [it.path for it in items(doc) if it.kind == "item"] == [["一、"], ["二、"], ["二、", "（一）"]]
+
+
+def test_decorated_headings_and_a_blank_line_after_a_field() -> None:
+    text = ("某区2025年优化营商环境工作方案\n🔷一、政务服务提效行动\n推进集成办理。\n牵头单位：区数据资源局\n"
+            "完成时限：2025年6月底前\n\n▲区政务服务中心“企业开办专区”\n\n★二、企业开办便利行动\n推进企业开办。\n")
+    doc = govplan.parse_text(text)
+    assert [it.path for it in items(doc)] == [["一、"], ["二、"]]
+    first = doc.plans[0].items[0]
+    assert first.deadline is not None and first.deadline.raw == "2025年6月底前"
+    assert [u.name for u in first.units] == ["区数据资源局"]
