@@ -473,3 +473,23 @@ def test_vague_season_and_unplanned_phrases_warn_or_not() -> None:
 ])
 def test_targets_fourth_review(text: str, expected: list[tuple[float, str | None, str]]) -> None:
     test_target(text, expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a cooperating cue does not reach back over a comma
+    ("（责任单位：区教育局、区卫生健康委，团区委配合）",
+     [("区教育局", "lead"), ("区卫生健康委", "lead"), ("团区委", "cooperating")]),
+    ("市教育局、市卫健委，市残联配合。", [("市教育局", "lead"), ("市卫健委", "lead"), ("市残联", "cooperating")]),
+    # 全年推进 is when, not who
+    ("（区教育局负责，区残联、区民政局配合，全年推进）",
+     [("区教育局", "lead"), ("区残联", "cooperating"), ("区民政局", "cooperating")]),
+    # responsibility after a dash
+    ("推进改造。——市工业和信息化局牵头，市发展改革委配合，2025年6月底前完成。",
+     [("市工业和信息化局", "lead"), ("市发展改革委", "cooperating")]),
+    # sections (科室, 股) as units
+    ("开展检查。\n责任科室：食品生产安全监管股、办公室\n配合科室：各市场监管所",
+     [("食品生产安全监管股", "lead"), ("办公室", "lead"), ("各市场监管所", "cooperating")]),
+])
+def test_units_fifth_review(text: str, expected: list[tuple[str, str]]) -> None:
+    out, _ = run(text, "units")
+    assert [(u.name, u.role) for u in out.units] == expected

@@ -35,7 +35,7 @@ _SUBJECT_RX = re.compile(
     r"(?P<names>[^,。;:]{3,80}?)(?:按职责(?:分工)?)?(?:分别)?(?:具体)?(?:牵头|负责|配合|协助)(?=\w)")
 _NOT_A_NAME_RX = re.compile(
     r"\d{2,4}\s*年|^(?:持续|长期|不断|常态化|按照|按|按时|每年|每月|每季度|及时|定期)"
-    r"|季度|半年|年底|年中|年内|年末|春节|期间|(?:完成|推进|实施|部署|落实|前)$"
+    r"|季度|半年|年底|年中|年内|年末|全年|春节|期间|(?:完成|推进|实施|部署|落实|前)$"
 )
 _MAX_NAME = 40
 
@@ -208,8 +208,9 @@ class _Parser:
                     out.append((na, own.start(), own_role, own_role == "responsible"))
                 else:
                     out.append((na, nb, role, explicit))
-            if role is not None and default in (None, "responsible"):
-                # uncued names before this clause take its cue (牵头单位: A、B，C配合 keeps A, B as leads)
+            if role is not None and role != "cooperating" and default in (None, "responsible"):
+                # uncued names before this clause take its cue (牵头单位: A、B，C配合 keeps A, B as leads;
+                # 责任单位: A、B，C配合 keeps A, B responsible)
                 for k in range(len(out) - 1, -1, -1):
                     if out[k][2] is None:
                         out[k] = (out[k][0], out[k][1], role, explicit)
@@ -339,19 +340,30 @@ class _Parser:
         end: int | None = None
         first = _CLAUSE_SPLIT_RX.search(text, a, b)
         head = text[a:first.start() if first else b].rstrip()
+        names_only = False
         if not head or (_SUBJECT_CUE_RX.search(head) is None and self.rx.cue.search(head) is None):
-            return None  # the first clause neither ends in a cue nor has its units as subject
-        for ca, cb in _split_top(text, _CLAUSE_SEP, a, b):
+            # the first clause neither ends in a cue nor has its units as subject; it may still
+            # list the units that the next clause's cooperating ones help: A、B，C配合。
+            names_only = first is not None and self._all_units(head)
+            if not names_only:
+                return None
+        for k, (ca, cb) in enumerate(_split_top(text, _CLAUSE_SEP, a, b)):
             ca, cb = _trim(text, ca, cb)
+            if k == 0 and names_only:
+                continue
             if self.is_assignment(text[ca:cb]):
                 end = cb
                 continue
-            if end is None:
+            if end is None and not names_only:
                 m = _SUBJECT_RX.match(text, ca, cb)
                 if m is not None and self.is_assignment(text[ca:m.end()]):
                     end = m.end()
             break
         return end
+
+    def _all_units(self, clause: str) -> bool:
+        names = [n for n in _NAME_SPLIT_RX.split(clause) if n]
+        return bool(names) and all(3 <= len(n) <= _MAX_NAME and self.rx.suffix.search(n) is not None for n in names)
 
     def annotate(self, run: TextRun, a: int, b: int, default: str | None,
                  found: list[FoundUnit]) -> None:
