@@ -37,6 +37,8 @@ _FIELD_LINE_RX = re.compile(r"^[\u3400-\u9fff]{2,8}\s*:")
 _ATTACHMENT_LABEL_RX = re.compile(r"^附件\s*\d{0,2}\s*(?::|$)")
 _ATTACHMENT_LIST_RX = re.compile(r"^附件\s*:\s*\d{1,2}\s*[.、]")
 _UNIT_FIELD_LINE_RX = re.compile(r"^(?:责任|牵头|配合|协办)(?:单位|部门)\s*:")
+# units named in a bracket on the item's own line: 1.推进甲。(责任单位:市司法局)
+_UNIT_FIELD_ANYWHERE_RX = re.compile(r"[(\[【〔](?:责任|牵头|配合|协办)(?:单位|部门)\s*:")
 _SEQ_RX = re.compile(r"^\s*(\d{1,3}|[一二三四五六七八九十]{1,3})\s*[.、]?\s*$")
 # a row of a task table that only names a group of the rows below it: | 一、教育和医疗 | | | |
 _GROUP_ROW_RX = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.]|\(\s*[一二三四五六七八九十]{1,3}\s*\))\s*\S")
@@ -53,6 +55,7 @@ class Label:
     # 1.年底前…, 14.15分钟…, 一、二级医院…: read as a label only where the numbering expects
     # exactly this number next (otherwise it is a number or a wrapped line)
     doubtful: bool = False
+    heading: bool = False  # a short title follows the label (no sentence punctuation)
 
     @property
     def first(self) -> bool:
@@ -146,6 +149,7 @@ def _build(rules: RuleSet) -> StructureRules:
     return c
 
 
+_HEADING_STOP_RX = re.compile(r"[。；;，,:：!！?？]")
 _CLOSERS = ")]】〕}>"
 _OPENERS = "([【〔{<《"
 _CLAUSE_END = ",，。;；:：!?"
@@ -180,8 +184,9 @@ def parse_labels(text: str, rx: StructureRules) -> list[Label]:
                 continue
             value = (n,)
             key = scheme.family
+        rest = text[end:]
         found.append(Label(scheme=scheme, key=key, value=value, end=end, written=text[: m.end()].strip(),
-                           doubtful=doubtful))
+                           doubtful=doubtful, heading=0 < len(rest) <= 30 and not _HEADING_STOP_RX.search(rest)))
     return found
 
 
@@ -252,6 +257,9 @@ class _Builder:
                 continue
             if _is_next(node.value, lab.value, lab.scheme.exact):
                 return f"sibling:{depth}"
+            if lab.heading and not lab.doubtful and not lab.scheme.exact and len(lab.value) == 1 \
+                    and len(node.value) == 1 and node.value[0] < lab.value[0] <= node.value[0] + 10:
+                return f"sibling:{depth}"  # 五、 … then 十、 (the parts between left out)
             if lab.first and not lab.scheme.exact:
                 if depth == 0 and node.kind == "item":
                     return "restart"
@@ -327,6 +335,9 @@ class _Builder:
             return node
         if any(_UNIT_FIELD_LINE_RX.match(ln.stripped) for sib in siblings for ln in sib.lines):
             return node
+        if any(sib.label_line is not None and _UNIT_FIELD_ANYWHERE_RX.search(sib.label_line.text)
+               for sib in siblings):
+            return node  # the siblings name their own units: so does this one
         nxt = next((labels for labels in self.labels[i + 1:] if labels), None)
         if nxt is not None and any(lab.key == node.key and _is_next(node.value, lab.value, False) for lab in nxt):
             return node

@@ -532,3 +532,19 @@ def test_decorated_headings_and_a_blank_line_after_a_field() -> None:
     first = doc.plans[0].items[0]
     assert first.deadline is not None and first.deadline.raw == "2025年6月底前"
     assert [u.name for u in first.units] == ["区数据资源局"]
+
+
+def test_headings_may_skip_numbers_left_out() -> None:
+    text = ("某市2025年工作要点\n一、推进甲工作\n（责任单位：市司法局）\n二、推进乙工作\n……（三至九项略）……\n"
+            "十、推进癸工作\n（责任单位：市教育局）\n")
+    doc = govplan.parse_text(text)
+    assert [it.path for it in items(doc)] == [["一、"], ["二、"], ["十、"]]
+    assert [u.name for u in doc.plans[0].items[2].units] == ["市教育局"]
+
+
+def test_field_lines_of_the_last_sub_item_when_its_siblings_have_brackets() -> None:
+    text = ("某市2025年工作要点\n一、任务\n1.推进甲。（责任单位：市司法局）\n2.推进乙。（责任单位：市财政局）\n"
+            "3.推进丙。\n责任单位：市教育局\n完成时限：2025年6月底前\n")
+    doc = govplan.parse_text(text)
+    units = {"".join(it.path): [u.name for u in it.units] for it in items(doc)}
+    assert units == {"一、": [], "一、1.": ["市司法局"], "一、2.": ["市财政局"], "一、3.": ["市教育局"]}
