@@ -493,3 +493,27 @@ def test_targets_fourth_review(text: str, expected: list[tuple[float, str | None
 def test_units_fifth_review(text: str, expected: list[tuple[str, str]]) -> None:
     out, _ = run(text, "units")
     assert [(u.name, u.role) for u in out.units] == expected
+
+
+FIFTH_REVIEW_DEADLINES = [
+    ("完成时限:即日起至2025年12月31日", None, date(2025, 12, 31), "day", False, "by"),
+    ("完成时限:即日起", None, None, None, True, "from"),
+    # a recurring report, then the date the work ends
+    ("完成时限:每月25日前报送排查情况,12月底前完成整治", 2025, date(2025, 12, 31), "month", False, "before"),
+    ("完成时限:每季度首月10日前报送进展,全年完成", 2025, date(2025, 12, 31), "year", False, "during"),
+    ("完成时限:一是2025年6月底前,二、三长期坚持", None, date(2025, 6, 30), "month", False, "before"),
+    # a stage's dates in brackets after its heading
+    ("考核阶段(2025年12月—2026年1月)。开展考核。", None, date(2026, 1, 31), "month", False, "during"),
+    ("“十四五”期间实现行政村全覆盖。", None, date(2025, 12, 31), "year", False, "end"),
+]
+
+
+@pytest.mark.parametrize(("text", "year", "due", "precision", "ongoing", "modifier"), FIFTH_REVIEW_DEADLINES)
+def test_deadlines_fifth_review(text: str, year: int | None, due: date | None, precision: str | None,
+                                ongoing: bool, modifier: str | None) -> None:
+    test_deadline(text, year, due, precision, ongoing, modifier)
+
+
+def test_a_start_quarter_needs_no_year() -> None:
+    out, _ = run("完成时限:一季度起持续推进", "deadlines", year=None)
+    assert out.deadline is not None and out.deadline.ongoing and out.warnings == []

@@ -35,6 +35,12 @@ _MOD = r"(?P<mod>以前|之前|前|为止|起|开始|以来|期间|以内|之内
 _RELATIVE = r"(?P<rel>今年年底|今年底|本年度|今年|当年|全年|年底|年末|年内|年中|上半年|下半年|第?[一二三四1-4]季度)"
 # the year after the plan's: 次年3月底前
 _NEXT_YEAR_RX = re.compile(r"^(?:次年|明年|翌年|下一年度?)\s*")
+# 即日起至2025年12月31日: from now until a date (the date is the deadline); 即日起 alone goes on
+_FROM_NOW_RX = re.compile(r"^(?:自|从)?(?:即日|今日|印发之日|发布之日)起\s*(?:至|到|截至)?\s*")
+# a stage's dates in brackets under its heading: 考核阶段(2025年12月—2026年1月)
+_BRACKET_RANGE_RX = re.compile(
+    r"\((?P<y1>(?:19|20)\d{2})\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[-—–~至到]\s*"
+    r"(?:(?P<y2>(?:19|20)\d{2})\s*年\s*)?(?P<m2>\d{1,2})\s*月(?:\s*(?P<d2>\d{1,2})\s*日)?(?:底|末)?\s*\)")
 # a financial year as Hong Kong writes it: 2025/26年度 runs from April 2025 to March 2026
 _FISCAL_YEAR_RX = re.compile(r"^(?P<y>(?:19|20)\d{2})\s*/\s*(?P<y2>\d{2})\s*(?:财政)?年度(?P<mod>内|前)?")
 # a month of the plan's year: 6月底前, 9月30日前
@@ -227,7 +233,21 @@ class _Parser:
             out.warnings.append(FoundWarning(start=ns, end=ne, code="placeholder",
                                              message=f"placeholder instead of a date: {value!r}"))
             return FoundDeadline(start=ns, end=ne)
+        fn = _FROM_NOW_RX.match(value)
+        if fn is not None:
+            if fn.end() == len(value):
+                return FoundDeadline(start=ns, end=ne, ongoing=True, modifier="from")
+            until = self.parse_value(text, a + fn.end(), b, out, run)
+            until.start, until.end = ns, ne
+            if until.due is not None and until.modifier is None:
+                until.modifier = "by"
+            return until
         if self.rx.ongoing.match(value):
+            # 每月25日前报送，12月底前完成整治: the reports go on, the work ends on a date
+            later = self._dated_completion(value)
+            if later is not None:
+                later.start, later.end = ns, ne
+                return later
             return FoundDeadline(start=ns, end=ne, ongoing=True)
         for pattern, end_year in self.rx.periods:
             m = pattern.match(value)
@@ -254,6 +274,11 @@ class _Parser:
             if mm is not None:
                 return self._month_only(mm, ns, ne, value, out, year=self.ctx.year + 1)
         m = self.rx.date.match(value)
+        if m is None or not m.group("y"):
+            # 一是2025年6月底前，二、三长期坚持: a date further in
+            found = next((x for x in self.rx.date.finditer(value) if x.group("y") and not self._vague(x, value)), None)
+            if found is not None and _from_match(found, self.ctx.year) is not None:
+                m = found
         if m is not None and m.group("y"):
             # 2024年底前完成50%，2025年6月底前全部完成: a staged deadline ends with its last stage,
             # whichever order the stages are written in
@@ -295,7 +320,7 @@ class _Parser:
         if m is not None:
             got = _relative(m, self.ctx.year)
             got.start, got.end = ns, ne
-            if got.due is None:
+            if got.due is None and not got.ongoing:
                 out.warnings.append(FoundWarning(start=ns, end=ne, code="unresolved_deadline",
                                                  message=f"relative deadline {value!r} but the plan's year is unknown"))
             return got
@@ -303,6 +328,23 @@ class _Parser:
             out.warnings.append(FoundWarning(start=ns, end=ne, code="unparsed_deadline",
                                              message=f"deadline text not understood: {value!r}"))
         return FoundDeadline(start=ns, end=ne)
+
+    def _dated_completion(self, value: str) -> FoundDeadline | None:
+        """A date followed by a completion verb after a recurring phrase: …，12月底前完成整治."""
+        for x in self.rx.date.finditer(value):
+            if x.group("y") and self.rx.verb.match(value, x.end()):
+                return _from_match(x, self.ctx.year)
+        for mm in _MONTH_IN_TEXT_RX.finditer(value):
+            if (mm.group("mod") or mm.group("part") in ("底", "末")) and self.rx.verb.match(value, mm.end()):
+                if mm.start() > 0 and value[mm.start() - 1] in "每第":
+                    continue
+                got = self._month_only(mm, 0, 0, mm.group(), Extraction())
+                if got.due is not None:
+                    return got
+        rel = self.rx.relative.search(value)
+        if rel is not None and self.rx.verb.match(value, rel.end()) and self.ctx.year is not None:
+            return _relative(rel, self.ctx.year)
+        return None
 
     def _vague(self, m: regex.Match[str], text: str) -> bool:
         """A year alone followed by a season with no fixed date: 2025年汛期前."""
@@ -385,6 +427,18 @@ class _Parser:
             if got.due is not None:
                 best = (mm.start(), got)
                 break
+        br = _BRACKET_RANGE_RX.search(text) if "(" in text else None
+        if br is not None and (best is None or br.start() < best[0]):
+            y = int(br.group("y2") or br.group("y1"))
+            month = int(br.group("m2"))
+            try:
+                due = date(y, month, int(br.group("d2"))) if br.group("d2") else _month_end(y, month)
+            except ValueError:
+                due = None
+            if due is not None:
+                ns, ne = run.span(br.start() + 1, br.end() - 1)
+                best = (br.start(), FoundDeadline(start=ns, end=ne, due=due,
+                                                  precision="day" if br.group("d2") else "month", modifier="during"))
         if self.rx.festival is not None:
             fm = self.rx.festival.search(text)
             if fm is not None and (best is None or fm.start() < best[0]):
@@ -396,7 +450,8 @@ class _Parser:
             for pattern, end_year in self.rx.periods:
                 pm = pattern.search(text)
                 # “十四五”期间末 in a sentence, or “十四五”期间 as the last clause of an annotation
-                if pm is not None and (pm.group("mod") or text[pm.end():pm.end() + 1] in (")", ";")):
+                if pm is not None and (pm.group("mod") or text[pm.end():pm.end() + 1] in (")", ";")
+                                       or self.rx.verb.match(text, pm.end())):
                     ns, ne = run.span(pm.start(), pm.end())
                     return FoundDeadline(start=ns, end=ne, due=date(end_year, 12, 31), precision="year",
                                          modifier=_MODIFIERS.get(pm.group("mod"), "end"))
