@@ -91,7 +91,10 @@ def fold_width(text: str) -> str:
     return _WIDTH_RX.sub(lambda m: _WIDTH_MAP[m.group()], text)
 
 # replacement character, bopomofo, kana, box drawing, maths operators; or "?" after a Han character
-_SEED_CLASS_RX = re.compile(r"[\ufffd\u3100-\u312f\u31a0-\u31bf\u3040-\u30ff\u2500-\u257f\u2200-\u22ff]")
+# (but not the comparison signs plans write in targets: ≥ ≤ ≠ ≈ ± ∶)
+_SEED_CLASS_RX = re.compile(
+    r"[\ufffd\u3100-\u312f\u31a0-\u31bf\u3040-\u30ff\u2500-\u257f\u2200-\u2235\u2237-\u2247\u2249-\u225f"
+    r"\u2262\u2263\u2266-\u22ff]")
 _SEED_Q_RX = re.compile(r"(?<=[\u4e00-\u9fff])\?(?=\S)")
 
 
@@ -219,6 +222,8 @@ def _is_weird(c: str) -> bool:
     code = ord(c)
     if 0x3100 <= code <= 0x312F or 0x31A0 <= code <= 0x31BF or 0x3040 <= code <= 0x30FF:
         return True
+    if c in "≥≤≠≈±∶":
+        return False
     if 0x2500 <= code <= 0x257F or 0x2200 <= code <= 0x22FF:
         return True
     if "\u4e00" <= c <= "\u9fff":

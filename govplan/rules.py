@@ -218,7 +218,10 @@ class TargetsPack(_Model):
     baseline_words: list[str] = Field(default_factory=list)
     quantity_verbs: list[str] = Field(default_factory=list)
     quantity_verbs_examples: list[str] = Field(default_factory=list)
-    _v = field_validator("counters", "placeholder")(_check_regex)
+    # what after a number makes it a scope or a rate rather than a target (5岁以下儿童, 70%的补助)
+    not_a_target_after: str = "(?!x)x"
+    not_a_target_after_examples: list[str] = Field(default_factory=list)
+    _v = field_validator("counters", "placeholder", "not_a_target_after")(_check_regex)
 
 
 class DocumentPack(_Model):
@@ -407,6 +410,8 @@ def check_examples(rules: RuleSet) -> list[str]:
         need(f"^(?:{t.counters})$", ex, "targets.counters")
     for ex in t.placeholder_examples:
         need(t.placeholder, ex, "targets.placeholder")
+    for ex in t.not_a_target_after_examples:
+        need(t.not_a_target_after, ex, "targets.not_a_target_after")
     for ex in t.quantity_verbs_examples:
         if not any(w in ex for w in t.quantity_verbs):
             problems.append(f"targets.quantity_verbs: none of the verbs in example {ex!r}")

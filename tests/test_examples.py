@@ -12,6 +12,8 @@ from datetime import date
 
 import pytest
 
+import govplan
+
 from .extract_helpers import run
 
 # --- deadlines: (text, year of the plan, due, precision, ongoing, modifier) -------------------
@@ -517,3 +519,26 @@ def test_deadlines_fifth_review(text: str, year: int | None, due: date | None, p
 def test_a_start_quarter_needs_no_year() -> None:
     out, _ = run("完成时限:一季度起持续推进", "deadlines", year=None)
     assert out.deadline is not None and out.deadline.ongoing and out.warnings == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # scopes and rates are not targets
+    ("5岁以下儿童死亡率控制在5‰以内。", [(5, "‰", "<=")]),
+    ("65岁及以上老年人健康管理率达到70%。", [(70, "%", ">=")]),
+    ("对进出口额500万美元以上企业实行监测。", []),
+    ("给予展位费70%的补助。", []),
+    ("人均预期寿命达到79.5岁。", [(79.5, "岁", ">=")]),
+    # a name in quotes, a footnote mark and a long noun between the verb and its count
+    ("建成“15分钟便民生活圈”8个。", [(8, "个", "=")]),
+    ("建成“无废细胞”³200个。", [(200, "个", "=")]),
+    ("新建社区嵌入式养老服务中心6个。", [(6, "个", "=")]),
+    ("组建专家服务团3个。", [(3, "个", "=")]),
+    ("不超过3批次。", [(3, "批次", "<=")]),
+])
+def test_targets_fifth_review(text: str, expected: list[tuple[float, str | None, str]]) -> None:
+    test_target(text, expected)
+
+
+def test_comparison_signs_are_not_damage() -> None:
+    doc = govplan.parse_text("一、目标\n（一）优良天数比率≥95%，PM2.5≤30微克/立方米，误差≈1%。\n")
+    assert doc.warnings == []

@@ -23,6 +23,8 @@ _CLAUSE_END = set(",，。；;:：!！?？\n()（）")
 _HAS_DIGIT_RX = re.compile(r"[0-9]")
 _CN_DIGIT_RX = re.compile(r"[一二两三四五六七八九十百千]\s*(?:个|成|家|项|人|万|亿)")
 _PLACEHOLDER_HINT_RX = re.compile(r"[xX×*＊]")
+# a name in quotation marks: “15分钟便民生活圈”
+_QUOTED_RX = re.compile(r"“[^“”]{0,30}”")
 # a digit and a capital naming a thing, not a quantity: 5G基站, 5A级景区, 3D打印
 _NAME_TOKEN_RX = re.compile(r"(?<![\dA-Za-z.])\d[A-Z](?![A-Za-z])")
 # the most characters between a rise or fall word and a count it applies to (提升农贸市场12家 upgrades
@@ -41,6 +43,7 @@ class _Rx:
     placeholder: TimedPattern
     baseline: tuple[str, ...]
     quantity: list[tuple[str, str]]  # (verb, "=")
+    not_after: TimedPattern
 
 
 def _rx(rules: RuleSet) -> _Rx:
@@ -67,6 +70,7 @@ def _build(rules: RuleSet) -> _Rx:
         placeholder=rc(t.placeholder),
         baseline=tuple(t.baseline_words),
         quantity=sorted(((w, "=") for w in t.quantity_verbs), key=lambda x: -len(x[0])),
+        not_after=rc(t.not_a_target_after),
     )
     return rx
 
@@ -85,7 +89,7 @@ def _comparator_before(text: str, start: int, rx: _Rx, window: int = 16,
             end = k + len(word)
             if best is None or end > best[0]:
                 best = (end, comp)
-    if best is None or any(c.isdigit() for c in _NAME_TOKEN_RX.sub("", segment[best[0]:])):
+    if best is None or any(c in "0123456789" for c in _NAME_TOKEN_RX.sub("", _QUOTED_RX.sub("", segment[best[0]:]))):
         return None  # the word belongs to an earlier number
     return best[1]
 
@@ -96,6 +100,11 @@ def _gap_before(text: str, start: int, rx: _Rx) -> int:
     segment = text[lo:start]
     ends = [segment.rfind(w) + len(w) for w, _ in rx.before if w in segment]
     return len(segment) - max(ends) if ends else len(segment)
+
+
+def _inside_quotes(text: str, pos: int) -> bool:
+    k = text.rfind("“", max(0, pos - 30), pos)
+    return k >= 0 and text.find("”", k, pos) < 0 and text.find("”", pos, pos + 30) >= 0
 
 
 def _is_baseline(text: str, start: int, end: int, rx: _Rx) -> bool:
@@ -180,6 +189,10 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
             continue
         if _NAME_TOKEN_RX.match(text, start):
             continue  # 5G基站
+        counter = m.group("counter")
+        if _inside_quotes(text, start) or rx.not_after.match(text, end) or (
+                counter and rx.not_after.match(text, end - len(counter))):
+            continue  # “15分钟便民生活圈”; 5岁以下儿童; 500万美元以上企业
         value = float(m.group("num").replace(",", ""))
         if m.group("mag"):
             value *= rx.magnitudes[m.group("mag")]
@@ -202,7 +215,7 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         if not is_share and before is None and after is None and not enumerated and \
                 (m.group("mag") or (unit and not unit.isascii())):
             # 新增市场主体5000户: a planned quantity (but not 建设5G网络)
-            before = _comparator_before(text, start, rx, 12, rx.quantity)
+            before = _comparator_before(text, start, rx, 20, rx.quantity)
         if not is_share and before is None and after is None and not enumerated:
             continue
         if not is_share and not m.group("mag") and not unit and before is None and after is None:
