@@ -34,7 +34,7 @@ _PARAGRAPH_START_RX = re.compile(
 _META_LINE_RX = re.compile(r"^[\u3400-\u9fff]{2,6}\s*:\s*\S.{0,40}$")
 # a labelled field on its own line (完成时限:长期坚持): a blank line after it ends the field
 _FIELD_LINE_RX = re.compile(r"^[\u3400-\u9fff]{2,8}\s*:")
-_ATTACHMENT_LABEL_RX = re.compile(r"^附件\s*\d{0,2}\s*(?::|$)")
+_ATTACHMENT_LABEL_RX = re.compile(r"^(?:附件|附表)\s*\d{0,2}\s*(?::|$)")
 _ATTACHMENT_LIST_RX = re.compile(r"^附件\s*:\s*\d{1,2}\s*[.、]")
 _UNIT_FIELD_LINE_RX = re.compile(r"^(?:责任|牵头|配合|协办)(?:单位|部门)\s*:")
 # units named in a bracket on the item's own line: 1.推进甲。(责任单位:市司法局)
@@ -612,6 +612,12 @@ class _Builder:
                     self.table_group = None
                     plan.all_lines.append(line)
                     continue
+            if plan.items and _ATTACHMENT_LIST_RX.match(line.stripped):
+                # "附件:1.…分工表 / 2.…项目表" after the items lists the attachments that follow
+                plan.closing.append(line)
+                plan.all_lines.append(line)
+                attachment_list = True
+                continue
             att = self.rx.attachment.match(line.stripped) if len(line.stripped) <= 60 else None
             if att is not None and (plan.items or plan.stack or self._table_follows(i)):
                 label = att.group("label").replace(" ", "")
@@ -625,7 +631,8 @@ class _Builder:
                 continue
             labels = self.labels[i]
             if attachment_list and labels and labels[0].key == "arabic" and "。" not in line.text:
-                plan.header.append(line)  # "附件:1.…分工表 / 2.…名单": the cover letter's list
+                # "附件:1.…分工表 / 2.…名单": the cover letter's list (or the list after the items)
+                (plan.closing if plan.items else plan.header).append(line)
                 plan.all_lines.append(line)
                 continue
             attachment_list = not plan.items and bool(_ATTACHMENT_LIST_RX.match(line.stripped))

@@ -548,3 +548,19 @@ def test_field_lines_of_the_last_sub_item_when_its_siblings_have_brackets() -> N
     doc = govplan.parse_text(text)
     units = {"".join(it.path): [u.name for u in it.units] for it in items(doc)}
     assert units == {"一、": [], "一、1.": ["市司法局"], "一、2.": ["市财政局"], "一、3.": ["市教育局"]}
+
+
+def test_attachment_list_after_the_items_and_tables_under_附表() -> None:
+    text = ("某县目标责任书\n一、考核内容\n具体指标见附表。\n二、考核办法\n（一）考核实行百分制。\n"
+            "附件：1.重点任务分工表\n2.重点项目清单\n附件1\n重点任务分工表\n序号\t重点任务\t牵头单位\t完成时限\n"
+            "1\t编制年度计划\t市生态环境局\t2025年3月底前\n附表\n考核指标\n| 序号 | 考核指标 | 目标值 | 责任单位 | 建设年限 |\n"
+            "| 1 | 固定资产投资增速 | ≥10% | 县发展改革局 | 2024—2025年 |\n")
+    doc = govplan.parse_text(text)
+    plan = doc.plans[0]
+    assert [it.path for it in plan.items] == [["一、"], ["二、"], ["附件1"], ["附表"]]
+    assert plan.title == "某县目标责任书"
+    row = plan.items[3].children[0]
+    assert row.title == "固定资产投资增速" and [(t.value, t.comparator) for t in row.targets] == [(10, ">=")]
+    assert row.deadline is not None and row.deadline.due is not None and row.deadline.due.isoformat() == "2025-12-31"
+    # framing sections (考核内容, 考核办法) are not tasks: no missing_units warnings
+    assert [w.code for w in plan.warnings if w.code == "missing_units"] == []
