@@ -534,6 +534,8 @@ def test_a_start_quarter_needs_no_year() -> None:
     ("新建社区嵌入式养老服务中心6个。", [(6, "个", "=")]),
     ("组建专家服务团3个。", [(3, "个", "=")]),
     ("不超过3批次。", [(3, "批次", "<=")]),
+    # the next count of the same list, after a comma
+    ("建设智慧教室120间，创客实验室10个。", [(120, "间", "="), (10, "个", "=")]),
 ])
 def test_targets_fifth_review(text: str, expected: list[tuple[float, str | None, str]]) -> None:
     test_target(text, expected)

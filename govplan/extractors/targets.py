@@ -212,6 +212,10 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         between = text[last_end:start]
         enumerated = last_comp is not None and 0 < start - last_end <= 8 and \
             ("、" in between or between.strip() in ("和", "及")) and not any(c in _CLAUSE_END for c in between)
+        if not enumerated and last_comp == "=" and unit and not unit.isascii() and not is_share \
+                and 0 < start - last_end <= 12 and between[:1] == "," \
+                and not any(c in _CLAUSE_END or c in "0123456789" for c in between[1:]):
+            enumerated = True  # 建设智慧教室120间，创客实验室10个: the next count of the same list
         if not is_share and before is None and after is None and not enumerated and \
                 (m.group("mag") or (unit and not unit.isascii())):
             # 新增市场主体5000户: a planned quantity (but not 建设5G网络)
