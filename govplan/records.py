@@ -262,12 +262,14 @@ def build_plan(result: PlanResult, spans: _Spans, conv: Callable[[str], str],
 
 
 def _task_leaves(items: list[_Dict], framing: Callable[[str], bool]) -> Iterator[_Dict]:
-    """Leaf items outside framing sections (指导思想, 保障措施 …), which hold aims, not tasks."""
+    """Leaf items outside framing sections (指导思想, 保障措施 …), which hold aims, not tasks, and
+    outside items that name units for all their sub-items."""
     for it in items:
         if it["kind"] != "attachment" and framing(it["title"]):
             continue
         if it["children"]:
-            yield from _task_leaves(it["children"], framing)
+            if not it["units"]:
+                yield from _task_leaves(it["children"], framing)
         elif it["kind"] != "attachment" and not _bare_heading(it):
             yield it
 
@@ -288,7 +290,7 @@ def _missing_units(items: list[_Dict], warnings: list[_Dict], framing: Callable[
         return
     for it in leaves:
         if not it["units"]:
-            warnings.append(_warning("missing_units", f"item {''.join(it['path'])} names no responsible unit, "
+            warnings.append(_warning("missing_units", f"item {' > '.join(it['path'])} names no responsible unit, "
                                      f"though {with_units} of {len(leaves)} tasks in this plan do",
                                      it["path"], it["span"]))
 

@@ -32,11 +32,12 @@ _PARAGRAPH_START_RX = re.compile(
     r"(?:完成(?:时间|时限|期限))\s*:)"
 )
 _META_LINE_RX = re.compile(r"^[\u3400-\u9fff]{2,6}\s*:\s*\S.{0,40}$")
-# a labelled field on its own line (完成时限:长期坚持): a blank line after it ends the field
-_FIELD_LINE_RX = re.compile(r"^[\u3400-\u9fff]{2,8}\s*:")
+# a labelled field on its own line (完成时限:长期坚持, 【完成时限】…): a blank line after it ends the
+# field, and so does another labelled line (责任人:…, 预定完成日期:…)
+_FIELD_LINE_RX = re.compile(r"^(?:[\u3400-\u9fff]{2,8}\s*:|【[\u3400-\u9fff]{2,8}】)")
 _ATTACHMENT_LABEL_RX = re.compile(r"^(?:附件|附表)\s*\d{0,2}\s*(?::|$)")
 _ATTACHMENT_LIST_RX = re.compile(r"^附件\s*:\s*\d{1,2}\s*[.、]")
-_UNIT_FIELD_LINE_RX = re.compile(r"^(?:责任|牵头|配合|协办)(?:单位|部门)\s*:")
+_UNIT_FIELD_LINE_RX = re.compile(r"^[(\[【〔]?(?:责任|牵头|配合|协办)(?:单位|部门)\s*[:】]")
 # units named in a bracket on the item's own line: 1.推进甲。(责任单位:市司法局)
 _UNIT_FIELD_ANYWHERE_RX = re.compile(r"[(\[【〔](?:责任|牵头|配合|协办)(?:单位|部门)\s*:")
 _SEQ_RX = re.compile(r"^\s*(\d{1,3}|[一二三四五六七八九十]{1,3})\s*[.、]?\s*$")
@@ -780,7 +781,9 @@ def join_paragraphs(lines: list[Line], first_heading: bool, short_lines_stand: b
             out.append(("", line))
         elif (k == 1 and first_heading) or not prev_text or prev_text[-1] in _TERMINAL \
                 or _PARAGRAPH_START_RX.match(s) or (short_lines_stand and len(prev_text) < 20) \
-                or (line.gap_before and not line.page_break and _FIELD_LINE_RX.match(prev_text)):
+                or (_FIELD_LINE_RX.match(prev_text) and (
+                    (line.gap_before and not line.page_break) or _FIELD_LINE_RX.match(s))) \
+                or line.table or "\t" in s:
             out.append(("\n", line))
         else:
             out.append(("", line))

@@ -113,7 +113,9 @@ def test_measures_by_article(docs: dict[str, Document]) -> None:
     it = items["第六条>（一）"]
     assert it.deadline is not None and it.deadline.due == date(2024, 2, 29)  # a leap year's February
     assert items["第十一条"].deadline is not None and items["第十一条"].deadline.due == date(2024, 9, 30)
-    assert items["第三条>（三）"].units[0].name == "市工业和信息化局" and items["第三条>（三）"].units[0].role == "lead"
+    # the 【责任单位】 line after the article's sub-measures names the units of the whole article
+    assert items["第三条"].units[0].name == "市工业和信息化局" and items["第三条"].units[0].role == "lead"
+    assert items["第三条>（三）"].units == []
     assert plan.closing is not None and "抄送" in plan.closing
 
 

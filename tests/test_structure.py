@@ -564,3 +564,25 @@ def test_attachment_list_after_the_items_and_tables_under_附表() -> None:
     assert row.deadline is not None and row.deadline.due is not None and row.deadline.due.isoformat() == "2025-12-31"
     # framing sections (考核内容, 考核办法) are not tasks: no missing_units warnings
     assert [w.code for w in plan.warnings if w.code == "missing_units"] == []
+
+
+def test_a_labelled_line_ends_the_field_above() -> None:
+    text = ("某市2025年工作要点\n一、任务\n（一）推进甲。\n责任单位：市商务局、市财政局\n督办领导：张三\n"
+            "预定完成日期：2025年6月底前\n（二）推进乙。\n责任科室：法规股\n责任人：吴静\n配合科室：综合执法大队\n")
+    doc = govplan.parse_text(text)
+    first, second = doc.plans[0].items[0].children
+    assert [u.name for u in first.units] == ["市商务局", "市财政局"]
+    assert [(u.name, u.role) for u in second.units] == [("法规股", "lead"), ("综合执法大队", "cooperating")]
+
+
+def test_a_bracketed_unit_line_after_sub_items_names_the_parents_units() -> None:
+    text = ("某县2025年安全生产工作要点\n一、重点任务\n（一）开展隐患清零行动。\n１．排查重大事故隐患，整改率达到１００％。\n"
+            "２．建立隐患台账，整改销号率不低于９５％。\n（责任单位：县应急管理局牵头，县直有关部门负责；完成时限：２０２５年１２月底前）\n"
+            "（二）强化执法检查。（县应急管理局负责）\n")
+    doc = govplan.parse_text(text)
+    parent = doc.plans[0].items[0].children[0]
+    assert [(u.name, u.role) for u in parent.units] == [("县应急管理局", "lead"), ("县直有关部门", "responsible")]
+    assert parent.deadline is not None and parent.deadline.due is not None
+    assert all(c.units == [] for c in parent.children)
+    # sub-items under a parent that names the units need none of their own
+    assert [w for w in doc.plans[0].warnings if w.code == "missing_units"] == []
