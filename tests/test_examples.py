@@ -544,3 +544,26 @@ def test_targets_fifth_review(text: str, expected: list[tuple[float, str | None,
 def test_comparison_signs_are_not_damage() -> None:
     doc = govplan.parse_text("一、目标\n（一）优良天数比率≥95%，PM2.5≤30微克/立方米，误差≈1%。\n")
     assert doc.warnings == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("支持附件2所列重点项目建设。", []),
+    ("新增设置容量120MW。", [(120, "MW", "=")]),
+    ("新增老年学校（学习点）15个。", [(15, "个", "=")]),
+    ("汰换柴油公车为电动公车80辆。", [(80, "辆", "=")]),
+])
+def test_targets_sixth_review(text: str, expected: list[tuple[float, str | None, str]]) -> None:
+    test_target(text, expected)
+
+
+SIXTH_REVIEW_DEADLINES = [
+    ("完成时限:114年底前", None, date(2025, 12, 31), "year", False, "before"),
+    ("完成时限:114年第3季", None, date(2025, 9, 30), "quarter", False, None),
+    ("(区教育局负责,区残联配合,全年推进)", None, None, None, True, None),
+]
+
+
+@pytest.mark.parametrize(("text", "year", "due", "precision", "ongoing", "modifier"), SIXTH_REVIEW_DEADLINES)
+def test_deadlines_sixth_review(text: str, year: int | None, due: date | None, precision: str | None,
+                                ongoing: bool, modifier: str | None) -> None:
+    test_deadline(text, year, due, precision, ongoing, modifier)

@@ -25,7 +25,8 @@ from .base import Extraction, FoundDeadline, FoundWarning, ItemText, PlanContext
 _N = DAY_NUMERAL
 _Y = (YEAR_NUMERAL
       # Taiwan's 民国 years (113年 is 2024): written out, or three digits before a month
-      + rf"|民国(?:1[0-2]\d|[一二三四五六七八九〇○零]{{3}})|(?<!\d)1[0-2]\d(?=\s*年\s*(?:{_N})\s*月)")
+      + rf"|民国(?:1[0-2]\d|[一二三四五六七八九〇○零]{{3}})"
+      rf"|(?<!\d)1[0-2]\d(?=\s*年\s*(?:(?:{_N})\s*月|底|末|第[一二三四1-4]季|上半年|下半年))")
 DATE_CORE = (
     rf"(?:(?P<y1>{_Y})\s*[-—–~至到]\s*)?(?P<y>{_Y})\s*年\s*"
     rf"(?:(?P<q>第?[一二三四1-4]季度?)|(?P<half>上半年|下半年|年中|年底|年末|底|末|年内|内|中(?![央国共华心期小学高等职层部西东南北]))"

@@ -77,9 +77,11 @@ def _build(rules: RuleSet) -> _Rx:
 
 def _comparator_before(text: str, start: int, rx: _Rx, window: int = 16,
                        words: list[tuple[str, str]] | None = None) -> str | None:
-    """The nearest comparator word (or one of ``words``) before ``start`` within the same clause."""
+    """The nearest comparator word (or one of ``words``) before ``start`` within the same clause
+    (a verb's clause may hold a bracketed note: 新增老年学校(学习点)15个)."""
+    stop = _CLAUSE_END if words is None else _CLAUSE_END - set("()（）")
     lo = start
-    while lo > 0 and start - lo < window and text[lo - 1] not in _CLAUSE_END:
+    while lo > 0 and start - lo < window and text[lo - 1] not in stop:
         lo -= 1
     segment = text[lo:start]
     best: tuple[int, str] | None = None
@@ -185,8 +187,8 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         if follow[:1] in ("年", "月", "日", "号", "届", "周", "期", "级", "版", "代", "层", "批", "类", "大") and \
                 not (m.group("pct") or m.group("pp") or m.group("counter")):
             continue
-        if start > 0 and text[start - 1] in "第《":
-            continue
+        if (start > 0 and text[start - 1] in "第《") or text.endswith(("附件", "附表", "专栏"), 0, start):
+            continue  # 第3批, 附件2所列
         if _NAME_TOKEN_RX.match(text, start):
             continue  # 5G基站
         counter = m.group("counter")
@@ -217,7 +219,7 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
                 and not any(c in _CLAUSE_END or c in "0123456789" for c in between[1:]):
             enumerated = True  # 建设智慧教室120间，创客实验室10个: the next count of the same list
         if not is_share and before is None and after is None and not enumerated and \
-                (m.group("mag") or (unit and not unit.isascii())):
+                (m.group("mag") or (unit and (not unit.isascii() or len(unit) >= 2))):
             # 新增市场主体5000户: a planned quantity (but not 建设5G网络)
             before = _comparator_before(text, start, rx, 20, rx.quantity)
         if not is_share and before is None and after is None and not enumerated:
