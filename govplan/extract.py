@@ -99,10 +99,12 @@ def item_text(node: Node, norm: Normalised) -> tuple[ItemText, str, tuple[int, i
         text_col = next((c for c in ("content", "subtask", "task", "indicator") if c in node.cells), "content")
         content = _cell_run(norm, node.cells.get(text_col, []))
         cells = []
+        # a unit cell on several lines holds one unit per line (Word cells with line breaks),
+        # unless the table was laid out by width (pdftotext): then its lines are wraps
+        wrapped = bool(node.row_lines) and node.row_lines[0].aligned
         for col, role in (("lead_units", "lead"), ("units", "responsible"), ("cooperating", "cooperating")):
             if col in node.cells:
-                # a unit cell on several lines holds one unit per line (Word cells with line breaks)
-                cells.append((_cell_run(norm, node.cells[col], "\n"), role))
+                cells.append((_cell_run(norm, node.cells[col], "" if wrapped else "\n"), role))
         dl = _cell_run(norm, node.cells["deadline"]) if "deadline" in node.cells else None
         target = _cell_run(norm, node.cells["target_value"]) if "target_value" in node.cells else None
         measure = "".join(norm.match[a:b] for a, b in node.cells.get("measure", [])).strip() or None

@@ -47,6 +47,7 @@ class Line:
     table: bool = False  # a row of table cells
     sep: str = "\t"  # what separates its cells: a tab, or "|" in a Markdown table
     page_break: bool = False  # a page number (and so perhaps a page break) came just before it
+    aligned: bool = False  # a table row whose cells were placed by column position (spaces)
 
     @property
     def stripped(self) -> str:
@@ -116,16 +117,25 @@ def _columns_of(starts: list[int], heads: list[int]) -> list[int]:
     return out
 
 
+def _cell_columns(raw: str, heads: tuple[list[int], list[int]]) -> list[int]:
+    """The column of each space-separated cell of ``raw``, by characters or by display columns,
+    whichever lines the cells up with the headings better."""
+    chars, disp = _starts(raw)
+    by_char, by_disp = _columns_of(chars, heads[0]), _columns_of(disp, heads[1])
+    cost_char = sum(abs(heads[0][j] - p) for j, p in zip(by_char, chars, strict=True))
+    cost_disp = sum(abs(heads[1][j] - p) for j, p in zip(by_disp, disp, strict=True))
+    # display columns unless characters fit clearly better: editors and pdftotext lay Chinese
+    # text out two columns to a character
+    return by_char if cost_char + 2 * len(chars) < cost_disp else by_disp
+
+
 def _tabbed(raw: str, heads: tuple[list[int], list[int]] | None = None) -> str:
     """Tabs for the runs of spaces between cells: one per column crossed, so an empty cell
     stays empty (the first spaces of a run become tabs; the text keeps its length)."""
     if heads is None:
         return _SPACE_RUN_RX.sub(lambda m: "\t" + m.group()[1:], raw)
-    chars, disp = _starts(raw)
-    by_char, by_disp = _columns_of(chars, heads[0]), _columns_of(disp, heads[1])
-    cost_char = sum(abs(heads[0][j] - p) for j, p in zip(by_char, chars, strict=True))
-    cost_disp = sum(abs(heads[1][j] - p) for j, p in zip(by_disp, disp, strict=True))
-    cols = by_char if cost_char <= cost_disp else by_disp
+    chars = [m.start() for m in _CELL_RX.finditer(raw)]
+    cols = _cell_columns(raw, heads)
     out = list(raw)
     prev_end, prev_col = 0, -1
     for (start, col), m in zip(zip(chars, cols, strict=True), _CELL_RX.finditer(raw), strict=True):
@@ -149,19 +159,29 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
     page_break = False
     line_start = 0
     spaced: tuple[list[int], list[int]] | None = None  # the heading positions of a table aligned by spaces
+    refine = False  # the column positions still come from the headings, not from a row
     for lineno, raw in enumerate(text.split("\n"), 1):
         start = line_start
         line_start += len(raw) + 1
-        if "  " in raw and "\t" not in raw:
-            if spaced and len(_SPACE_RUN_RX.split(raw.strip(" "))) >= 2 and raw[:1] != " ":
-                raw = _tabbed(raw, spaced)
-            elif _spaced_header(raw, rx):
-                spaced = _starts(raw)
-                raw = _tabbed(raw)
-            elif spaced and gap:
+        if "\f" in raw or "\v" in raw:
+            raw = raw.replace("\f", " ").replace("\v", " ")  # page breaks (pdftotext)
+        aligned = False
+        if "\t" not in raw and "  " in raw and _spaced_header(raw, rx):
+            spaced, refine = _starts(raw), True
+            raw = _tabbed(raw)
+        elif spaced is not None and "\t" not in raw and raw.strip():
+            cols = _cell_columns(raw, spaced)
+            if refine and cols[0] == 0 and len(cols) == len(spaced[0]):
+                # headings are often centred over their columns while cells are flush left:
+                # the first full row says where the columns start
+                spaced, refine = _starts(raw), False
+                cols = list(range(len(cols)))
+            if (cols[0] == 0 and len(cols) >= 2) or (cols[0] > 0 and not gap):
+                # a row (its first cell under the first heading), or a row's text wrapped onto
+                # this line under the columns it belongs to
+                raw, aligned = _tabbed(raw, spaced), True
+            elif gap:
                 spaced = None
-        elif spaced and gap and raw.strip():
-            spaced = None
         has_tab = "\t" in raw
         sep = "\t"
         # Cells of a table row keep their tabs: empty cells say which column a piece belongs to.
@@ -225,7 +245,7 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
         else:
             cuts = []
         if not cuts:
-            append(Line(a, a + len(body), body, lineno, gap, False, has_tab, sep, page_break))
+            append(Line(a, a + len(body), body, lineno, gap, False, has_tab, sep, page_break, aligned))
         else:
             bounds = [0, *cuts, len(body)]
             for k in range(len(bounds) - 1):

@@ -433,6 +433,9 @@ class _Builder:
     def _table_row(self, plan: PlanNode, line: Line, deadline_cell: TimedPattern) -> None:
         cols = self.table_cols
         assert cols is not None
+        header = self._table_header(line) if line.aligned or line.gap_before else None
+        if header is not None and header[0] == cols:
+            return  # the heading row repeated on a new page
         cells = self._cells(line)
         owner = self.table_owner
         assert owner is not None
@@ -455,7 +458,7 @@ class _Builder:
             new_row = bool(cells and cells[0][0]) or (
                 0 <= d_col < len(cells) and bool(cells[d_col][0]) and deadline_cell.match(cells[d_col][0]) is not None)
         if new_row:
-            placed = self._place(cells, cols, deadline_cell, with_seq=has_seq)
+            placed = self._place(cells, cols, deadline_cell, with_seq=has_seq, aligned=line.aligned)
             if seq_m is not None:
                 value = numeral_value(seq_m.group(1)) or len(rows) + 1
                 label = cells[0][0]
@@ -489,7 +492,7 @@ class _Builder:
         elif rows:
             row = rows[-1]
             row.short_cells = None
-            placed = self._place(cells, cols, deadline_cell, with_seq=False)
+            placed = self._place(cells, cols, deadline_cell, with_seq=False, aligned=line.aligned)
             for k, (a, b) in placed.items():
                 if k != "seq" and b > a:
                     row.cells.setdefault(k, []).append((a, b))
@@ -498,11 +501,14 @@ class _Builder:
             owner.lines.append(line)
 
     def _place(self, cells: list[tuple[str, int, int]], cols: list[str], deadline_cell: TimedPattern,
-               *, with_seq: bool) -> dict[str, tuple[int, int]]:
-        """Assign cells to columns; rows whose merged cells were dropped are re-aligned."""
+               *, with_seq: bool, aligned: bool = False) -> dict[str, tuple[int, int]]:
+        """Assign cells to columns; rows whose merged cells were dropped are re-aligned (unless the
+        cells were already placed under their headings by position)."""
         n = len(cols)
         spans = [(a, b) for _, a, b in cells]
         texts = [t for t, _, _ in cells]
+        if aligned:
+            return {cols[k]: spans[k] for k in range(min(n, len(cells)))}
         if with_seq and "deadline" in cols:
             d_col = cols.index("deadline")
             d = next((k for k in range(1, len(texts)) if texts[k] and deadline_cell.match(texts[k])), None)

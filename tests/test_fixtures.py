@@ -144,3 +144,26 @@ def test_gbk_with_crlf(docs: dict[str, Document]) -> None:
     assert items["二、>（二）>2."].deadline is not None
     assert items["二、>（二）>2."].deadline.due == date(2023, 9, 30)
     assert items["二、>（三）>1."].deadline is not None and items["二、>（三）>1."].deadline.ongoing
+
+
+def test_pdftotext_layout(docs: dict[str, Document]) -> None:
+    """`pdftotext -layout` output: form feeds, page numbers, a landscape table whose headings are
+    centred over flush-left cells, blank lines between rows, cells wrapped in every column, and the
+    heading row repeated on a new page."""
+    doc = docs["h-pdftotext-layout"]
+    assert len(doc.plans) == 1
+    plan = doc.plans[0]
+    assert (plan.title, plan.doc_number, plan.issuer, plan.issued) == (
+        "康宁市2025年营商环境优化提升重点任务清单", "康政办〔2025〕17号", "康宁市人民政府办公室", date(2025, 3, 20))
+    rows = plan.items[0].children
+    assert [r.number for r in rows] == [str(k) for k in range(1, 11)]
+    assert [(u.name, u.role) for u in rows[0].units] == [
+        ("市市场监管局", "lead"), ("市税务局", "cooperating"), ("市公安局", "cooperating"),
+        ("人民银行康宁市分行", "cooperating")]
+    assert rows[0].title == "推行经营主体登记“一网通办”，企业开办时间压缩至1个工作日以内"
+    assert [u.name for u in rows[5].units] == ["人民银行康宁市分行", "国家金融监督管理总局康宁监管分局", "市金融工作局"]
+    assert [u.name for u in rows[2].units] == ["市自然资源和规划局", "市发展改革委", "市工业和信息化局"]
+    assert rows[6].deadline is not None and rows[6].deadline.due == date(2025, 6, 30)
+    assert rows[3].deadline is not None and rows[3].deadline.ongoing
+    assert [(t.value, t.comparator) for t in rows[9].targets] == [(50000, ">")]
+    assert all("序号" not in r.text and "—" not in r.text for r in rows)
