@@ -25,6 +25,8 @@ _INLINE_LABEL_RX = re.compile(
     r"|(?<=[;；:：])[ \t]*(?=[⑴-⒇①-⑳][ \t]*[\u3400-\u9fff\uf900-\ufaff“])"
 )
 _CIRCLED = frozenset(map(chr, range(0x2460, 0x2488)))  # ①-⑳ and ⑴-⒇, as in the pattern above
+# spaces where a line break was, in a text that lost them: …工作要点 为全面提升… / …年底前） （二）…
+_LOST_BREAK_RX = re.compile(r"(?<=[\u3400-\u9fff。；;:：）)”】])[ \u3000]+(?=[\u3400-\u9fff（(“【])")
 _HAN_RX = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _LEAD_MARKUP_RX = re.compile(r"(?:[*#]+[ \t]*)+")
 # bullets and emoji a web page or WeChat article puts before a heading: 🔷一、…, ★一、…, ▶ 1.…
@@ -158,6 +160,8 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
     gap = False
     page_break = False
     line_start = 0
+    # a long text with hardly any line breaks: its paragraphs are separated by spaces
+    flat = len(text) > 400 and (text.count("\n") < 5 or text.count("\n") * 2000 < len(text))
     spaced: tuple[list[int], list[int]] | None = None  # the heading positions of a table aligned by spaces
     refine = False  # the column positions still come from the headings, not from a row
     for lineno, raw in enumerate(text.split("\n"), 1):
@@ -244,6 +248,9 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
             cuts = [m.start() for m in _INLINE_LABEL_RX.finditer(body) if 0 < m.start() < len(body)]
         else:
             cuts = []
+        if flat and not has_tab:
+            # a plan whose line breaks were lost (spaces stand where they were)
+            cuts = sorted({*cuts, *(m.end() for m in _LOST_BREAK_RX.finditer(body))} - {0, len(body)})
         if not cuts:
             append(Line(a, a + len(body), body, lineno, gap, False, has_tab, sep, page_break, aligned))
         else:
