@@ -161,7 +161,7 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
     page_break = False
     line_start = 0
     # a long text with hardly any line breaks: its paragraphs are separated by spaces
-    flat = len(text) > 400 and (text.count("\n") < 5 or text.count("\n") * 2000 < len(text))
+    flat = len(text) > 300 and (text.count("\n") < 5 or text.count("\n") * 2000 < len(text))
     spaced: tuple[list[int], list[int]] | None = None  # the heading positions of a table aligned by spaces
     refine = False  # the column positions still come from the headings, not from a row
     for lineno, raw in enumerate(text.split("\n"), 1):

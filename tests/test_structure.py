@@ -591,12 +591,15 @@ def test_a_bracketed_unit_line_after_sub_items_names_the_parents_units() -> None
 def test_a_plan_that_lost_its_line_breaks() -> None:
     text = ("长乐县2025年农村供水保障工作要点 为全面提升农村供水保障水平，制定本工作要点。 一、工作目标 到2025年底，全县农村自来水"
             "普及率达到98%。 二、重点任务 （一）推进城乡供水一体化。新建改造供水管网260公里。（牵头单位：县水利局；完成时限：2025年"
-            "11月底前） （二）加强水源保护。划定率达到100%。（牵头单位：县生态环境分局；完成时限：2025年6月底前） 三、保障措施 "
-            "（一）加强组织领导。各乡镇要落实属地管理责任。 各乡镇、各有关部门要按照本工作要点，结合实际抓好落实。")
+            "11月底前） （二）加强水源保护。完成千人以上农村饮用水水源保护区划定，划定率达到100%。（牵头单位：县生态环境分局；"
+            "配合单位：县水利局、县自然资源局；完成时限：2025年6月底前） 三、保障措施 "
+            "（一）加强组织领导。各乡镇人民政府是农村供水保障的责任主体，要落实属地管理责任，建立健全农村供水工程运行管护"
+            "长效机制。 各乡镇、各有关部门要按照本工作要点，结合实际抓好落实，每季度末将工作进展报县水利局。")
+    assert len(text) > 300
     doc = govplan.parse_text(text)
     plan = doc.plans[0]
     assert plan.title == "长乐县2025年农村供水保障工作要点"
     assert [it.path for it in items(doc)] == [["一、"], ["二、"], ["二、", "（一）"], ["二、", "（二）"], ["三、"],
                                               ["三、", "（一）"]]
-    assert [u.name for u in plan.items[1].children[1].units] == ["县生态环境分局"]
+    assert [u.name for u in plan.items[1].children[1].units] == ["县生态环境分局", "县水利局", "县自然资源局"]
     assert plan.closing is not None and plan.closing.startswith("各乡镇")
