@@ -560,6 +560,8 @@ SIXTH_REVIEW_DEADLINES = [
     ("完成时限:114年底前", None, date(2025, 12, 31), "year", False, "before"),
     ("完成时限:114年第3季", None, date(2025, 9, 30), "quarter", False, None),
     ("(区教育局负责,区残联配合,全年推进)", None, None, None, True, None),
+    ("推进改造。——市科技局牵头，市教育局配合，持续推进。", 2025, None, None, True, None),
+    ("——市财政局按职责分工负责，每年12月底前完成年度任务。", 2025, None, None, True, None),
 ]
 
 

@@ -38,6 +38,8 @@ _RELATIVE = r"(?P<rel>今年年底|今年底|本年度|今年|当年|全年|年�
 _NEXT_YEAR_RX = re.compile(r"^(?:次年|明年|翌年|下一年度?)\s*")
 # 即日起至2025年12月31日: from now until a date (the date is the deadline); 即日起 alone goes on
 _FROM_NOW_RX = re.compile(r"^(?:自|从)?(?:即日|今日|印发之日|发布之日)起\s*(?:至|到|截至)?\s*")
+# a date every year: 每年12月底前
+_YEARLY_RX = re.compile(r"每年度?\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*(?:底|末|上旬|中旬|下旬)?\s*(?:前|以前|之前)")
 # a stage's dates in brackets under its heading: 考核阶段(2025年12月—2026年1月)
 _BRACKET_RANGE_RX = re.compile(
     r"\((?P<y1>(?:19|20)\d{2})\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[-—–~至到]\s*"
@@ -428,6 +430,11 @@ class _Parser:
             if got.due is not None:
                 best = (mm.start(), got)
                 break
+        yearly = _YEARLY_RX.search(text) if "每年" in text else None
+        if yearly is not None and (best is None or yearly.start() < best[0]):
+            # 每年12月底前完成年度任务: a date every year, so the work goes on
+            ns, ne = run.span(yearly.start(), yearly.end())
+            best = (yearly.start(), FoundDeadline(start=ns, end=ne, ongoing=True))
         br = _BRACKET_RANGE_RX.search(text) if "(" in text else None
         if br is not None and (best is None or br.start() < best[0]):
             y = int(br.group("y2") or br.group("y1"))
