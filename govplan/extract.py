@@ -47,6 +47,9 @@ _OPEN_ENDINGS = set("的和与及或并、,，“《(（对在将把为从向以
 _SENTENCE_RX = re.compile(r"[。；;!！?？]")
 # a year in a title: 2022年, or either end of a range such as 2024—2026年
 _TITLE_YEAR_RX = re.compile(r"((?:19|20)\d{2})(?=\s*年|\s*[-—–~至到]\s*(?:19|20)\d{2}\s*年)")
+_TITLE_ROC_YEAR_RX = re.compile(r"(?<!\d)(1[0-2]\d)(?=\s*年)")
+_APPROVAL_RX = re.compile(r"^(?:中华民国|民国)?\s*(?P<y>1[0-2]\d)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日\s*"
+                          r"(?P<number>[\u3400-\u9fff]{1,10}字第\s*\d{6,12}\s*号)函?(?:核定|核准|发布|函颁)")
 # a note under a cover letter's date: (此件公开发布)
 _NOTE_LINE_RX = re.compile(r"^\([^()]{2,20}\)$")
 _REGION_RX = re.compile(r"^(?:xx)?([\u3400-\u9fff]{2,4}?)(?:省|市|县|区|自治区|地区|州)")
@@ -278,6 +281,15 @@ def plan_metadata(plan: PlanNode, norm: Normalised, rules: RuleSet) -> PlanResul
     cover = {id(ln) for ln in plan.front + title_lines}
     doc_number = _doc_number(front + title_lines, cover, norm, rx)
     issued, issued_at = _issued(front)
+    if issued is None and doc_number is None and preamble:
+        # a Taiwan plan's approval line under its title: 中华民国114年2月10日府环综字第1140012345号函核定
+        m = _APPROVAL_RX.match(preamble[0].stripped)
+        if m is not None:
+            try:
+                issued = date(int(m.group("y")) + 1911, int(m.group("m")), int(m.group("d")))
+            except ValueError:
+                issued = None
+            doc_number = m.group("number")
     issuer = _issuer(front, title_lines, issued_at, notice_issuer, rules, rx)
     if issued is None and plan.closing:
         # a signature block at the end: issuer, then the date
@@ -286,6 +298,9 @@ def plan_metadata(plan: PlanNode, norm: Normalised, rules: RuleSet) -> PlanResul
             issuer = plan.closing[at - 1].stripped
     year = issued.year if issued else next((y for ln in front if (y := year_of(ln.stripped))), None)
     title_years = sorted({int(y) for y in _TITLE_YEAR_RX.findall(title or "")})
+    if not title_years and norm.script != "simplified":
+        # 臺南市政府114年度推動淨零排放行動計畫: a 民国 year
+        title_years = sorted({int(y) + 1911 for y in _TITLE_ROC_YEAR_RX.findall(title or "")})
     if title_years and (year is None or title_years[0] == year + 1):
         # a plan for 2024—2026 with no dated cover letter: 年底前 most likely means its first year;
         # and a 2024年工作要点 issued in December 2023 means 2024 by 年底前

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 import govplan
 from govplan.records import Document, Item
@@ -603,3 +604,12 @@ def test_a_plan_that_lost_its_line_breaks() -> None:
                                               ["三、", "（一）"]]
     assert [u.name for u in plan.items[1].children[1].units] == ["县生态环境分局", "县水利局", "县自然资源局"]
     assert plan.closing is not None and plan.closing.startswith("各乡镇")
+
+
+def test_taiwan_approval_line_and_roc_title_year() -> None:
+    text = ("臺南市政府114年度推動淨零排放行動計畫\n\n中華民國114年2月10日府環綜字第1140012345號函核定\n\n壹、計畫目標\n"
+            "一、推動節能。\n（主辦機關：經濟發展局；協辦機關：各區公所）\n預定完成日期：年底前\n")
+    plan = govplan.parse_text(text).plans[0]
+    assert (plan.doc_number, plan.issued, plan.year) == ("府环综字第1140012345号", date(2025, 2, 10), 2025)
+    item = plan.items[0].children[0]
+    assert item.deadline is not None and item.deadline.due == date(2025, 12, 31)
