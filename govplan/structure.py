@@ -39,7 +39,8 @@ _ATTACHMENT_LABEL_RX = re.compile(r"^(?:附件|附表)\s*\d{0,2}\s*(?::|$)")
 _ATTACHMENT_LIST_RX = re.compile(r"^附件\s*:\s*\d{1,2}\s*[.、]")
 _UNIT_FIELD_LINE_RX = re.compile(r"^[(\[【〔]?(?:责任|牵头|配合|协办)(?:单位|部门)\s*[:】]")
 # units named in a bracket on the item's own line: 1.推进甲。(责任单位:市司法局)
-_UNIT_FIELD_ANYWHERE_RX = re.compile(r"[(\[【〔](?:责任|牵头|配合|协办)(?:单位|部门)\s*:")
+_UNIT_FIELD_ANYWHERE_RX = re.compile(
+    r"[(\[【〔](?:责任|牵头|配合|协办)(?:单位|部门)\s*:|[(\[【〔][^()\[\]]{2,60}(?:牵头|负责|配合)[^()\[\]]{0,24}[)\]】〕]")
 _SEQ_RX = re.compile(r"^\s*(\d{1,3}|[一二三四五六七八九十]{1,3})\s*[.、]?\s*$")
 # a row of a task table that only names a group of the rows below it: | 一、教育和医疗 | | | |
 _GROUP_ROW_RX = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.]|\(\s*[一二三四五六七八九十]{1,3}\s*\))\s*\S")

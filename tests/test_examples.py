@@ -569,3 +569,45 @@ SIXTH_REVIEW_DEADLINES = [
 def test_deadlines_sixth_review(text: str, year: int | None, due: date | None, precision: str | None,
                                 ongoing: bool, modifier: str | None) -> None:
     test_deadline(text, year, due, precision, ongoing, modifier)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("牵头单位：待定；配合单位：无", []),
+    ("牵头单位：/；配合单位：/", []),
+    ("责任单位：（另行明确）", []),
+])
+def test_empty_unit_fields(text: str, expected: list[tuple[str, str]]) -> None:
+    out, _ = run(text, "units")
+    assert [(u.name, u.role) for u in out.units] == expected
+
+
+@pytest.mark.parametrize(("text", "codes"), [
+    ("完成时限：——", []), ("完成时限：/", []), ("完成时限：待定", []),
+    ("完成时限：2025年  月  日前", ["placeholder"]), ("完成时限：20××年××月", ["placeholder"]),
+])
+def test_empty_or_placeholder_deadline_fields(text: str, codes: list[str]) -> None:
+    out, _ = run(text, "deadlines")
+    assert (out.deadline is None or out.deadline.due is None) and [w.code for w in out.warnings] == codes
+
+
+SEVENTH_REVIEW_DEADLINES = [
+    ("(区数据局负责，2025年3季度末前)", None, date(2025, 9, 30), "quarter", False, "before"),
+    ("完成时限:2025年6月份", None, date(2025, 6, 30), "month", False, None),
+]
+
+
+@pytest.mark.parametrize(("text", "year", "due", "precision", "ongoing", "modifier"), SEVENTH_REVIEW_DEADLINES)
+def test_deadlines_seventh_review(text: str, year: int | None, due: date | None, precision: str | None,
+                                  ongoing: bool, modifier: str | None) -> None:
+    test_deadline(text, year, due, precision, ongoing, modifier)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("提高秸秆综合利用率至95%。", [(95, "%", ">=")]),
+    ("生猪出栏稳定在45万头左右。", [(450000, "头", "=")]),
+    ("新增处理能力200吨/日。", [(200, "吨/日", "=")]),
+    ("新增国家级、省级重点实验室和工程技术研究中心15家。", [(15, "家", "=")]),
+    ("合法民宿家数成长10%。", [(10, "%", "increase")]),
+])
+def test_targets_seventh_review(text: str, expected: list[tuple[float, str | None, str]]) -> None:
+    test_target(text, expected)

@@ -613,3 +613,11 @@ def test_taiwan_approval_line_and_roc_title_year() -> None:
     assert (plan.doc_number, plan.issued, plan.year) == ("府环综字第1140012345号", date(2025, 2, 10), 2025)
     item = plan.items[0].children[0]
     assert item.deadline is not None and item.deadline.due == date(2025, 12, 31)
+
+
+def test_field_lines_of_the_last_sub_item_after_siblings_with_cued_brackets() -> None:
+    text = ("某市2025年工作要点\n一、任务\n（一）甲组\n1.新建站点10个。（市数据局负责，每季度）\n2.新建站点20个。\n"
+            "责任单位：市农业农村局、市财政局\n完成时限：2025年8月底前\n（二）乙组\n1.新建站点30个。（市商务局负责）\n")
+    doc = govplan.parse_text(text)
+    units = {"".join(it.path): [u.name for u in it.units] for it in items(doc)}
+    assert units["一、（一）"] == [] and units["一、（一）2."] == ["市农业农村局", "市财政局"]

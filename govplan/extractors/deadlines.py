@@ -29,8 +29,8 @@ _Y = (YEAR_NUMERAL
       rf"|(?<!\d)1[0-2]\d(?=\s*年\s*(?:(?:{_N})\s*月|底|末|第[一二三四1-4]季|上半年|下半年))")
 DATE_CORE = (
     rf"(?:(?P<y1>{_Y})\s*[-—–~至到]\s*)?(?P<y>{_Y})\s*年\s*"
-    rf"(?:(?P<q>第?[一二三四1-4]季度?)|(?P<half>上半年|下半年|年中|年底|年末|底|末|年内|内|中(?![央国共华心期小学高等职层部西东南北]))"
-    rf"|(?:(?:{_N})\s*月?\s*[-—–~至到]\s*)?(?P<m>{_N})\s*月(?:\s*(?P<d>{_N})\s*[日号])?\s*(?P<mpart>上旬|中旬|下旬|底|末|中)?)?"
+    rf"(?:(?P<q>第?[一二三四1-4]季度?)(?:末|底)?|(?P<half>上半年|下半年|年中|年底|年末|底|末|年内|内|中(?![央国共华心期小学高等职层部西东南北]))"
+    rf"|(?:(?:{_N})\s*月?\s*[-—–~至到]\s*)?(?P<m>{_N})\s*月份?(?:\s*(?P<d>{_N})\s*[日号])?\s*(?P<mpart>上旬|中旬|下旬|底|末|中)?)?"
 )
 _MOD = r"(?P<mod>以前|之前|前|为止|起|开始|以来|期间|以内|之内|内)?"
 _RELATIVE = r"(?P<rel>今年年底|今年底|本年度|今年|当年|全年|年底|年末|年内|年中|上半年|下半年|第?[一二三四1-4]季度)"
@@ -55,7 +55,9 @@ _MONTH_ONLY_RX = re.compile(
     rf"^(?P<m>{_N})\s*月(?:\s*(?P<d>\d{{1,2}})\s*日)?\s*(?P<part>底|末|中旬|上旬|下旬)?"
     r"(?P<mod>前|以前|之前)?"
 )
-_PLACEHOLDER_RX = re.compile(r"\d{2,4}\s*年?\s*[xX]{1,2}(?![A-Za-z])|[xX]{2,4}\s*[年月]")
+_PLACEHOLDER_RX = re.compile(r"\d{2,4}\s*年?\s*[xX×]{1,2}(?![A-Za-z])|[xX×]{2,4}\s*[年月]|\d{4}\s*年\s+月")
+# a field left empty: ——, /, 待定, 另行通知
+_NO_DATE_RX = re.compile(r"^(?:[/／\-—\s]+|待定|暂定|无|另行通知|另行明确|另定)$")
 
 
 @dataclass
@@ -481,7 +483,7 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
             a += 1
         while b > a and cell.match[b - 1] in " \n":
             b -= 1
-        if b > a:
+        if b > a and not _NO_DATE_RX.match(cell.match[a:b]):
             out.deadline = parser.parse_value(cell.match, a, b, out, cell)
         return
     run = item.run
@@ -495,7 +497,8 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         while b > a and text[b - 1] in " ,，、":
             b -= 1
         if b > a:
-            out.deadline = parser.parse_value(text, a, b, out, run)
+            if not _NO_DATE_RX.match(text[a:b]):
+                out.deadline = parser.parse_value(text, a, b, out, run)
             field = (a, b)
             break
     # placeholder dates elsewhere in the text (到20xx年底) are flagged, never read as dates

@@ -211,6 +211,8 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         is_share = bool(m.group("pct") or m.group("pp"))
         if before in ("increase", "decrease") and not is_share and _gap_before(text, start, rx) > _CHANGE_GAP:
             before = None  # 改造提升农贸市场12家: a count of what is upgraded
+        if before in ("increase", "decrease") and text[max(0, start - 1):start] in ("至", "到"):
+            before = ">=" if before == "increase" else "<="  # 提高秸秆综合利用率至95%: up to a level
         between = text[last_end:start]
         enumerated = last_comp is not None and 0 < start - last_end <= 8 and \
             ("、" in between or between.strip() in ("和", "及")) and not any(c in _CLAUSE_END for c in between)
@@ -221,7 +223,7 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         if not is_share and before is None and after is None and not enumerated and \
                 (m.group("mag") or (unit and (not unit.isascii() or len(unit) >= 2))):
             # 新增市场主体5000户: a planned quantity (but not 建设5G网络)
-            before = _comparator_before(text, start, rx, 20, rx.quantity)
+            before = _comparator_before(text, start, rx, 24, rx.quantity)
         if not is_share and before is None and after is None and not enumerated:
             continue
         if not is_share and not m.group("mag") and not unit and before is None and after is None:

@@ -38,6 +38,8 @@ _NOT_A_NAME_RX = re.compile(
     r"|季度|半年|年底|年中|年内|年末|全年|春节|期间|(?:完成|推进|实施|部署|落实|前)$"
 )
 _MAX_NAME = 40
+# what a form's empty unit field says: 待定, 无, /, (另行明确)
+_NO_UNIT_RX = re.compile(r"^[(\[]?(?:待定|暂定|无|暂无|另行明确|另行通知|另定|另行确定|[/／\-—\s]+)[)\]]?$")
 
 
 @dataclass
@@ -253,7 +255,7 @@ class _Parser:
             a += max(lead, 0)
             name = stripped
         name = name.strip("。.,，;；:：、")
-        if not name or len(name) > _MAX_NAME or name.isdigit():
+        if not name or len(name) > _MAX_NAME or name.isdigit() or _NO_UNIT_RX.match(name):
             return None
         if ":" in name or _NOT_A_NAME_RX.search(name) or any(p.search(name) for p in self.rx.first_is_lead):
             return None  # a field (完成期限:…), a date or 持续办理 that ended up in the list
