@@ -593,6 +593,14 @@ def test_empty_or_placeholder_deadline_fields(text: str, codes: list[str]) -> No
 SEVENTH_REVIEW_DEADLINES = [
     ("(区数据局负责，2025年3季度末前)", None, date(2025, 9, 30), "quarter", False, "before"),
     ("完成时限:2025年6月份", None, date(2025, 6, 30), "month", False, None),
+    # a schedule of stages ends with its last one; a stage that starts the work is not the end
+    ("进度安排：2025年3月启动，6月完成初稿，12月全面完成", None, date(2025, 12, 31), "month", False, None),
+    ("进度安排：一季度启动，三季度完成", 2025, date(2025, 9, 30), "quarter", False, None),
+    ("进度安排：2025年8月底前出台实施方案，年底前全面推开", None, date(2025, 12, 31), "year", False, "before"),
+    ("进度安排：2025年上半年完成系统建设，下半年实现全覆盖", None, date(2025, 12, 31), "quarter", False, None),
+    ("时间节点：3月底前完成摸底；11月底前全部完成", 2025, date(2025, 11, 30), "month", False, "before"),
+    # …but a yearly report after the work is done does not move the deadline
+    ("完成时限：2025年6月底前完成建设，每年12月底前报送", None, date(2025, 6, 30), "month", False, "before"),
 ]
 
 

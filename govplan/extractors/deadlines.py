@@ -38,6 +38,9 @@ _RELATIVE = r"(?P<rel>今年年底|今年底|本年度|今年|当年|全年|年�
 _NEXT_YEAR_RX = re.compile(r"^(?:次年|明年|翌年|下一年度?)\s*")
 # 即日起至2025年12月31日: from now until a date (the date is the deadline); 即日起 alone goes on
 _FROM_NOW_RX = re.compile(r"^(?:自|从)?(?:即日|今日|印发之日|发布之日)起\s*(?:至|到|截至)?\s*")
+_STAGE_SEP_RX = re.compile(r"[,，;；、]")
+_STAGE_DATE_RX = re.compile(r"\d{1,2}\s*月|[一二三四1-4]季度|年底|年末|上半年|下半年")
+_START_VERB_RX = re.compile(r"\s*(?:前后)?(?:启动|开始|动员|部署|谋划|摸底|调研)")
 # a date every year: 每年12月底前
 _YEARLY_RX = re.compile(r"每年度?\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*(?:底|末|上旬|中旬|下旬)?\s*(?:前|以前|之前)")
 # a stage's dates in brackets under its heading: 考核阶段(2025年12月—2026年1月)
@@ -231,7 +234,48 @@ class _Parser:
         self.ctx = ctx
 
     def parse_value(self, text: str, a: int, b: int, out: Extraction, run: TextRun) -> FoundDeadline:
-        """A field or cell value text[a:b] (already trimmed) as a deadline; raw-only if unparsed."""
+        """A field or cell value text[a:b] (already trimmed) as a deadline; raw-only if unparsed.
+        A schedule of stages (3月启动，6月完成初稿，12月全面完成) ends with its last stage."""
+        got = self._parse_value(text, a, b, out, run)
+        value = text[a:b]
+        if got.due is not None and _STAGE_SEP_RX.search(value):
+            last = self._last_stage(value, got.due.year)
+            if last is not None and last.due is not None and last.due > got.due:
+                last.start, last.end = got.start, got.end
+                return last
+        return got
+
+    def _last_stage(self, value: str, year: int) -> FoundDeadline | None:
+        """The latest dated stage of a schedule, each stage a date the work is done by."""
+        best: FoundDeadline | None = None
+
+        def take(found: FoundDeadline | None) -> None:
+            nonlocal best
+            if found is not None and found.due is not None and (best is None or best.due is None
+                                                                or found.due > best.due):
+                best = found
+
+        for x in self.rx.date.finditer(value):
+            if x.group("y") and not self._vague(x, value) and not self._starts(value, x.end()):
+                take(_from_match(x, self.ctx.year))
+        for mm in _MONTH_IN_TEXT_RX.finditer(value):
+            if value.endswith(("每年", "每月", "每季度"), 0, mm.start()) or self._starts(value, mm.end()):
+                continue
+            if mm.group("mod") or mm.group("part") in ("底", "末") or self.rx.verb.match(value, mm.end()):
+                take(self._month_only(mm, 0, 0, mm.group(), Extraction(), year=year))
+        for rm in self.rx.relative.finditer(value):
+            if rm.group("mod") in ("起", "开始") or self._starts(value, rm.end()):
+                continue
+            if rm.group("mod") or rm.group("end") or self.rx.verb.match(value, rm.end()) \
+                    or rm.group("rel") in ("年底", "年末", "下半年"):
+                take(_relative(rm, year))
+        return best
+
+    def _starts(self, value: str, end: int) -> bool:
+        """A stage that starts the work (3月启动) rather than finishing it."""
+        return _START_VERB_RX.match(value, end) is not None
+
+    def _parse_value(self, text: str, a: int, b: int, out: Extraction, run: TextRun) -> FoundDeadline:
         value = text[a:b]
         ns, ne = run.span(a, b)
         if _PLACEHOLDER_RX.search(value):
@@ -494,6 +538,16 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         b = a
         while b < len(text) and text[b] not in ";；)）]】〕\n。":
             b += 1
+        while b < len(text) and text[b] in ";；":
+            # 3月底前完成摸底；11月底前全部完成: the schedule goes on past a semicolon while
+            # the next clause is another dated stage, not another field
+            c = b + 1
+            while c < len(text) and text[c] not in ";；)）]】〕\n。":
+                c += 1
+            nxt = text[b + 1:c]
+            if ":" in nxt or "】" in nxt or not _STAGE_DATE_RX.search(nxt):
+                break
+            b = c
         while b > a and text[b - 1] in " ,，、":
             b -= 1
         if b > a:
