@@ -599,6 +599,10 @@ SEVENTH_REVIEW_DEADLINES = [
     ("进度安排：2025年8月底前出台实施方案，年底前全面推开", None, date(2025, 12, 31), "year", False, "before"),
     ("进度安排：2025年上半年完成系统建设，下半年实现全覆盖", None, date(2025, 12, 31), "quarter", False, None),
     ("时间节点：3月底前完成摸底；11月底前全部完成", 2025, date(2025, 11, 30), "month", False, "before"),
+    ("2024年2月底前出台管理办法。", None, date(2024, 2, 29), "month", False, "before"),  # a leap year
+    # in running text too, a sentence's later stage ends the work
+    ("于2025年4月30日前制定抽查计划，2025年11月30日前完成抽查任务。", None, date(2025, 11, 30), "day", False, "before"),
+    ("到2025年，基本建成；到2035年，全面建成。", None, date(2025, 12, 31), "year", False, "by"),
     # …but a yearly report after the work is done does not move the deadline
     ("完成时限：2025年6月底前完成建设，每年12月底前报送", None, date(2025, 6, 30), "month", False, "before"),
 ]

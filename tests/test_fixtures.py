@@ -111,7 +111,8 @@ def test_measures_by_article(docs: dict[str, Document]) -> None:
     items = _by_path(doc)
     assert sum(1 for k in items if ">" not in k) == 12 and len(items) == 21
     it = items["第六条>（一）"]
-    assert it.deadline is not None and it.deadline.due == date(2024, 2, 29)  # a leap year's February
+    # 2024年2月底前出台…，2024年底前…不少于500个: the sentence's last stage ends the item
+    assert it.deadline is not None and it.deadline.due == date(2024, 12, 31) and it.deadline.raw == "2024年底前"
     assert items["第十一条"].deadline is not None and items["第十一条"].deadline.due == date(2024, 9, 30)
     # the 【责任单位】 line after the article's sub-measures names the units of the whole article
     assert items["第三条"].units[0].name == "市工业和信息化局" and items["第三条"].units[0].role == "lead"

@@ -1,7 +1,9 @@
 """Deadlines, normalised to the last day of the stated period.
 
 A labelled field (完成时间: …) or a table's 完成时间 cell wins; otherwise the first date in the
-text that is marked as a deadline (2022年底前, 到2025年, 于2021年6月底前完成). Relative phrases
+text that is marked as a deadline (2022年底前, 到2025年, 于2021年6月底前完成), or a later stage of
+the same sentence (…4月底前制定计划，11月底前完成抽查). A schedule ends with its last stage, and a
+stage that starts the work (3月启动) is not its end. Relative phrases
 (年底前, 年内) resolve against the plan's year; named periods (“十四五”期间) end on their last
 day; 长期坚持 and the like are ongoing; anything else is kept as raw text with a warning. A
 placeholder (2022年xx月) is never turned into a date.
@@ -39,6 +41,7 @@ _NEXT_YEAR_RX = re.compile(r"^(?:次年|明年|翌年|下一年度?)\s*")
 # 即日起至2025年12月31日: from now until a date (the date is the deadline); 即日起 alone goes on
 _FROM_NOW_RX = re.compile(r"^(?:自|从)?(?:即日|今日|印发之日|发布之日)起\s*(?:至|到|截至)?\s*")
 _STAGE_SEP_RX = re.compile(r"[,，;；、]")
+_SENTENCE_END_RX = re.compile(r"[。;；\n]")
 _STAGE_DATE_RX = re.compile(r"\d{1,2}\s*月|[一二三四1-4]季度|年底|年末|上半年|下半年")
 _START_VERB_RX = re.compile(r"\s*(?:前后)?(?:启动|开始|动员|部署|谋划|摸底|调研)")
 # a date every year: 每年12月底前
@@ -245,30 +248,33 @@ class _Parser:
                 return last
         return got
 
-    def _last_stage(self, value: str, year: int) -> FoundDeadline | None:
-        """The latest dated stage of a schedule, each stage a date the work is done by."""
+    def _last_stage(self, value: str, year: int, pos: int = 0) -> FoundDeadline | None:
+        """The latest dated stage of a schedule (from ``pos``), each stage a date the work is done
+        by; its start and end are positions in ``value``."""
         best: FoundDeadline | None = None
 
-        def take(found: FoundDeadline | None) -> None:
+        def take(found: FoundDeadline | None, a: int, b: int) -> None:
             nonlocal best
             if found is not None and found.due is not None and (best is None or best.due is None
                                                                 or found.due > best.due):
+                found.start, found.end = a, b
                 best = found
 
-        for x in self.rx.date.finditer(value):
-            if x.group("y") and not self._vague(x, value) and not self._starts(value, x.end()):
-                take(_from_match(x, self.ctx.year))
-        for mm in _MONTH_IN_TEXT_RX.finditer(value):
+        for x in self.rx.date.finditer(value, pos):
+            if x.group("y") and not self._vague(x, value) and not self._starts(value, x.end()) \
+                    and x.group("mod") not in ("起", "开始", "以来"):
+                take(_from_match(x, self.ctx.year), x.start("y1") if x.group("y1") else x.start("y"), x.end())
+        for mm in _MONTH_IN_TEXT_RX.finditer(value, pos):
             if value.endswith(("每年", "每月", "每季度"), 0, mm.start()) or self._starts(value, mm.end()):
                 continue
             if mm.group("mod") or mm.group("part") in ("底", "末") or self.rx.verb.match(value, mm.end()):
-                take(self._month_only(mm, 0, 0, mm.group(), Extraction(), year=year))
-        for rm in self.rx.relative.finditer(value):
+                take(self._month_only(mm, 0, 0, mm.group(), Extraction(), year=year), mm.start(), mm.end())
+        for rm in self.rx.relative.finditer(value, pos):
             if rm.group("mod") in ("起", "开始") or self._starts(value, rm.end()):
                 continue
             if rm.group("mod") or rm.group("end") or self.rx.verb.match(value, rm.end()) \
                     or rm.group("rel") in ("年底", "年末", "下半年"):
-                take(_relative(rm, year))
+                take(_relative(rm, year), rm.start(), rm.end())
         return best
 
     def _starts(self, value: str, end: int) -> bool:
@@ -500,6 +506,15 @@ class _Parser:
                 if got is not None:
                     got.start, got.end = run.span(fm.start(), fm.end())
                     best = (fm.start(), got)
+        if best is not None and best[1].due is not None:
+            # 于4月30日前制定计划，11月30日前完成抽查: the sentence's last stage ends the work
+            end = _SENTENCE_END_RX.search(text, best[0])
+            sentence = text[:end.start()] if end else text
+            last = self._last_stage(sentence, best[1].due.year, best[0] + 1)
+            if last is not None and last.due is not None and last.due > best[1].due \
+                    and last.due.year <= best[1].due.year + 1:
+                last.start, last.end = run.span(last.start, last.end)
+                best = (best[0], last)
         if best is None:
             for pattern, end_year in self.rx.periods:
                 pm = pattern.search(text)
