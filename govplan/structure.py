@@ -747,7 +747,8 @@ def _split_header(plan: PlanNode, rx: StructureRules) -> None:
         if _title_ish(header[k]):
             block = [k]
             while k + 1 < len(header) and _title_ish(header[k + 1]) and not header[k + 1].gap_before \
-                    and header[k + 1].lineno == header[k].lineno + 1 and not header[k + 1].inline:
+                    and header[k + 1].lineno == header[k].lineno + 1 and not header[k + 1].inline \
+                    and not rx.doc_number.fullmatch(header[k + 1].stripped.replace(" ", "")):
                 k += 1
                 block.append(k)
             joined = "".join(header[j].stripped for j in block)
