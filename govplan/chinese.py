@@ -209,7 +209,9 @@ _UNITS = {"十": 10, "百": 100, "千": 1000, "拾": 10, "佰": 100}
 # and a month or day number (6, 12, 六, 十二).
 YEAR_NUMERAL = r"(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4}"
 DAY_NUMERAL = r"\d{1,2}|[一二三四五六七八九十]{1,3}"
-FULL_DATE_RX = re.compile(rf"({YEAR_NUMERAL})\s*年\s*({DAY_NUMERAL})\s*月\s*({DAY_NUMERAL})\s*日")
+# (a Taiwan date, 中华民国114年1月15日, has a three-digit 民国 year: add 1911)
+FULL_DATE_RX = re.compile(
+    rf"(?:中华民国|民国)?({YEAR_NUMERAL}|(?<!\d)1[0-2]\d)\s*年\s*({DAY_NUMERAL})\s*月\s*({DAY_NUMERAL})\s*日")
 
 
 def cn_int(text: str) -> int | None:

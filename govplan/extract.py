@@ -194,6 +194,8 @@ def _walk(nodes: list[Node]) -> Iterator[Node]:
 
 def _date_of(m: re.Match[str]) -> date | None:
     y = int(m.group(1)) if m.group(1).isdigit() else cn_int(m.group(1).replace("○", "〇"))
+    if y is not None and y < 200:
+        y += 1911  # a 民国 year
     mo = int(m.group(2)) if m.group(2).isdigit() else cn_int(m.group(2))
     d = int(m.group(3)) if m.group(3).isdigit() else cn_int(m.group(3))
     try:

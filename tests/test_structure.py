@@ -621,3 +621,12 @@ def test_field_lines_of_the_last_sub_item_after_siblings_with_cued_brackets() ->
     doc = govplan.parse_text(text)
     units = {"".join(it.path): [u.name for u in it.units] for it in items(doc)}
     assert units["一、（一）"] == [] and units["一、（一）2."] == ["市农业农村局", "市财政局"]
+
+
+def test_notice_title_above_its_letter_number_and_a_taiwan_closing_date() -> None:
+    text = ("江南省人民政府办公厅关于印发江南省2025年重点任务清单的通知\n江南政办函〔2025〕6号\n各市人民政府：\n"
+            "现将清单印发给你们，请认真贯彻落实。\n江南省人民政府办公厅\n2025年2月26日\n一、任务\n（一）推进甲。（省发展改革委负责）\n")
+    plan = govplan.parse_text(text).plans[0]
+    assert (plan.title, plan.doc_number) == ("江南省2025年重点任务清单", "江南政办函〔2025〕6号")
+    tw = govplan.parse_text("臺東縣政府114年度施政計畫\n壹、推動節能\n一、汰換路燈。\n臺東縣政府\n中華民國114年1月15日\n")
+    assert tw.plans[0].issued == date(2025, 1, 15)
