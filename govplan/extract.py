@@ -8,6 +8,7 @@ context extraction depends on (the plan's year, whether the first unit listed le
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -363,4 +364,34 @@ def extract_plan(plan: PlanNode, norm: Normalised, rules: RuleSet,
         return out
 
     result.items = visit(plan.items)
+    if plan.closing and any(name == "deadlines" for name, _ in extractors):
+        _default_deadline(result, norm, rules)
     return result
+
+
+# 以上任务，除已明确时限外，均需于2025年底前完成: a deadline for every task that states none
+_DEFAULT_DEADLINE_RX = re.compile(
+    r"(?:以上|上述|各项)(?:任务|工作|事项|措施)[^。]{0,24}?(?:均需|均须|均应|须|应|要)(?:在|于)?\s*"
+    r"(?P<date>[^。,，;；]{3,16}?(?:前|底|末))(?:全部|全面|基本)?(?:完成|落实到位|落实)")
+
+
+def _default_deadline(result: PlanResult, norm: Normalised, rules: RuleSet) -> None:
+    """Apply a deadline the closing sets for all tasks to the tasks (items naming units, or table
+    rows) that state none of their own."""
+    run = _lines_run(norm, result.plan.closing)
+    m = _DEFAULT_DEADLINE_RX.search(run.match)
+    if m is None:
+        return
+    a, b = m.span("date")
+    found = deadlines.parse_field(run, a, b, rules, result.context)
+    if found is None or found.due is None:
+        return
+
+    def visit(items: list[ItemResult]) -> None:
+        for it in items:
+            ex = it.extraction
+            if ex.deadline is None and not it.children and (ex.units or it.node.kind == "row"):
+                ex.deadline = dataclasses.replace(found)
+            visit(it.children)
+
+    visit(result.items)

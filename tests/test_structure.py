@@ -630,3 +630,14 @@ def test_notice_title_above_its_letter_number_and_a_taiwan_closing_date() -> Non
     assert (plan.title, plan.doc_number) == ("江南省2025年重点任务清单", "江南政办函〔2025〕6号")
     tw = govplan.parse_text("臺東縣政府114年度施政計畫\n壹、推動節能\n一、汰換路燈。\n臺東縣政府\n中華民國114年1月15日\n")
     assert tw.plans[0].issued == date(2025, 1, 15)
+
+
+def test_a_default_deadline_stated_in_the_closing() -> None:
+    text = ("某市2025年工作要点\n一、任务\n（一）推进甲。（市商务局负责）\n（二）推进乙，2025年6月底前完成。（市财政局负责）\n"
+            "（三）加强领导。\n各地区、各部门要充分认识重要意义。以上任务，除已明确时限外，均需于2025年底前完成。\n")
+    plan = govplan.parse_text(text).plans[0]
+    first, second, third = plan.items[0].children
+    assert first.deadline is not None and first.deadline.due == date(2025, 12, 31)
+    assert text[first.deadline.span.start:first.deadline.span.end] == "2025年底前"
+    assert second.deadline is not None and second.deadline.due == date(2025, 6, 30)
+    assert third.deadline is None  # not a task that names units

@@ -527,6 +527,11 @@ class _Parser:
         return best[1] if best else None
 
 
+def parse_field(run: TextRun, a: int, b: int, rules: RuleSet, ctx: PlanContext) -> FoundDeadline | None:
+    """run.match[a:b] read as a deadline field's value (warnings dropped)."""
+    return _Parser(rules, ctx).parse_value(run.match, a, b, Extraction(), run)
+
+
 def _in_title(text: str, pos: int) -> bool:
     """Whether ``pos`` lies inside a 《book title》."""
     k = text.rfind("《", 0, pos)
