@@ -42,6 +42,7 @@ _UNIT_FIELD_LINE_RX = re.compile(r"^[(\[【〔]?(?:责任|牵头|配合|协办)(
 _UNIT_FIELD_ANYWHERE_RX = re.compile(
     r"[(\[【〔](?:责任|牵头|配合|协办)(?:单位|部门)\s*:|[(\[【〔][^()\[\]]{2,60}(?:牵头|负责|配合)[^()\[\]]{0,24}[)\]】〕]")
 _SEQ_RX = re.compile(r"^\s*(\d{1,3}|[一二三四五六七八九十]{1,3})\s*[.、]?\s*$")
+_TOTAL_ROW_RX = re.compile(r"^(?:合\s*计|总\s*计|小\s*计|共\s*计)$")
 # a row of a task table that only names a group of the rows below it: | 一、教育和医疗 | | | |
 _GROUP_ROW_RX = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.]|\(\s*[一二三四五六七八九十]{1,3}\s*\))\s*\S")
 _INNER_SPACE_RX = re.compile(r"(?<=\S)[ \u3000]+(?=\S)")
@@ -443,6 +444,8 @@ class _Builder:
         rows = owner.children
         has_seq = cols[0] == "seq"
         filled = [c for c in cells if c[0]]
+        if filled and _TOTAL_ROW_RX.match(filled[0][0]):
+            return  # 合计: a totals row, not a task
         if len(filled) == 1 and filled[0] is cells[0] and _GROUP_ROW_RX.match(cells[0][0]) and "category" not in cols:
             self.table_group = (cells[0][1], cells[0][2])
             owner.headings.setdefault("category", "类别")
@@ -598,6 +601,14 @@ class _Builder:
                     self._table_row(plan, line, deadline_cell)
                     plan.all_lines.append(line)
                     continue
+                if len(line.stripped) <= 30 and _GROUP_ROW_RX.match(line.stripped) \
+                        and "category" not in self.table_cols and i + 1 < len(self.lines) and self.lines[i + 1].table:
+                    # a merged group row pasted without its tabs: 一、经济发展
+                    self.table_group = (line.start, line.end)
+                    if self.table_owner is not None:
+                        self.table_owner.headings.setdefault("category", "类别")
+                    plan.all_lines.append(line)
+                    continue
                 if self._cell_goes_on(line, i):
                     plan.all_lines.append(line)
                     continue
@@ -645,6 +656,8 @@ class _Builder:
                 continue
             attachment_list = not plan.items and bool(_ATTACHMENT_LIST_RX.match(line.stripped))
             chosen = self._choose(plan, labels) if labels else None
+            if chosen is not None and plan.closing_mode and chosen[1] == "child":
+                chosen = None  # 相关文件: 1.…的通知 after the closing is a list, not sub-items
             if chosen is not None:
                 lab, how = chosen
                 if how == "restart":

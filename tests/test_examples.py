@@ -623,3 +623,28 @@ def test_deadlines_seventh_review(text: str, year: int | None, due: date | None,
 ])
 def test_targets_seventh_review(text: str, expected: list[tuple[float, str | None, str]]) -> None:
     test_target(text, expected)
+
+
+EIGHTH_REVIEW_DEADLINES = [
+    ("完成时限：2025年6月30日前（首批）、12月31日前（全部）", None, date(2025, 12, 31), "day", False, "before"),
+    ("完成时限：2025年汛期前（5月31日前）", None, date(2025, 5, 31), "day", False, "before"),
+    ("完成时限：2025年春耕前部署，秋收后集中回收，12月20日前完成年度考核", None, date(2025, 12, 20), "day", False,
+     "before"),
+    ("完成时限：即时整改，每月通报", None, None, None, True, None),
+]
+
+
+@pytest.mark.parametrize(("text", "year", "due", "precision", "ongoing", "modifier"), EIGHTH_REVIEW_DEADLINES)
+def test_deadlines_eighth_review(text: str, year: int | None, due: date | None, precision: str | None,
+                                 ongoing: bool, modifier: str | None) -> None:
+    test_deadline(text, year, due, precision, ongoing, modifier)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("改造提升1.5万亩。", [(15000, "亩", "=")]),
+    ("按照增量部分的5%给予奖励。", []),
+    ("单位工业增加值能耗下降到0.45吨标准煤/万元以下。", [(0.45, "吨标准煤/万元", "<=")]),
+    ("抽检食品80批次。", [(80, "批次", "=")]),
+])
+def test_targets_eighth_review(text: str, expected: list[tuple[float, str | None, str]]) -> None:
+    test_target(text, expected)

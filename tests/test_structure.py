@@ -641,3 +641,23 @@ def test_a_default_deadline_stated_in_the_closing() -> None:
     assert text[first.deadline.span.start:first.deadline.span.end] == "2025年底前"
     assert second.deadline is not None and second.deadline.due == date(2025, 6, 30)
     assert third.deadline is None  # not a task that names units
+
+
+def test_table_group_lines_cell_labels_and_totals() -> None:
+    text = ("某镇2025年重点工作任务分工表\n序号\t工作任务\t责任单位\t完成时限\t总投资（亿元）\n一、经济发展\n"
+            "1\t招商引资\t牵头：镇经发办；配合：镇财政所、镇农业服务中心\t2025年12月底前\t4.6\n"
+            "二、乡村振兴\n2\t人居环境整治\t镇农业服务中心\t长期坚持\t2.3\n合计\t\t\t\t6.9\n")
+    doc = govplan.parse_text(text)
+    rows = [it for it in items(doc) if it.kind == "row"]
+    assert [(r.number, (r.cells or {}).get("类别")) for r in rows] == [("1", "一、经济发展"), ("2", "二、乡村振兴")]
+    assert [(u.name, u.role) for u in rows[0].units] == [
+        ("镇经发办", "lead"), ("镇财政所", "cooperating"), ("镇农业服务中心", "cooperating")]
+    assert (rows[1].cells or {}).get("总投资（亿元）") == "2.3"  # the totals row is not glued on
+
+
+def test_related_documents_after_a_web_copy_are_closing() -> None:
+    text = ("某市2025年工作要点\n一、任务\n（一）推进甲。（市商务局负责）\n（二）推进乙。（市财政局负责）\n（此件主动公开）\n"
+            "相关文件：\n1. 某市人民政府关于印发某方案的通知\n2. 关于开展某工作的通知\n【打印本页】【关闭窗口】\n")
+    doc = govplan.parse_text(text)
+    assert [it.path for it in items(doc)] == [["一、"], ["一、", "（一）"], ["一、", "（二）"]]
+    assert doc.plans[0].items[0].children[1].text == "推进乙。（市财政局负责）"

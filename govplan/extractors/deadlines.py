@@ -356,6 +356,11 @@ class _Parser:
                     if later.due is not None and later.due > got.due:
                         got = later
             if got is None and self._vague(m, value):
+                y = _year(m.group("y"))
+                dated = self._last_stage(value, y) if y is not None else None
+                if dated is not None:  # 2025年汛期前(5月31日前): the date it names
+                    dated.start, dated.end = ns, ne
+                    return dated
                 out.warnings.append(FoundWarning(start=ns, end=ne, code="unparsed_deadline",
                                                  message=f"deadline season has no fixed date: {value!r}"))
                 return FoundDeadline(start=ns, end=ne)
@@ -556,7 +561,12 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
     for m in (parser.rx.field.finditer(text) if ":" in text or "】" in text else ()):
         a = m.end()
         b = a
-        while b < len(text) and text[b] not in ";；)）]】〕\n。":
+        depth = 0  # brackets opened inside the value: 6月30日前(首批)、12月31日前(全部)
+        while b < len(text) and (text[b] not in ";；)）]】〕\n。" or (depth and text[b] in ")）")):
+            if text[b] in "(（":
+                depth += 1
+            elif text[b] in ")）":
+                depth -= 1
             b += 1
         while b < len(text) and text[b] in ";；":
             # 3月底前完成摸底；11月底前全部完成: the schedule goes on past a semicolon while

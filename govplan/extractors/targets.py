@@ -209,8 +209,9 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         before = _comparator_before(text, start, rx)
         after = _comparator_after(text, end, rx)
         is_share = bool(m.group("pct") or m.group("pp"))
-        if before in ("increase", "decrease") and not is_share and _gap_before(text, start, rx) > _CHANGE_GAP:
-            before = None  # 改造提升农贸市场12家: a count of what is upgraded
+        if before in ("increase", "decrease") and not is_share and (
+                _gap_before(text, start, rx) > _CHANGE_GAP or text.endswith(("改造提升", "提升改造"), 0, start)):
+            before = None  # 改造提升农贸市场12家, 改造提升1.5万亩: a count of what is upgraded
         if before in ("increase", "decrease") and text[max(0, start - 1):start] in ("至", "到"):
             before = ">=" if before == "increase" else "<="  # 提高秸秆综合利用率至95%: up to a level
         between = text[last_end:start]

@@ -415,7 +415,9 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
     found: list[FoundUnit] = []
     if item.units_cells:
         for cell, role in item.units_cells:
-            parser.annotate(cell, 0, len(cell.match), role, found)
+            # a cell may label its own lists: 牵头：A；配合：B
+            if not ((":" in cell.match or "】" in cell.match) and parser.fields(cell, 0, len(cell.match), found)):
+                parser.annotate(cell, 0, len(cell.match), role, found)
     else:
         run = item.run
         text = run.match
