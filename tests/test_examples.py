@@ -631,6 +631,7 @@ EIGHTH_REVIEW_DEADLINES = [
     ("完成时限：2025年春耕前部署，秋收后集中回收，12月20日前完成年度考核", None, date(2025, 12, 20), "day", False,
      "before"),
     ("完成时限：即时整改，每月通报", None, None, None, True, None),
+    ("建立工作机制，每季度召开1次调度会议。", 2025, None, None, True, None),
 ]
 
 

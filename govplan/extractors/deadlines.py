@@ -44,6 +44,9 @@ _STAGE_SEP_RX = re.compile(r"[,，;；、]")
 _SENTENCE_END_RX = re.compile(r"[。;；\n]")
 _STAGE_DATE_RX = re.compile(r"\d{1,2}\s*月|[一二三四1-4]季度|年底|年末|上半年|下半年")
 _START_VERB_RX = re.compile(r"\s*(?:前后)?(?:启动|开始|动员|部署|谋划|摸底|调研)")
+# work done at a regular interval, with no date of its own: 每季度召开1次调度会议
+_RECURRING_RX = re.compile(
+    r"每(?:年|半年|季度?|月|周|旬)(?:至少)?(?:召开|开展|组织|报送|通报|调度|督查|检查|分析|评估|举办|更新)")
 # a date every year: 每年12月底前
 _YEARLY_RX = re.compile(r"每年度?\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*(?:底|末|上旬|中旬|下旬)?\s*(?:前|以前|之前)")
 # a stage's dates in brackets under its heading: 考核阶段(2025年12月—2026年1月)
@@ -607,7 +610,7 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
             out.deadline = found
     if out.deadline is None:
         clause = (parser.rx.ongoing_clause.search(text) if ")" in text else None) \
-            or parser.rx.ongoing_end.search(text)
+            or parser.rx.ongoing_end.search(text) or (_RECURRING_RX.search(text) if "每" in text else None)
         if clause is not None:
             ns, ne = run.span(clause.start(), clause.end())
             out.deadline = FoundDeadline(start=ns, end=ne, ongoing=True)
