@@ -649,3 +649,30 @@ def test_deadlines_eighth_review(text: str, year: int | None, due: date | None, 
 ])
 def test_targets_eighth_review(text: str, expected: list[tuple[float, str | None, str]]) -> None:
     test_target(text, expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("推进学科建设。\n责任部门：学科建设办公室（发展规划处）", [("学科建设办公室(发展规划处)", "responsible")]),
+    ("推进人才工作。\n责任部门：党委组织部（人事处配合）", [("人事处", "cooperating"), ("党委组织部", "lead")]),
+    ("（区城市管理局牵头，区住房城乡建设局，新华街道办事处、城关镇人民政府）",
+     [("区城市管理局", "lead"), ("区住房城乡建设局", "responsible"), ("新华街道办事处", "responsible"),
+      ("城关镇人民政府", "responsible")]),
+    ("本预案由市应急管理局负责解释。", [("市应急管理局", "responsible")]),
+])
+def test_units_ninth_review(text: str, expected: list[tuple[str, str]]) -> None:
+    out, _ = run(text, "units")
+    assert [(u.name, u.role) for u in out.units] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("专职辅导员师生比不低于1:200。", []),
+    ("开展读书班4期。", [(4, "期", "=")]),
+    ("检定计量器具2000台件。", [(2000, "台件", "=")]),
+])
+def test_targets_ninth_review(text: str, expected: list[tuple[float, str | None, str]]) -> None:
+    test_target(text, expected)
+
+
+def test_a_document_named_by_its_date_is_not_a_deadline() -> None:
+    out, _ = run("2019年6月印发的《岭西市防汛抗旱应急预案》同时废止。", "deadlines", year=2025)
+    assert out.deadline is None

@@ -448,9 +448,12 @@ class _Parser:
         text = run.match
         best: tuple[int, FoundDeadline] | None = None
         for m in self.rx.text_date.finditer(text):
+            verb = self.rx.verb.match(text, m.end())
             if not (m.group("lead") or m.group("mod") or m.group("half") in ("底", "末", "年底", "年末")
-                    or m.group("mpart") in ("底", "末") or self.rx.verb.match(text, m.end())):
+                    or m.group("mpart") in ("底", "末") or verb):
                 continue
+            if verb is not None and not (m.group("lead") or m.group("mod")) and text[verb.end():verb.end() + 1] == "的":
+                continue  # 2019年6月印发的《…预案》: which document, not when
             if m.group("mod") in ("起", "开始", "以来"):
                 continue  # a start, not a deadline
             if "已" in text[max(0, m.start() - 3):m.start()]:

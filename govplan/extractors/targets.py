@@ -191,6 +191,9 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
             continue  # 第3批, 附件2所列
         if _NAME_TOKEN_RX.match(text, start):
             continue  # 5G基站
+        if text[end:end + 1] in (":", "∶") or (start > 0 and text[start - 1] in (":", "∶") and
+                                                 start > 1 and text[start - 2].isdigit()):
+            continue  # 师生比1:200, a ratio
         counter = m.group("counter")
         if _inside_quotes(text, start) or rx.not_after.match(text, end) or (
                 counter and rx.not_after.match(text, end - len(counter))):

@@ -254,7 +254,7 @@ class _Parser:
             lead = name.find(stripped) if stripped else 0
             a += max(lead, 0)
             name = stripped
-        name = name.strip("。.,，;；:：、")
+        name = name.strip("。.,，;；:：、").removesuffix("(")
         if not name or len(name) > _MAX_NAME or name.isdigit() or _NO_UNIT_RX.match(name):
             return None
         if ":" in name or _NOT_A_NAME_RX.search(name) or any(p.search(name) for p in self.rx.first_is_lead):
@@ -335,6 +335,17 @@ class _Parser:
                                     for n in names):
                 return False
         return True
+
+    def is_alias(self, text: str, a: int, b: int) -> bool:
+        """A bracket right after a unit name inside a labelled field's value, holding another
+        name for it rather than a role: 学科建设办公室（发展规划处）."""
+        if a < 2 or not ("\u4e00" <= text[a - 2] <= "\u9fff"):
+            return False
+        content = text[a:b]
+        if ":" in content or self.rx.cue.search(content) or not self.rx.suffix.search(content):
+            return False
+        k = max(text.rfind(c, 0, a - 1) for c in ";；。\n")
+        return self.rx.field.search(text, k + 1, a - 1) is not None
 
     def leading_assignments(self, text: str, a: int, b: int) -> int | None:
         """Where unit assignments opening a sentence end: "A牵头，B、C配合，每年…" (clauses of
@@ -423,6 +434,8 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         text = run.match
         covered: list[tuple[int, int]] = []
         for a, b in bracket_groups(text):
+            if parser.is_alias(text, a, b):
+                continue  # 责任部门：学科建设办公室（发展规划处）: the bracket names the same unit
             if parser.fields(run, a, b, found):
                 covered.append((a, b))
             elif parser.is_unit_list(text, a, b):
