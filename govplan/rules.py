@@ -107,6 +107,7 @@ class Scheme(_Model):
     pattern: str
     exact: bool = False
     decimal: bool = False
+    bullet: bool = False  # unnumbered marks (▲, ●): siblings in order
     not_followed_by: str | None = None
     doubtful_if: str | None = None
     examples: list[str] = Field(default_factory=list)

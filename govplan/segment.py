@@ -33,6 +33,8 @@ _LEAD_MARKUP_RX = re.compile(r"(?:[*#]+[ \t]*)+")
 _DECOR = ("\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u25A0-\u25CA\u25CC-\u25FF\u2190-\u21FF"
           "\ufe0f\u200d")
 _DECOR_RX = re.compile(f"[{_DECOR}]+[ \t]*")
+_BULLETS = frozenset("▲◆●■◇△▶►•")
+_LABELLED_RX = re.compile(r"[一二三四五六七八九十(（0-9第⒈-⒛⑴-⒇①-⑳]")
 _TRAIL_MARKUP_RX = re.compile(r"[ \t]*\*+[ \t]*$")
 
 
@@ -206,8 +208,10 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
             if head.end() == len(body):
                 gap = True
                 continue
-            body = body[head.end():]
-            a += head.end()
+            if body[0] not in _BULLETS or _LABELLED_RX.match(body, head.end()):
+                # 🔷一、…: decoration before a label goes; a bullet (▲ 推进…) stays, it marks an item
+                body = body[head.end():]
+                a += head.end()
         if not has_tab and (body[0] in "*#" or body[-1] == "*"):
             head = _LEAD_MARKUP_RX.match(body)
             if head is not None and head.end():

@@ -178,6 +178,9 @@ def parse_labels(text: str, rx: StructureRules) -> list[Label]:
             doubtful = bool((any(c.isdigit() for c in m.group("n")) and rx.stop.match(text, end))
                             or (doubt is not None and doubt.match(text, end)))
         raw = m.group("n")
+        if scheme.bullet:
+            found.append(Label(scheme=scheme, key=scheme.family, value=(1,), end=end, written=raw))
+            continue
         if scheme.decimal:
             value: Value = tuple(int(p) for p in raw.split("."))
             key = f"{scheme.family}:{len(value)}"
@@ -254,6 +257,11 @@ class _Builder:
     # -- numbering --------------------------------------------------------------------------
     def _accept(self, plan: PlanNode, lab: Label) -> str | None:
         """'sibling:D', 'child', 'restart' (a new plan) or None (not an item label)."""
+        if lab.scheme.bullet:
+            for depth in range(len(plan.stack) - 1, -1, -1):
+                if plan.stack[depth].key == lab.key:
+                    return f"sibling:{depth}"
+            return "child" if plan.stack else None
         for depth in range(len(plan.stack) - 1, -1, -1):
             node = plan.stack[depth]
             if node.key != lab.key:
@@ -741,12 +749,16 @@ def _year_columns(cols: list[str], cells: list[str]) -> None:
 
 
 def _assign_paths(items: list[Node], parent: list[str], clean: str) -> None:
+    bullets = 0
     for node in items:
         if node.kind == "row":
             node.path = [*parent, node.row_label or str(node.value[0])]
         elif node.kind == "item":
             a, b = node.number_span
             node.path = [*parent, clean[a:b].strip()]
+            if node.key == "bullet":  # ▲ ▲ ▲ → ▲1 ▲2 ▲3, so that a path names one item
+                bullets += 1
+                node.path[-1] += str(bullets)
         node.level = len(node.path)
         _assign_paths(node.children, node.path, clean)
 

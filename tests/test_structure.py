@@ -529,7 +529,8 @@ def test_decorated_headings_and_a_blank_line_after_a_field() -> None:
     text = ("某区2025年优化营商环境工作方案\n🔷一、政务服务提效行动\n推进集成办理。\n牵头单位：区数据资源局\n"
             "完成时限：2025年6月底前\n\n▲区政务服务中心“企业开办专区”\n\n★二、企业开办便利行动\n推进企业开办。\n")
     doc = govplan.parse_text(text)
-    assert [it.path for it in items(doc)] == [["一、"], ["二、"]]
+    # (a ▲ bullet marks an item, even when, as here, it captions a photo)
+    assert [it.path for it in items(doc)] == [["一、"], ["一、", "▲1"], ["二、"]]
     first = doc.plans[0].items[0]
     assert first.deadline is not None and first.deadline.raw == "2025年6月底前"
     assert [u.name for u in first.units] == ["区数据资源局"]
@@ -661,3 +662,15 @@ def test_related_documents_after_a_web_copy_are_closing() -> None:
     doc = govplan.parse_text(text)
     assert [it.path for it in items(doc)] == [["一、"], ["一、", "（一）"], ["一、", "（二）"]]
     assert doc.plans[0].items[0].children[1].text == "推进乙。（市财政局负责）"
+
+
+def test_bullets_under_a_heading_are_items() -> None:
+    text = ("某市2025年工作要点\n一、扩大有效投资\n▲实施市级重大项目260个。【责任单位】市发展改革委【完成时限】2025年12月底\n"
+            "▲新开工项目100个，9月底前全部开工。【责任单位】市住建局【完成时限】2025年9月底\n二、优化营商环境\n"
+            "● 企业开办时间压缩至1个工作日。（责任单位：市市场监管局；完成时限：2025年6月底前）\n")
+    doc = govplan.parse_text(text)
+    got = [(it.path, [u.name for u in it.units], it.deadline.due if it.deadline else None) for it in items(doc)]
+    assert got == [(["一、"], [], None), (["一、", "▲1"], ["市发展改革委"], date(2025, 12, 31)),
+                   (["一、", "▲2"], ["市住建局"], date(2025, 9, 30)), (["二、"], [], None),
+                   (["二、", "●1"], ["市市场监管局"], date(2025, 6, 30))]
+
