@@ -41,7 +41,7 @@ _UNIT_FIELD_LINE_RX = re.compile(r"^[(\[【〔]?(?:责任|牵头|配合|协办)(
 # units named in a bracket on the item's own line: 1.推进甲。(责任单位:市司法局)
 _UNIT_FIELD_ANYWHERE_RX = re.compile(
     r"[(\[【〔](?:责任|牵头|配合|协办)(?:单位|部门)\s*:|[(\[【〔][^()\[\]]{2,60}(?:牵头|负责|配合)[^()\[\]]{0,24}[)\]】〕]")
-_SEQ_RX = re.compile(r"^\s*(\d{1,3}|[一二三四五六七八九十]{1,3})\s*[.、]?\s*$")
+_SEQ_RX = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,2}){0,2}|[一二三四五六七八九十]{1,3})\s*[.、]?\s*$")
 _TOTAL_ROW_RX = re.compile(r"^(?:合\s*计|总\s*计|小\s*计|共\s*计)$")
 # a row of a task table that only names a group of the rows below it: | 一、教育和医疗 | | | |
 _GROUP_ROW_RX = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.]|\(\s*[一二三四五六七八九十]{1,3}\s*\))\s*\S")
@@ -271,6 +271,9 @@ class _Builder:
             if lab.heading and not lab.doubtful and not lab.scheme.exact and len(lab.value) == 1 \
                     and len(node.value) == 1 and node.value[0] < lab.value[0] <= node.value[0] + 10:
                 return f"sibling:{depth}"  # 五、 … then 十、 (the parts between left out)
+            if lab.value == node.value and not lab.doubtful and not lab.scheme.exact and not lab.scheme.decimal \
+                    and (lab.heading or depth == len(plan.stack) - 1):
+                return f"sibling:{depth}"  # 二、 … 二、 again: a numbering slip, still a new item
             if lab.first and not lab.scheme.exact:
                 if depth == 0 and node.kind == "item":
                     return "restart"
@@ -440,7 +443,7 @@ class _Builder:
             pos += len(part) + 1
         return out
 
-    def _table_row(self, plan: PlanNode, line: Line, deadline_cell: TimedPattern) -> None:
+    def _table_row(self, plan: PlanNode, line: Line, deadline_cell: TimedPattern, i: int = -1) -> None:
         cols = self.table_cols
         assert cols is not None
         header = self._table_header(line) if line.aligned or line.gap_before else None
@@ -456,6 +459,13 @@ class _Builder:
             return  # 合计: a totals row, not a task
         if len(filled) == 1 and filled[0] is cells[0] and _GROUP_ROW_RX.match(cells[0][0]) and "category" not in cols:
             self.table_group = (cells[0][1], cells[0][2])
+            owner.headings.setdefault("category", "类别")
+            return
+        if has_seq and len(filled) == 2 and filled[0] is cells[0] and cells[0][0].isdigit() and "category" not in cols \
+                and 0 <= i < len(self.lines) - 1 and self.lines[i + 1].table \
+                and self.lines[i + 1].text.lstrip(" |").startswith(cells[0][0] + "."):
+            # | 1 | 夯实数字基础设施 | | | followed by rows 1.1, 1.2: a group, not a task
+            self.table_group = (filled[1][1], filled[1][2])
             owner.headings.setdefault("category", "类别")
             return
         seq_m = _SEQ_RX.match(cells[0][0]) if cells and has_seq else None
@@ -606,7 +616,7 @@ class _Builder:
             plan = self.plans[-1]
             if self.table_cols is not None:
                 if line.table:
-                    self._table_row(plan, line, deadline_cell)
+                    self._table_row(plan, line, deadline_cell, i)
                     plan.all_lines.append(line)
                     continue
                 if len(line.stripped) <= 30 and _GROUP_ROW_RX.match(line.stripped) \

@@ -676,3 +676,36 @@ def test_targets_ninth_review(text: str, expected: list[tuple[float, str | None,
 def test_a_document_named_by_its_date_is_not_a_deadline() -> None:
     out, _ = run("2019年6月印发的《岭西市防汛抗旱应急预案》同时废止。", "deadlines", year=2025)
     assert out.deadline is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("推进甲。（省发展改革委、省统计局按职责分工负责；省政府领导：李国强、张卫东）",
+     [("省发展改革委", "responsible"), ("省统计局", "responsible")]),
+    ("推进丙。（各市州人民政府负责落实）", [("各市州人民政府", "responsible")]),
+    ("推进丁。（责任单位：县农业农村局，柳溪村、新塘村村民委员会）",
+     [("县农业农村局", "responsible"), ("柳溪村", "responsible"), ("新塘村村民委员会", "responsible")]),
+])
+def test_units_tenth_review(text: str, expected: list[tuple[str, str]]) -> None:
+    out, _ = run(text, "units")
+    assert [(u.name, u.role) for u in out.units] == expected
+
+
+TENTH_REVIEW_DEADLINES = [
+    ("完成时限：2025/6/30", None, date(2025, 6, 30), "day", False, None),
+    ("完成时限：2025.09", None, date(2025, 9, 30), "month", False, None),
+    ("完成时限：每日巡查，长期坚持。", None, None, None, True, None),
+]
+
+
+@pytest.mark.parametrize(("text", "year", "due", "precision", "ongoing", "modifier"), TENTH_REVIEW_DEADLINES)
+def test_deadlines_tenth_review(text: str, year: int | None, due: date | None, precision: str | None,
+                                ongoing: bool, modifier: str | None) -> None:
+    test_deadline(text, year, due, precision, ongoing, modifier)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("能耗下降2.5%左右。", [(2.5, "%", "decrease")]),
+    ("接待游客8亿人次。", [(800000000, "人次", "=")]),
+])
+def test_targets_tenth_review(text: str, expected: list[tuple[float, str | None, str]]) -> None:
+    test_target(text, expected)

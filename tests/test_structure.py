@@ -674,3 +674,15 @@ def test_bullets_under_a_heading_are_items() -> None:
                    (["一、", "▲2"], ["市住建局"], date(2025, 9, 30)), (["二、"], [], None),
                    (["二、", "●1"], ["市市场监管局"], date(2025, 6, 30))]
 
+
+
+def test_decimal_row_numbers_under_group_rows_and_duplicate_headings() -> None:
+    text = ("某市数字政府重点任务清单\n序号\t重点任务\t牵头单位\t完成时限\n1\t夯实数字基础设施\t\t\n"
+            "1.1\t推进政务云扩容\t市数据局\t2025/6/30\n1.2\t提升电子政务外网\t市数据局\t2025.09\n"
+            "2\t提升政务服务\t\t\n2.1\t深化一网通办\t市政务服务中心\t2025年12月\n")
+    rows = [it for it in items(govplan.parse_text(text)) if it.kind == "row"]
+    assert [(r.number, (r.cells or {}).get("类别")) for r in rows] == [
+        ("1.1", "夯实数字基础设施"), ("1.2", "夯实数字基础设施"), ("2.1", "提升政务服务")]
+    dup = "某区工作要点\n一、提升效能\n（一）推进甲。\n二、优化环境\n（一）推进乙。\n二、加强法治\n（一）推进丙。\n"
+    assert [it.path for it in items(govplan.parse_text(dup))] == [
+        ["一、"], ["一、", "（一）"], ["二、"], ["二、", "（一）"], ["二、"], ["二、", "（一）"]]

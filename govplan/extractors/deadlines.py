@@ -53,6 +53,8 @@ _YEARLY_RX = re.compile(r"每年度?\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*(?:�
 _BRACKET_RANGE_RX = re.compile(
     r"\((?P<y1>(?:19|20)\d{2})\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[-—–~至到]\s*"
     r"(?:(?P<y2>(?:19|20)\d{2})\s*年\s*)?(?P<m2>\d{1,2})\s*月(?:\s*(?P<d2>\d{1,2})\s*日)?(?:底|末)?\s*\)")
+_NUMERIC_DATE_RX = re.compile(
+    r"^(?P<y>(?:19|20)\d{2})\s*[/.\-]\s*(?P<m>\d{1,2})(?:\s*[/.\-]\s*(?P<d>\d{1,2}))?\s*(?P<mod>前|以前|之前)?$")
 # a financial year as Hong Kong writes it: 2025/26年度 runs from April 2025 to March 2026
 _FISCAL_YEAR_RX = re.compile(r"^(?P<y>(?:19|20)\d{2})\s*/\s*(?P<y2>\d{2})\s*(?:财政)?年度(?P<mod>内|前)?")
 # a month of the plan's year: 6月底前, 9月30日前
@@ -322,6 +324,19 @@ class _Parser:
                 out.warnings.append(FoundWarning(start=ns, end=ne, code="unparsed_deadline",
                                                  message=f"festival date not known for {value!r}"))
                 return FoundDeadline(start=ns, end=ne, modifier="before" if fm.group("mod") else None)
+        nd = _NUMERIC_DATE_RX.match(value)
+        if nd is not None:  # 2025/6/30, 2025.09: dates as spreadsheets write them
+            y, mo = int(nd.group("y")), int(nd.group("m"))
+            try:
+                if nd.group("d"):
+                    due, precision = date(y, mo, int(nd.group("d"))), "day"
+                else:
+                    due, precision = _month_end(y, mo), "month"
+            except (ValueError, calendar.IllegalMonthError):
+                due = None
+            if due is not None:
+                return FoundDeadline(start=ns, end=ne, due=due, precision=precision,
+                                     modifier=_MODIFIERS.get(nd.group("mod") or ""))
         fy = _FISCAL_YEAR_RX.match(value)
         if fy is not None and (int(fy.group("y")) + 1) % 100 == int(fy.group("y2")):
             return FoundDeadline(start=ns, end=ne, due=date(int(fy.group("y")) + 1, 3, 31), precision="year",
@@ -359,8 +374,8 @@ class _Parser:
                     if later.due is not None and later.due > got.due:
                         got = later
             if got is None and self._vague(m, value):
-                y = _year(m.group("y"))
-                dated = self._last_stage(value, y) if y is not None else None
+                season_year = _year(m.group("y"))
+                dated = self._last_stage(value, season_year) if season_year is not None else None
                 if dated is not None:  # 2025年汛期前(5月31日前): the date it names
                     dated.start, dated.end = ns, ne
                     return dated

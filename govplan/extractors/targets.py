@@ -232,8 +232,8 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
             continue
         if not is_share and not m.group("mag") and not unit and before is None and after is None:
             continue
-        if after is not None and after[0] == "=":
-            comparator = "="  # 提升至65%左右: about, not at least
+        if after is not None and after[0] == "=" and before not in ("increase", "decrease"):
+            comparator = "="  # 提升至65%左右: about, not at least (but 下降2.5%左右 is still a fall)
         elif enumerated and before is None and last_comp in ("increase", "decrease"):
             comparator = last_comp  # 分别下降10%和5%以上: both are decreases
         elif before in ("increase", "decrease") and (is_share or after is None):

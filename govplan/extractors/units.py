@@ -38,6 +38,8 @@ _NOT_A_NAME_RX = re.compile(
     r"|季度|半年|年底|年中|年内|年末|全年|春节|期间|(?:完成|推进|实施|部署|落实|前)$"
 )
 _MAX_NAME = 40
+# a clause naming the people in charge: 省政府领导：…, 责任领导：…, 联系人：…
+_PERSON_FIELD_RX = re.compile(r"[;；,，]\s*[\u4e00-\u9fff]{0,6}(?:领导|责任人|联系人)\s*[:：]")
 # what a form's empty unit field says: 待定, 无, /, (另行明确)
 _NO_UNIT_RX = re.compile(r"^[(\[]?(?:待定|暂定|无|暂无|另行明确|另行通知|另定|另行确定|[/／\-—\s]+)[)\]]?$")
 
@@ -434,6 +436,9 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         text = run.match
         covered: list[tuple[int, int]] = []
         for a, b in bracket_groups(text):
+            person = _PERSON_FIELD_RX.search(text, a, b)
+            if person is not None:
+                b = person.start()  # …牵头；省政府领导：李国强、张卫东 (people, not units)
             if parser.is_alias(text, a, b):
                 continue  # 责任部门：学科建设办公室（发展规划处）: the bracket names the same unit
             if parser.fields(run, a, b, found):
