@@ -533,7 +533,8 @@ class _Builder:
             return {cols[k]: spans[k] for k in range(min(n, len(cells)))}
         if with_seq and "deadline" in cols:
             d_col = cols.index("deadline")
-            d = next((k for k in range(1, len(texts)) if texts[k] and deadline_cell.match(texts[k])), None)
+            # the last cell that reads as a date (a 开工时间 column may come before the deadline's)
+            d = next((k for k in range(len(texts) - 1, 0, -1) if texts[k] and deadline_cell.match(texts[k])), None)
             if d is not None and not (len(cells) == n and d == d_col):
                 placed: dict[str, tuple[int, int]] = {cols[0]: spans[0], "deadline": spans[d]}
                 after = [k for k in range(d + 1, len(texts)) if texts[k]]

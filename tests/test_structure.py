@@ -686,3 +686,12 @@ def test_decimal_row_numbers_under_group_rows_and_duplicate_headings() -> None:
     dup = "某区工作要点\n一、提升效能\n（一）推进甲。\n二、优化环境\n（一）推进乙。\n二、加强法治\n（一）推进丙。\n"
     assert [it.path for it in items(govplan.parse_text(dup))] == [
         ["一、"], ["一、", "（一）"], ["二、"], ["二、", "（一）"], ["二、"], ["二、", "（一）"]]
+
+
+def test_project_table_with_start_and_completion_dates() -> None:
+    text = ("附件\n某县2025年重大项目建设计划表\n序号\t项目名称\t建设规模\t开工时间\t竣工时间\t责任单位\n"
+            "1\t新材料产业园\t新建标准厂房12万平方米\t2025年3月\t2026年12月\t县经济开发区管委会\n"
+            "2\t冷链物流中心\t新建冷库2万吨\t2024年10月\t2025年6月\t县商务局\n")
+    rows = [it for it in items(govplan.parse_text(text)) if it.kind == "row"]
+    assert [(r.title, r.deadline.due if r.deadline else None, [u.name for u in r.units]) for r in rows] == [
+        ("新材料产业园", date(2026, 12, 31), ["县经济开发区管委会"]), ("冷链物流中心", date(2025, 6, 30), ["县商务局"])]
