@@ -42,6 +42,7 @@ _UNIT_FIELD_LINE_RX = re.compile(r"^[(\[【〔]?(?:责任|牵头|配合|协办)(
 _UNIT_FIELD_ANYWHERE_RX = re.compile(
     r"[(\[【〔](?:责任|牵头|配合|协办)(?:单位|部门)\s*:|[(\[【〔][^()\[\]]{2,60}(?:牵头|负责|配合)[^()\[\]]{0,24}[)\]】〕]")
 _SEQ_RX = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,2}){0,2}|[一二三四五六七八九十]{1,3})\s*[.、]?\s*$")
+_TABBED_ITEM_RX = re.compile(r"^\d{1,3}\s*[.、]\s*[^\t]{6,}\t")
 _TOTAL_ROW_RX = re.compile(r"^(?:合\s*计|总\s*计|小\s*计|共\s*计)$")
 # a row of a task table that only names a group of the rows below it: | 一、教育和医疗 | | | |
 _GROUP_ROW_RX = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.]|\(\s*[一二三四五六七八九十]{1,3}\s*\))\s*\S")
@@ -247,7 +248,9 @@ class _Builder:
         self.rx = compiled(rules)
         self.plans: list[PlanNode] = [PlanNode()]
         self.labels: list[list[Label]] = [
-            [] if ln.table else parse_labels(ln.stripped, self.rx) for ln in lines
+            # a tabbed line outside a table may still be an item: 1.推进…<tab><tab>2025年11月底前
+            parse_labels(ln.stripped, self.rx) if not ln.table or _TABBED_ITEM_RX.match(ln.stripped) else []
+            for ln in lines
         ]
         self.table_cols: list[str] | None = None
         self.table_owner: Node | None = None

@@ -695,3 +695,13 @@ def test_project_table_with_start_and_completion_dates() -> None:
     rows = [it for it in items(govplan.parse_text(text)) if it.kind == "row"]
     assert [(r.title, r.deadline.due if r.deadline else None, [u.name for u in r.units]) for r in rows] == [
         ("新材料产业园", date(2026, 12, 31), ["县经济开发区管委会"]), ("冷链物流中心", date(2025, 6, 30), ["县商务局"])]
+
+
+def test_items_with_a_deadline_column_after_tabs() -> None:
+    text = ("某区2025年城市更新工作要点\n一、老旧小区改造\n1.推进老旧小区综合改造，完成改造小区45个\t\t2025年11月底前\n"
+            "　责任单位：区住房城乡建设局\n2.建设完整社区试点3个\t\t2025年9月30日\n　责任单位：区民政局\n")
+    doc = govplan.parse_text(text)
+    got = [(it.path, it.title, it.deadline.due if it.deadline else None) for it in items(doc)]
+    assert got == [(["一、"], "老旧小区改造", None),
+                   (["一、", "1."], "推进老旧小区综合改造，完成改造小区45个", date(2025, 11, 30)),
+                   (["一、", "2."], "建设完整社区试点3个", date(2025, 9, 30))]

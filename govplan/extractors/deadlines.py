@@ -613,6 +613,19 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         ns, ne = run.span(pm.start(), pm.end())
         out.warnings.append(FoundWarning(start=ns, end=ne, code="placeholder",
                                          message=f"placeholder instead of a date: {pm.group()!r}"))
+    if field is None and "\t" in text:
+        # 1.推进老旧小区改造…<tab><tab>2025年9月30日: a deadline in a column on the item's line
+        line_end = text.find("\n")
+        line_end = len(text) if line_end < 0 else line_end
+        k = text.rfind("\t", 0, line_end)
+        a, b = k + 1, line_end
+        while a < b and text[a] == " ":
+            a += 1
+        while b > a and text[b - 1] == " ":
+            b -= 1
+        if k >= 0 and b > a and parser.rx.cell.match(text[a:b]):
+            out.deadline = parser.parse_value(text, a, b, out, run)
+            field = (a, b)
     if field is None and "年" in text and ")" in text:
         for m in parser.rx.clause_date.finditer(text):
             if _in_title(text, m.start()):
