@@ -156,7 +156,8 @@ def item_text(node: Node, norm: Normalised) -> tuple[ItemText, str, tuple[int, i
         title = _first_sentence(first_line)
         off = text.find(title)
         return ItemText(run=run), title, run.span(off, off + len(title))
-    title = (text.split("\n")[0] if heading else _first_sentence(text)).split("\t")[0].strip()
+    # (less Markdown emphasis a web copy leaves around a heading: 1. **加强组织领导。**)
+    title = (text.split("\n")[0] if heading else _first_sentence(text)).split("\t")[0].strip().strip("*").strip()
     off = max(text.find(title), 0)
     return ItemText(run=run), title, run.span(off, off + len(title))
 

@@ -709,3 +709,7 @@ def test_deadlines_tenth_review(text: str, year: int | None, due: date | None, p
 ])
 def test_targets_tenth_review(text: str, expected: list[tuple[float, str | None, str]]) -> None:
     test_target(text, expected)
+
+
+def test_a_year_range_with_an_ascii_hyphen() -> None:
+    test_deadline("完成时限：2024-2025", None, date(2025, 12, 31), "year", False, None)

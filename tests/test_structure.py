@@ -715,3 +715,8 @@ def test_named_tasks_and_dash_bullets() -> None:
     assert got == [(["第一部分"], []), (["第一部分", "任务一："], ["市工业和信息化局"]),
                    (["第一部分", "任务二："], ["市数据局"]), (["第二部分"], []), (["第二部分", "（一）"], []),
                    (["第二部分", "（一）", "-1"], ["市体育局"]), (["第二部分", "（一）", "-2"], ["市园林局"])]
+
+
+def test_markdown_emphasis_around_a_title() -> None:
+    doc = govplan.parse_text("某市工作要点\n一、任务\n1. **加强组织领导。**各单位要高度重视。\n2. **强化督查。**\n")
+    assert [it.title for it in doc.plans[0].items[0].children] == ["加强组织领导", "强化督查"]

@@ -53,6 +53,7 @@ _YEARLY_RX = re.compile(r"每年度?\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*(?:�
 _BRACKET_RANGE_RX = re.compile(
     r"\((?P<y1>(?:19|20)\d{2})\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[-—–~至到]\s*"
     r"(?:(?P<y2>(?:19|20)\d{2})\s*年\s*)?(?P<m2>\d{1,2})\s*月(?:\s*(?P<d2>\d{1,2})\s*日)?(?:底|末)?\s*\)")
+_YEAR_RANGE_RX = re.compile(r"^((?:19|20)\d{2})\s*[-—–~至到]\s*((?:19|20)\d{2})\s*年?$")
 _NUMERIC_DATE_RX = re.compile(
     r"^(?P<y>(?:19|20)\d{2})\s*[/.\-]\s*(?P<m>\d{1,2})(?:\s*[/.\-]\s*(?P<d>\d{1,2}))?\s*(?P<mod>前|以前|之前)?$")
 # a financial year as Hong Kong writes it: 2025/26年度 runs from April 2025 to March 2026
@@ -324,6 +325,9 @@ class _Parser:
                 out.warnings.append(FoundWarning(start=ns, end=ne, code="unparsed_deadline",
                                                  message=f"festival date not known for {value!r}"))
                 return FoundDeadline(start=ns, end=ne, modifier="before" if fm.group("mod") else None)
+        yr = _YEAR_RANGE_RX.match(value)
+        if yr is not None and int(yr.group(1)) <= int(yr.group(2)):  # 2024-2025: a span of years
+            return FoundDeadline(start=ns, end=ne, due=date(int(yr.group(2)), 12, 31), precision="year")
         nd = _NUMERIC_DATE_RX.match(value)
         if nd is not None:  # 2025/6/30, 2025.09: dates as spreadsheets write them
             y, mo = int(nd.group("y")), int(nd.group("m"))
