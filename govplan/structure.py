@@ -197,12 +197,6 @@ def parse_labels(text: str, rx: StructureRules) -> list[Label]:
     return found
 
 
-def parse_label(text: str, rx: StructureRules) -> Label | None:
-    """The first label that may start ``text`` (see ``parse_labels``)."""
-    labels = parse_labels(text, rx)
-    return labels[0] if labels else None
-
-
 def _closes_unopened(text: str, start: int) -> bool:
     """A closing bracket in the first words after a label, before any opening one: the line
     ends a bracket (三、四季度）) rather than starting an item."""

@@ -369,14 +369,6 @@ class _Parser:
                 if got_x is not None and (got is None or got.due is None
                                           or (got_x.due is not None and got_x.due >= got.due)):
                     m, got = x, got_x
-            if got is not None and got.due is not None and got.precision in ("month", "day", "quarter"):
-                # …，12月底前全部完成: a later stage in the same year
-                for mm in _MONTH_IN_TEXT_RX.finditer(value, m.end()):
-                    if not (mm.group("mod") or mm.group("part") in ("底", "末")):
-                        continue
-                    later = self._month_only(mm, 0, 0, mm.group(), Extraction(), year=got.due.year)
-                    if later.due is not None and later.due > got.due:
-                        got = later
             if got is None and self._vague(m, value):
                 season_year = _year(m.group("y"))
                 dated = self._last_stage(value, season_year) if season_year is not None else None
