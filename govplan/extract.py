@@ -49,8 +49,8 @@ _SENTENCE_RX = re.compile(r"[。；;!！?？]")
 # a year in a title: 2022年, or either end of a range such as 2024—2026年
 _TITLE_YEAR_RX = re.compile(r"((?:19|20)\d{2})(?=\s*年|\s*[-—–~至到]\s*(?:19|20)\d{2}\s*年)")
 _TITLE_ROC_YEAR_RX = re.compile(r"(?<!\d)(1[0-2]\d)(?=\s*年)")
-_APPROVAL_RX = re.compile(r"^(?:中华民国|民国)?\s*(?P<y>1[0-2]\d)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日\s*"
-                          r"(?P<number>[\u3400-\u9fff]{1,10}字第\s*\d{6,12}\s*号)函?(?:核定|核准|发布|函颁)")
+# …after the approval date (FULL_DATE_RX): 府环综字第1140012345号函核定
+_APPROVAL_RX = re.compile(r"\s*(?P<number>[\u3400-\u9fff]{1,10}字第\s*\d{6,12}\s*号)函?(?:核定|核准|发布|函颁)")
 # a note under a cover letter's date: (此件公开发布)
 _NOTE_LINE_RX = re.compile(r"^\([^()]{2,20}\)$")
 _REGION_RX = re.compile(r"^(?:xx)?([\u3400-\u9fff]{2,4}?)(?:省|市|县|区|自治区|地区|州)")
@@ -287,13 +287,11 @@ def plan_metadata(plan: PlanNode, norm: Normalised, rules: RuleSet) -> PlanResul
     issued, issued_at = _issued(front)
     if issued is None and doc_number is None and preamble:
         # a Taiwan plan's approval line under its title: 中华民国114年2月10日府环综字第1140012345号函核定
-        m = _APPROVAL_RX.match(preamble[0].stripped)
-        if m is not None:
-            try:
-                issued = date(int(m.group("y")) + 1911, int(m.group("m")), int(m.group("d")))
-            except ValueError:
-                issued = None
-            doc_number = m.group("number")
+        line = preamble[0].stripped
+        d = FULL_DATE_RX.match(line)
+        m = _APPROVAL_RX.match(line, d.end()) if d is not None else None
+        if d is not None and m is not None:
+            issued, doc_number = _date_of(d), m.group("number")
     issuer = _issuer(front, title_lines, issued_at, notice_issuer, rules, rx)
     if issued is None and plan.closing:
         # a signature block at the end: issuer, then the date
