@@ -37,10 +37,6 @@ _META_LINE_RX = re.compile(r"^[\u3400-\u9fff]{2,6}\s*:\s*\S.{0,40}$")
 _FIELD_LINE_RX = re.compile(r"^(?:[\u3400-\u9fff]{2,8}\s*:|【[\u3400-\u9fff]{2,8}】)")
 _ATTACHMENT_LABEL_RX = re.compile(r"^(?:附件|附表)\s*\d{0,2}\s*(?::|$)")
 _ATTACHMENT_LIST_RX = re.compile(r"^附件\s*:\s*\d{1,2}\s*[.、]")
-_UNIT_FIELD_LINE_RX = re.compile(r"^[(\[【〔]?(?:责任|牵头|配合|协办)(?:单位|部门)\s*[:】]")
-# units named in a bracket on the item's own line: 1.推进甲。(责任单位:市司法局)
-_UNIT_FIELD_ANYWHERE_RX = re.compile(
-    r"[(\[【〔](?:责任|牵头|配合|协办)(?:单位|部门)\s*:|[(\[【〔][^()\[\]]{2,60}(?:牵头|负责|配合)[^()\[\]]{0,24}[)\]】〕]")
 _SEQ_RX = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,2}){0,2}|[一二三四五六七八九十]{1,3})\s*[.、]?\s*$")
 _TABBED_ITEM_RX = re.compile(r"^\d{1,3}\s*[.、]\s*[^\t]{6,}\t")
 _TOTAL_ROW_RX = re.compile(r"^(?:合\s*计|总\s*计|小\s*计|共\s*计)$")
@@ -123,6 +119,8 @@ class StructureRules:
     columns: list[tuple[str, TimedPattern]]
     signature: TimedPattern
     doc_number: TimedPattern
+    unit_field_line: TimedPattern  # a line that names units: 责任单位:…, (牵头单位:…), 【责任科室】…
+    unit_bracket: TimedPattern  # units named in a bracket on an item's own line: (责任单位:…), (X牵头)
 
 
 def compiled(rules: RuleSet) -> StructureRules:
@@ -138,6 +136,7 @@ def _build(rules: RuleSet) -> StructureRules:
          rc(s.doubtful_if) if s.doubtful_if else None)
         for s in num.schemes
     ]
+    labels = "|".join(f"(?:{f.label})" for f in rules.units.field_labels)
     c = StructureRules(
         schemes=schemes,
         start=rc(num.label_start),
@@ -149,6 +148,8 @@ def _build(rules: RuleSet) -> StructureRules:
         columns=[(k, rc(p)) for k, p in doc.table_columns.items()],
         signature=rc(doc.issuer_signature),
         doc_number=rc(doc.doc_number),
+        unit_field_line=rc(rf"^[(\[【〔]?(?:{labels})\s*[:】]"),
+        unit_bracket=rc(rf"[(\[【〔](?:{labels})\s*:|[(\[【〔][^()\[\]]{{2,60}}(?:牵头|负责|配合)[^()\[\]]{{0,24}}[)\]】〕]"),
     )
     return c
 
@@ -338,15 +339,15 @@ class _Builder:
         node = plan.stack[-1]
         if self.hoisted is not None and self.hoisted[0] is node:
             return self.hoisted[1]  # the lines that continue a hoisted 责任单位 line follow it
-        if len(plan.stack) < 2 or not _UNIT_FIELD_LINE_RX.match(line.stripped):
+        if len(plan.stack) < 2 or not self.rx.unit_field_line.match(line.stripped):
             return node
         parent = plan.stack[-2]
         siblings = parent.children
-        if len(siblings) < 2 or any(_UNIT_FIELD_LINE_RX.match(ln.stripped) for ln in parent.lines):
+        if len(siblings) < 2 or any(self.rx.unit_field_line.match(ln.stripped) for ln in parent.lines):
             return node
-        if any(_UNIT_FIELD_LINE_RX.match(ln.stripped) for sib in siblings for ln in sib.lines):
+        if any(self.rx.unit_field_line.match(ln.stripped) for sib in siblings for ln in sib.lines):
             return node
-        if any(sib.label_line is not None and _UNIT_FIELD_ANYWHERE_RX.search(sib.label_line.text)
+        if any(sib.label_line is not None and self.rx.unit_bracket.search(sib.label_line.text)
                for sib in siblings):
             return node  # the siblings name their own units: so does this one
         nxt = next((labels for labels in self.labels[i + 1:] if labels), None)
