@@ -133,19 +133,17 @@ def _cell_columns(raw: str, heads: tuple[list[int], list[int]]) -> list[int]:
     return by_char if cost_char + 2 * len(chars) < cost_disp else by_disp
 
 
-def _tabbed(raw: str, heads: tuple[list[int], list[int]] | None = None) -> str:
-    """Tabs for the runs of spaces between cells: one per column crossed, so an empty cell
-    stays empty (the first spaces of a run become tabs; the text keeps its length)."""
-    if heads is None:
+def _tabbed(raw: str, cols: list[int] | None = None) -> str:
+    """Tabs for the runs of spaces between cells: one per column crossed (``cols``: each cell's
+    column), so an empty cell stays empty. The first spaces of a run become tabs, so the text
+    keeps its length."""
+    if cols is None:
         return _SPACE_RUN_RX.sub(lambda m: "\t" + m.group()[1:], raw)
-    chars = [m.start() for m in _CELL_RX.finditer(raw)]
-    cols = _cell_columns(raw, heads)
     out = list(raw)
     prev_end, prev_col = 0, -1
-    for (start, col), m in zip(zip(chars, cols, strict=True), _CELL_RX.finditer(raw), strict=True):
+    for m, col in zip(_CELL_RX.finditer(raw), cols, strict=True):
         tabs = col - prev_col if prev_col >= 0 else col
-        room = start - prev_end
-        for i in range(min(tabs, room)):
+        for i in range(min(tabs, m.start() - prev_end)):
             out[prev_end + i] = "\t"
         prev_end, prev_col = m.end(), col
     return "".join(out)
@@ -185,7 +183,7 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
             if (cols[0] == 0 and len(cols) >= 2) or (cols[0] > 0 and not gap):
                 # a row (its first cell under the first heading), or a row's text wrapped onto
                 # this line under the columns it belongs to
-                raw, aligned = _tabbed(raw, spaced), True
+                raw, aligned = _tabbed(raw, cols), True
             elif gap:
                 spaced = None
         has_tab = "\t" in raw

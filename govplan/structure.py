@@ -350,7 +350,7 @@ class _Builder:
         if any(sib.label_line is not None and self.rx.unit_bracket.search(sib.label_line.text)
                for sib in siblings):
             return node  # the siblings name their own units: so does this one
-        nxt = next((labels for labels in self.labels[i + 1:] if labels), None)
+        nxt = next((self.labels[j] for j in range(i + 1, len(self.labels)) if self.labels[j]), None)
         if nxt is not None and any(lab.key == node.key and _is_next(node.value, lab.value, False) for lab in nxt):
             return node
         self.hoisted = (node, parent)
