@@ -1,4 +1,4 @@
-"""The pipeline: an ordered list of named stages, read → normalise → segment → structure →
+"""The pipeline: an ordered list of named stages, read → normalise → segment → layout → structure →
 extract → records (export is the caller's choice of format, see ``govplan.export``).
 
 Each stage is a function of the running ``State``; ``STAGES`` lists them in order so a reader sees
@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .extract import EXTRACTORS, Extractor, PlanResult, extract_plan, select
 from .extractors import deadlines
+from .layout import Block, layout
 from .normalise import Normalised, normalise
 from .read import RawSource, read_bytes, read_path
 from .records import Document, build_document
@@ -42,6 +43,7 @@ class State:
     raw: RawSource | None = None
     norm: Normalised | None = None
     lines: list[Line] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
     plans: list[PlanNode] = field(default_factory=list)
     results: list[PlanResult] = field(default_factory=list)
     document: Document | None = None
@@ -57,9 +59,14 @@ def _segment(state: State) -> None:
     state.lines = segment(state.norm, state.rules)
 
 
+def _layout(state: State) -> None:
+    assert state.norm is not None
+    state.blocks = layout(state.lines, state.rules, state.norm.clean, deadlines.cell_pattern(state.rules))
+
+
 def _structure(state: State) -> None:
     assert state.norm is not None
-    state.plans = build(state.lines, state.rules, state.norm.clean, deadlines.cell_pattern(state.rules))
+    state.plans = build(state.blocks, state.rules, state.norm.clean)
 
 
 def _extract(state: State) -> None:
@@ -103,6 +110,7 @@ def _identity(s: str) -> str:
 STAGES: list[tuple[str, Callable[[State], None]]] = [
     ("normalise", _normalise),
     ("segment", _segment),
+    ("layout", _layout),
     ("structure", _structure),
     ("extract", _extract),
     ("records", _records),

@@ -1,13 +1,13 @@
-"""Stage 4, structure: content lines to plans and their numbered item trees.
+"""Stage 5, structure: layout blocks to plans and their numbered item trees.
 
 Numbering follows GB/T 9704: the first scheme met is level 1 (一、), a new scheme nests under the
 current item ((一), 1., (1)), and a scheme already open closes every level below it. A label is
 only taken when its number continues its sequence (next number, a restart at 1 under a new
 parent, or numbering that runs on across parents), so a number at the start of a wrapped line, a
 date or a figure does not become an item. A title line followed by numbering that starts again at
-one begins a new plan; so does a top-level restart. ``附件`` headings open attachments, whose
-tab-separated (or Markdown) task tables become one item per row, merged cells filled from the row
-above.
+one begins a new plan; so does a top-level restart. ``附件`` headings open attachments; a task
+table (read by the layout stage) gives one item per row, under its attachment, under the heading
+right above it, or as the plan's own rows.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import regex
 
 from .chinese import FULL_DATE_RX, YEAR_NUMERAL, cn_int, numeral_value
+from .layout import Block, Table
 from .rules import RuleSet, Scheme, TimedPattern, compiler, per_ruleset
 from .segment import Line
 
@@ -37,11 +38,7 @@ _META_LINE_RX = re.compile(r"^[\u3400-\u9fff]{2,6}\s*:\s*\S.{0,40}$")
 _FIELD_LINE_RX = re.compile(r"^(?:[\u3400-\u9fff]{2,8}\s*:|【[\u3400-\u9fff]{2,8}】)")
 _ATTACHMENT_LABEL_RX = re.compile(r"^(?:附件|附表)\s*\d{0,2}\s*(?::|$)")
 _ATTACHMENT_LIST_RX = re.compile(r"^附件\s*:\s*\d{1,2}\s*[.、]")
-_SEQ_RX = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,2}){0,2}|[一二三四五六七八九十]{1,3})\s*[.、]?\s*$")
 _TABBED_ITEM_RX = re.compile(r"^\d{1,3}\s*[.、]\s*[^\t]{6,}\t")
-_TOTAL_ROW_RX = re.compile(r"^(?:合\s*计|总\s*计|小\s*计|共\s*计)$")
-# a row of a task table that only names a group of the rows below it: | 一、教育和医疗 | | | |
-_GROUP_ROW_RX = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.]|\(\s*[一二三四五六七八九十]{1,3}\s*\))\s*\S")
 _INNER_SPACE_RX = re.compile(r"(?<=\S)[ \u3000]+(?=\S)")
 
 
@@ -238,7 +235,8 @@ def _title_ish(line: Line) -> bool:
 
 
 class _Builder:
-    def __init__(self, lines: list[Line], rules: RuleSet) -> None:
+    def __init__(self, blocks: list[Block], rules: RuleSet) -> None:
+        lines = [b for b in blocks if isinstance(b, Line)]
         self.lines = lines
         self.rx = compiled(rules)
         self.plans: list[PlanNode] = [PlanNode()]
@@ -247,9 +245,14 @@ class _Builder:
             parse_labels(ln.stripped, self.rx) if not ln.table or _TABBED_ITEM_RX.match(ln.stripped) else []
             for ln in lines
         ]
-        self.table_cols: list[str] | None = None
         self.table_owner: Node | None = None
-        self.table_group: tuple[int, int] | None = None  # the group row over the rows that follow
+        # line index -> a table comes within the next three blocks
+        self.table_at: dict[int, bool] = {}
+        k = -1
+        for pos, b in enumerate(blocks):
+            if isinstance(b, Line):
+                k += 1
+                self.table_at[k] = any(isinstance(x, Table) for x in blocks[pos + 1:pos + 4])
         self.hoisted: tuple[Node, Node] | None = None
 
     # -- numbering --------------------------------------------------------------------------
@@ -384,7 +387,30 @@ class _Builder:
 
     def _table_follows(self, i: int) -> bool:
         """An attachment heading before any item counts when its task table follows."""
-        return any(ln.table and self._table_header(ln) is not None for ln in self.lines[i + 1 : i + 4])
+        return self.table_at.get(i, False)
+
+    def _table(self, plan: PlanNode, table: Table) -> None:
+        """Hang a table's rows under its owner: the heading right above it (一、主要指标), the
+        attachment it is in, or a synthetic attachment of its own."""
+        cur = plan.stack[-1] if plan.stack else None
+        if cur is not None and cur.kind == "item" and not cur.lines and not cur.children:
+            self.table_owner = cur
+        elif self.table_owner is None or self.table_owner not in plan.stack[:1]:
+            self._open_attachment(plan, table.lines[0], None, "附件", header_only=True)
+        owner = self.table_owner
+        assert owner is not None
+        owner.headings = dict(table.headings)
+        rows = owner.children
+        for row in table.rows:
+            line = row.lines[0]
+            value = row.value if row.value is not None else len(rows) + 1
+            node = Node(kind="row", label_line=line, label_end=line.start, number_span=row.number_span,
+                        key="row", value=(value,), level=owner.level + 1, row_label=row.label or str(value))
+            node.cells = row.cells
+            node.row_lines = row.lines
+            node.shared_task = row.shared_task
+            rows.append(node)
+        plan.all_lines.extend(table.lines)
 
     def _is_title_candidate(self, i: int) -> bool:
         line = self.lines[i]
@@ -406,248 +432,20 @@ class _Builder:
         new.header.extend(moved)
         new.all_lines.extend(moved)
         self.plans.append(new)
-        self.table_cols = None
         return new
 
-    # -- tables -----------------------------------------------------------------------------
-    def _table_header(self, line: Line) -> tuple[list[str], list[str]] | None:
-        cells = [c.strip().replace(" ", "") for c in line.text.split(line.sep)]
-        cols: list[str] = []
-        known = 0
-        for cell in cells:
-            key = next((k for k, p in self.rx.columns if p.match(cell)), "")
-            known += bool(key)
-            cols.append(key or f"col{len(cols)}")
-        _year_columns(cols, cells)
-        if known >= 3 and ("seq" in cols or ("indicator" in cols and "target_value" in cols) or (
-                ("task" in cols or "content" in cols) and any(k in cols for k in ("deadline", "units", "lead_units")))):
-            return cols, cells
-        return None
-
-    def clean_heading(self, line: Line, folded: str) -> str:
-        """A column heading as written (the folded text only serves matching)."""
-        for text, a, b in self._cells(line):
-            if text.replace(" ", "") == folded:
-                return self.clean[a:b].replace(" ", "")
-        return folded
-
-    def _cells(self, line: Line) -> list[tuple[str, int, int]]:
-        out: list[tuple[str, int, int]] = []
-        pos = line.start
-        for part in line.text.split(line.sep):
-            a = len(part) - len(part.lstrip(" "))
-            b = len(part.rstrip(" "))
-            out.append((part.strip(" "), pos + a, pos + max(a, b)))
-            pos += len(part) + 1
-        return out
-
-    def _table_row(self, plan: PlanNode, line: Line, deadline_cell: TimedPattern, i: int = -1) -> None:
-        cols = self.table_cols
-        assert cols is not None
-        header = self._table_header(line) if line.aligned or line.gap_before else None
-        if header is not None and header[0] == cols:
-            return  # the heading row repeated on a new page
-        cells = self._cells(line)
-        owner = self.table_owner
-        assert owner is not None
-        rows = owner.children
-        has_seq = cols[0] == "seq"
-        filled = [c for c in cells if c[0]]
-        if filled and _TOTAL_ROW_RX.match(filled[0][0]):
-            return  # 合计: a totals row, not a task
-        if len(filled) == 1 and filled[0] is cells[0] and _GROUP_ROW_RX.match(cells[0][0]) and "category" not in cols:
-            self.table_group = (cells[0][1], cells[0][2])
-            owner.headings.setdefault("category", "类别")
-            return
-        if has_seq and len(filled) == 2 and filled[0] is cells[0] and cells[0][0].isdigit() and "category" not in cols \
-                and 0 <= i < len(self.lines) - 1 and self.lines[i + 1].table \
-                and self.lines[i + 1].text.lstrip(" |").startswith(cells[0][0] + "."):
-            # | 1 | 夯实数字基础设施 | | | followed by rows 1.1, 1.2: a group, not a task
-            self.table_group = (filled[1][1], filled[1][2])
-            owner.headings.setdefault("category", "类别")
-            return
-        seq_m = _SEQ_RX.match(cells[0][0]) if cells and has_seq else None
-        d_col = cols.index("deadline") if "deadline" in cols else -1
-        if has_seq:
-            # a blank 序号 is merged with the row above: a row of its own when it has its own deadline
-            new_row = seq_m is not None or (
-                bool(rows) and len(cells) == len(cols) and 0 <= d_col < len(cells) and bool(cells[d_col][0])
-                and deadline_cell.match(cells[d_col][0]) is not None)
-        else:
-            # no 序号 column: a row starts where its first cell is filled, or where it has a deadline
-            new_row = bool(cells and cells[0][0]) or (
-                0 <= d_col < len(cells) and bool(cells[d_col][0]) and deadline_cell.match(cells[d_col][0]) is not None)
-        if new_row:
-            placed = self._place(cells, cols, deadline_cell, with_seq=has_seq, aligned=line.aligned)
-            if seq_m is not None:
-                value = numeral_value(seq_m.group(1)) or len(rows) + 1
-                label = cells[0][0]
-            elif has_seq:
-                value, label = rows[-1].value[0], rows[-1].row_label  # shares the merged 序号
-            else:
-                value = len(rows) + 1
-                label = str(value)
-            node = Node(kind="row", label_line=line, label_end=line.start,
-                        number_span=(cells[0][1], cells[0][2]) if has_seq else (line.start, line.start),
-                        key="row", value=(value,), level=owner.level + 1, row_label=label)
-            node.cells = {k: [(a, b)] for k, (a, b) in placed.items() if k != "seq" and b > a}
-            if self.table_group is not None:
-                node.cells["category"] = [self.table_group]
-            node.row_lines = [line]
-            if len(cells) < len(cols) and cells[-1][0] and cells[-1][0][-1] not in "。;；":
-                node.short_cells = [[(a, b)] for _, a, b in cells]
-            rows.append(node)
-        elif rows and rows[-1].short_cells is not None and \
-                len(rows[-1].short_cells) + len(cells) - 1 == len(cols):
-            # a cell wrapped onto the next line: 2 | 抽查覆盖率达到100%，⏎ 公示率达到100%。| 县市场监管局 | 长期坚持
-            row = rows[-1]
-            assert row.short_cells is not None
-            pieces = [list(ps) for ps in row.short_cells]
-            pieces[-1].append((cells[0][1], cells[0][2]))
-            pieces += [[(a, b)] for _, a, b in cells[1:]]
-            row.cells = {k: [(a, b) for a, b in ps if b > a] for k, ps in zip(cols, pieces, strict=True)
-                         if k != "seq" and any(b > a for a, b in ps)}
-            row.short_cells = None
-            row.row_lines.append(line)
-        elif rows:
-            row = rows[-1]
-            row.short_cells = None
-            placed = self._place(cells, cols, deadline_cell, with_seq=False, aligned=line.aligned)
-            for k, (a, b) in placed.items():
-                if k != "seq" and b > a:
-                    row.cells.setdefault(k, []).append((a, b))
-            row.row_lines.append(line)
-        else:
-            owner.lines.append(line)
-
-    def _place(self, cells: list[tuple[str, int, int]], cols: list[str], deadline_cell: TimedPattern,
-               *, with_seq: bool, aligned: bool = False) -> dict[str, tuple[int, int]]:
-        """Assign cells to columns; rows whose merged cells were dropped are re-aligned (unless the
-        cells were already placed under their headings by position)."""
-        n = len(cols)
-        spans = [(a, b) for _, a, b in cells]
-        texts = [t for t, _, _ in cells]
-        if aligned:
-            return {cols[k]: spans[k] for k in range(min(n, len(cells)))}
-        if with_seq and "deadline" in cols:
-            d_col = cols.index("deadline")
-            # the last cell that reads as a date (a 开工时间 column may come before the deadline's)
-            d = next((k for k in range(len(texts) - 1, 0, -1) if texts[k] and deadline_cell.match(texts[k])), None)
-            if d is not None and not (len(cells) == n and d == d_col):
-                placed: dict[str, tuple[int, int]] = {cols[0]: spans[0], "deadline": spans[d]}
-                after = [k for k in range(d + 1, len(texts)) if texts[k]]
-                if after and d_col + 1 < n:
-                    placed[cols[d_col + 1]] = (spans[after[0]][0], spans[after[-1]][1])
-                before = [k for k in range(1, d) if texts[k]]
-                slots = list(range(d_col - 1, 0, -1))
-                for k, slot in zip(reversed(before), slots, strict=False):
-                    placed[cols[slot]] = spans[k]
-                return placed
-        if len(cells) == n:
-            return {cols[k]: spans[k] for k in range(n)}
-        if len(cells) < n:
-            placed = {cols[0]: spans[0]}
-            for k in range(1, len(cells)):
-                placed[cols[n - len(cells) + k]] = spans[k]
-            return placed
-        placed = {cols[k]: spans[k] for k in range(n - 1)}
-        placed[cols[n - 1]] = (spans[n - 1][0], spans[-1][1])
-        return placed
-
-    def _cell_goes_on(self, line: Line, i: int) -> bool:
-        """A line without tabs between two rows of a table continues the row above: its open last
-        cell (a Word cell holding line breaks: 县市场监管局⏎县税务局⏎县公安局<tab>2024年3月底前),
-        or else its task text."""
-        owner = self.table_owner
-        row = owner.children[-1] if owner is not None and owner.children else None
-        if row is None or row.kind != "row" or line.gap_before or len(line.stripped) > 120:
-            return False
-        for nxt in self.lines[i + 1:i + 8]:
-            if nxt.gap_before:
-                return False
-            if nxt.table:
-                break
-        else:
-            return False
-        if self._table_header(nxt) is not None or self.rx.attachment.match(line.stripped) is not None:
-            return False  # another table begins
-        if row.short_cells is not None:
-            row.short_cells[-1].append((line.start, line.end))
-        else:
-            # the row is complete: the line goes on its text (a paragraph break inside the task)
-            col = next((c for c in ("content", "subtask", "task") if c in row.cells), None)
-            if col is None:
-                return False
-            row.cells[col].append((line.start, line.end))
-        row.row_lines.append(line)
-        return True
-
-    def _finish_table(self) -> None:
-        owner = self.table_owner
-        if owner is None:
-            return
-        prev: Node | None = None
-        for row in owner.children:
-            if row.kind != "row":
-                continue
-            if prev is not None:
-                own_units = "lead_units" in row.cells or "units" in row.cells
-                if "task" not in row.cells and "task" in prev.cells:
-                    row.cells["task"] = prev.cells["task"]
-                    if "subtask" not in owner.headings:
-                        row.shared_task = prev.shared_task = True
-                    if "subtask" not in row.cells and "subtask" in prev.cells:
-                        row.cells["subtask"] = prev.cells["subtask"]
-                for col in ("category", "lead_units", "units", "deadline"):
-                    if col not in row.cells and col in prev.cells:
-                        row.cells[col] = prev.cells[col]
-                # an empty 配合单位 beside a row's own lead means none, not "as above"
-                if "cooperating" not in row.cells and "cooperating" in prev.cells and \
-                        (not own_units or row.shared_task):
-                    row.cells["cooperating"] = prev.cells["cooperating"]
-            prev = row
-
     # -- main loop --------------------------------------------------------------------------
-    def build(self, clean: str, deadline_cell: TimedPattern) -> list[PlanNode]:
+    def build(self, blocks: list[Block], clean: str) -> list[PlanNode]:
         self.clean = clean
         attachment_list = False
-        for i, line in enumerate(self.lines):
+        i = -1
+        for block in blocks:
             plan = self.plans[-1]
-            if self.table_cols is not None:
-                if line.table:
-                    self._table_row(plan, line, deadline_cell, i)
-                    plan.all_lines.append(line)
-                    continue
-                if len(line.stripped) <= 30 and _GROUP_ROW_RX.match(line.stripped) \
-                        and "category" not in self.table_cols and i + 1 < len(self.lines) and self.lines[i + 1].table:
-                    # a merged group row pasted without its tabs: 一、经济发展
-                    self.table_group = (line.start, line.end)
-                    if self.table_owner is not None:
-                        self.table_owner.headings.setdefault("category", "类别")
-                    plan.all_lines.append(line)
-                    continue
-                if self._cell_goes_on(line, i):
-                    plan.all_lines.append(line)
-                    continue
-                self._finish_table()
-                self.table_cols = None
-            if line.table and self.table_cols is None:
-                header = self._table_header(line)
-                if header is not None:
-                    cols, names = header
-                    cur = plan.stack[-1] if plan.stack else None
-                    if cur is not None and cur.kind == "item" and not cur.lines and not cur.children:
-                        self.table_owner = cur  # 一、主要指标 and its table right under the heading
-                    elif self.table_owner is None or self.table_owner not in plan.stack[:1]:
-                        self._open_attachment(plan, line, None, "附件", header_only=True)
-                    assert self.table_owner is not None
-                    self.table_owner.headings = {
-                        k: self.clean_heading(line, n) for k, n in zip(cols, names, strict=True)
-                    }
-                    self.table_cols = cols
-                    self.table_group = None
-                    plan.all_lines.append(line)
-                    continue
+            if isinstance(block, Table):
+                self._table(plan, block)
+                continue
+            i += 1
+            line = block
             if plan.items and _ATTACHMENT_LIST_RX.match(line.stripped):
                 # "附件:1.…分工表 / 2.…项目表" after the items lists the attachments that follow
                 plan.closing.append(line)
@@ -696,8 +494,6 @@ class _Builder:
                 plan.closing.append(line)
             else:
                 self._owner_of(plan, line, i).lines.append(line)
-        if self.table_cols is not None:
-            self._finish_table()
         plans = [p for p in self.plans if p.items or p.header]
         for plan in plans:
             _split_header(plan, self.rx)
@@ -732,29 +528,6 @@ class _Builder:
         plan.stack.append(node)
         self.table_owner = node
         plan.closing_mode = False
-
-
-_YEAR_HEADING_RX = re.compile(r"(?:19|20)\d{2}")
-
-
-def _year_columns(cols: list[str], cells: list[str]) -> None:
-    """Of several target columns (2020年, 2025年目标) the latest year is the target; the others
-    are base values, and a second base value keeps its own heading."""
-    targets = [k for k, c in enumerate(cols) if c == "target_value"]
-    if len(targets) > 1:
-        def year(k: int) -> int:
-            m = _YEAR_HEADING_RX.search(cells[k])
-            return int(m.group()) if m else 0
-        keep = max(targets, key=year)
-        for k in targets:
-            if k != keep:
-                cols[k] = "baseline"
-    seen = False
-    for k, c in enumerate(cols):
-        if c == "baseline":
-            if seen:
-                cols[k] = f"col{k}"
-            seen = True
 
 
 def _assign_paths(items: list[Node], parent: list[str], clean: str) -> None:
@@ -858,6 +631,6 @@ def _han_side(m: re.Match[str]) -> bool:
     return not (a.isascii() and b.isascii())
 
 
-def build(lines: list[Line], rules: RuleSet, clean: str, deadline_cell: TimedPattern) -> list[PlanNode]:
-    """Build plans and item trees from content lines; ``clean`` gives labels as written."""
-    return _Builder(lines, rules).build(clean, deadline_cell)
+def build(blocks: list[Block], rules: RuleSet, clean: str) -> list[PlanNode]:
+    """Build plans and item trees from layout blocks; ``clean`` gives labels as written."""
+    return _Builder(blocks, rules).build(blocks, clean)

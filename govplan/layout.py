@@ -1,0 +1,358 @@
+"""Stage 4, layout: content lines to blocks — lines of running text and task tables.
+
+A table is a header (column keys from the rule pack's ``table_columns``) and rows of cells, each
+cell a list of normalised spans. Every serialisation a plan arrives in becomes the same rows:
+
+* ``tabbed``: one row per line, cells between tabs or ``|`` (also columns aligned with spaces,
+  which ``segment`` turned into tabs);
+* ``cell_lines``: one cell per line, as web-page-to-text converters flatten HTML tables (a
+  header cell may be broken over lines, the header repeated after a page break, a row number alone
+  on its line);
+* ``glued``: a Word table's text with no separators at all (``…市国有公司2促进就业…``).
+
+The rules are tried in order at each line; the first that recognises a table there wins, and a
+line no rule takes stays a line. ``structure`` builds the item tree from these blocks and never
+parses cells itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .chinese import numeral_value
+from .rules import RuleSet, TimedPattern, compiler, per_ruleset
+from .segment import Line
+
+Span = tuple[int, int]
+Cell = tuple[str, int, int]  # folded text, normalised start, end
+
+_SEQ_RX = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,2}){0,2}|[一二三四五六七八九十]{1,3})\s*[.、]?\s*$")
+_TOTAL_ROW_RX = re.compile(r"^(?:合\s*计|总\s*计|小\s*计|共\s*计)$")
+# a row of a task table that only names a group of the rows below it: | 一、教育和医疗 | | | |
+GROUP_ROW_RX = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.]|\(\s*[一二三四五六七八九十]{1,3}\s*\))\s*\S")
+_YEAR_HEADING_RX = re.compile(r"(?:19|20)\d{2}")
+
+
+@dataclass
+class Row:
+    """One task row: its 序号 as written, its number, and its cells by column key."""
+
+    label: str
+    value: int | None  # None: numbered by its place (a table without 序号)
+    number_span: Span
+    cells: dict[str, list[Span]] = field(default_factory=dict)
+    lines: list[Line] = field(default_factory=list)
+    shared_task: bool = False  # its task cell is merged with other rows' (the title comes from its content)
+    # the cells (pieces of text) of a row's first line when it has too few: its last cell goes on
+    short_cells: list[list[Span]] | None = None
+
+
+@dataclass
+class Table:
+    cols: list[str]  # column keys, in order (col3 for a heading the rule pack does not know)
+    headings: dict[str, str]  # column key -> heading as written
+    lines: list[Line]  # every line the table took, header included
+    rows: list[Row] = field(default_factory=list)
+    layout: str = "tabbed"  # which rule read it
+
+    @property
+    def start(self) -> int:
+        return self.lines[0].start
+
+
+Block = Line | Table
+
+
+@dataclass
+class LayoutRules:
+    columns: list[tuple[str, TimedPattern]]
+    attachment: TimedPattern
+    deadline_cell: TimedPattern
+
+
+def compiled(rules: RuleSet, deadline_cell: TimedPattern) -> LayoutRules:
+    def build(rules: RuleSet) -> LayoutRules:
+        rc = compiler(rules)
+        doc = rules.document
+        return LayoutRules([(k, rc(p)) for k, p in doc.table_columns.items()], rc(doc.attachment), deadline_cell)
+
+    return per_ruleset(rules, __name__, build)
+
+
+def column_key(cell: str, rx: LayoutRules) -> str:
+    return next((k for k, p in rx.columns if p.match(cell)), "")
+
+
+def table_header(cells: list[str], rx: LayoutRules) -> list[str] | None:
+    """Column keys when ``cells`` are a task table's heading row (three known columns, and a 序号,
+    or a task with its deadline or units, or an indicator with its target)."""
+    cols: list[str] = []
+    known = 0
+    for cell in cells:
+        key = column_key(cell, rx)
+        known += bool(key)
+        cols.append(key or f"col{len(cols)}")
+    year_columns(cols, cells)
+    if known >= 3 and ("seq" in cols or ("indicator" in cols and "target_value" in cols) or (
+            ("task" in cols or "content" in cols) and any(k in cols for k in ("deadline", "units", "lead_units")))):
+        return cols
+    return None
+
+
+def year_columns(cols: list[str], cells: list[str]) -> None:
+    """Of several target columns (2020年, 2025年目标) the latest year is the target; the others
+    are base values, and a second base value keeps its own heading."""
+    targets = [k for k, c in enumerate(cols) if c == "target_value"]
+    if len(targets) > 1:
+        def year(k: int) -> int:
+            m = _YEAR_HEADING_RX.search(cells[k])
+            return int(m.group()) if m else 0
+        keep = max(targets, key=year)
+        for k in targets:
+            if k != keep:
+                cols[k] = "baseline"
+    seen = False
+    for k, c in enumerate(cols):
+        if c == "baseline":
+            if seen:
+                cols[k] = f"col{k}"
+            seen = True
+
+
+def line_cells(line: Line) -> list[Cell]:
+    """The cells of a tabbed (or ``|``) line, with their normalised spans."""
+    out: list[Cell] = []
+    pos = line.start
+    for part in line.text.split(line.sep):
+        a = len(part) - len(part.lstrip(" "))
+        b = len(part.rstrip(" "))
+        out.append((part.strip(" "), pos + a, pos + max(a, b)))
+        pos += len(part) + 1
+    return out
+
+
+def _folded_cells(line: Line) -> list[str]:
+    return [c.strip().replace(" ", "") for c in line.text.split(line.sep)]
+
+
+class _Layout:
+    def __init__(self, lines: list[Line], rx: LayoutRules, clean: str) -> None:
+        self.lines = lines
+        self.rx = rx
+        self.clean = clean
+
+    def heading_as_written(self, cell: Cell) -> str:
+        return self.clean[cell[1]:cell[2]].replace(" ", "")
+
+    # -- tabbed tables ----------------------------------------------------------------------
+    def tabbed(self, i: int) -> tuple[Table, int] | None:
+        """A table whose rows are lines with tabs (or ``|``) between cells."""
+        line = self.lines[i]
+        if not line.table:
+            return None
+        cols = table_header(_folded_cells(line), self.rx)
+        if cols is None:
+            return None
+        cells = line_cells(line)
+        table = Table(cols=cols, headings={k: self.heading_as_written(c) for k, c in zip(cols, cells, strict=True)},
+                      lines=[line])
+        group: Span | None = None
+        j = i + 1
+        while j < len(self.lines):
+            ln = self.lines[j]
+            if ln.table:
+                group = self._tabbed_row(table, ln, j, group)
+            elif len(ln.stripped) <= 30 and GROUP_ROW_RX.match(ln.stripped) and "category" not in cols \
+                    and j + 1 < len(self.lines) and self.lines[j + 1].table:
+                # a merged group row pasted without its tabs: 一、经济发展
+                group = (ln.start, ln.end)
+                table.headings.setdefault("category", "类别")
+            elif not self._cell_goes_on(table, ln, j):
+                break
+            table.lines.append(ln)
+            j += 1
+        finish(table)
+        return table, j
+
+    def _tabbed_row(self, table: Table, line: Line, i: int, group: Span | None) -> Span | None:
+        """Read one tabbed line into ``table``; returns the group row now in force."""
+        cols = table.cols
+        if (line.aligned or line.gap_before) and table_header(_folded_cells(line), self.rx) == cols:
+            return group  # the heading row repeated on a new page
+        cells = line_cells(line)
+        rows = table.rows
+        has_seq = cols[0] == "seq"
+        filled = [c for c in cells if c[0]]
+        if filled and _TOTAL_ROW_RX.match(filled[0][0]):
+            return group  # 合计: a totals row, not a task
+        if len(filled) == 1 and filled[0] is cells[0] and GROUP_ROW_RX.match(cells[0][0]) and "category" not in cols:
+            table.headings.setdefault("category", "类别")
+            return (cells[0][1], cells[0][2])
+        if has_seq and len(filled) == 2 and filled[0] is cells[0] and cells[0][0].isdigit() and "category" not in cols \
+                and i < len(self.lines) - 1 and self.lines[i + 1].table \
+                and self.lines[i + 1].text.lstrip(" |").startswith(cells[0][0] + "."):
+            # | 1 | 夯实数字基础设施 | | | followed by rows 1.1, 1.2: a group, not a task
+            table.headings.setdefault("category", "类别")
+            return (filled[1][1], filled[1][2])
+        deadline_cell = self.rx.deadline_cell
+        seq_m = _SEQ_RX.match(cells[0][0]) if cells and has_seq else None
+        d_col = cols.index("deadline") if "deadline" in cols else -1
+        if has_seq:
+            # a blank 序号 is merged with the row above: a row of its own when it has its own deadline
+            new_row = seq_m is not None or (
+                bool(rows) and len(cells) == len(cols) and 0 <= d_col < len(cells) and bool(cells[d_col][0])
+                and deadline_cell.match(cells[d_col][0]) is not None)
+        else:
+            # no 序号 column: a row starts where its first cell is filled, or where it has a deadline
+            new_row = bool(cells and cells[0][0]) or (
+                0 <= d_col < len(cells) and bool(cells[d_col][0]) and deadline_cell.match(cells[d_col][0]) is not None)
+        if new_row:
+            placed = self._place(cells, cols, with_seq=has_seq, aligned=line.aligned)
+            if seq_m is not None:
+                value: int | None = numeral_value(seq_m.group(1)) or len(rows) + 1
+                label = cells[0][0]
+            elif has_seq:
+                value, label = rows[-1].value, rows[-1].label  # shares the merged 序号
+            else:
+                value, label = None, ""
+            row = Row(label=label, value=value,
+                      number_span=(cells[0][1], cells[0][2]) if has_seq else (line.start, line.start))
+            row.cells = {k: [(a, b)] for k, (a, b) in placed.items() if k != "seq" and b > a}
+            if group is not None:
+                row.cells["category"] = [group]
+            row.lines = [line]
+            if len(cells) < len(cols) and cells[-1][0] and cells[-1][0][-1] not in "。;；":
+                row.short_cells = [[(a, b)] for _, a, b in cells]
+            rows.append(row)
+        elif rows and rows[-1].short_cells is not None and \
+                len(rows[-1].short_cells) + len(cells) - 1 == len(cols):
+            # a cell wrapped onto the next line: 2 | 抽查覆盖率达到100%，⏎ 公示率达到100%。| 县市场监管局 | 长期坚持
+            row = rows[-1]
+            assert row.short_cells is not None
+            pieces = [list(ps) for ps in row.short_cells]
+            pieces[-1].append((cells[0][1], cells[0][2]))
+            pieces += [[(a, b)] for _, a, b in cells[1:]]
+            row.cells = {k: [(a, b) for a, b in ps if b > a] for k, ps in zip(cols, pieces, strict=True)
+                         if k != "seq" and any(b > a for a, b in ps)}
+            row.short_cells = None
+            row.lines.append(line)
+        elif rows:
+            row = rows[-1]
+            row.short_cells = None
+            placed = self._place(cells, cols, with_seq=False, aligned=line.aligned)
+            for k, (a, b) in placed.items():
+                if k != "seq" and b > a:
+                    row.cells.setdefault(k, []).append((a, b))
+            row.lines.append(line)
+        return group
+
+    def _place(self, cells: list[Cell], cols: list[str], *, with_seq: bool, aligned: bool = False) -> dict[str, Span]:
+        """Assign cells to columns; rows whose merged cells were dropped are re-aligned (unless the
+        cells were already placed under their headings by position)."""
+        n = len(cols)
+        spans = [(a, b) for _, a, b in cells]
+        texts = [t for t, _, _ in cells]
+        if aligned:
+            return {cols[k]: spans[k] for k in range(min(n, len(cells)))}
+        if with_seq and "deadline" in cols:
+            d_col = cols.index("deadline")
+            # the last cell that reads as a date (a 开工时间 column may come before the deadline's)
+            d = next((k for k in range(len(texts) - 1, 0, -1)
+                      if texts[k] and self.rx.deadline_cell.match(texts[k])), None)
+            if d is not None and not (len(cells) == n and d == d_col):
+                placed: dict[str, Span] = {cols[0]: spans[0], "deadline": spans[d]}
+                after = [k for k in range(d + 1, len(texts)) if texts[k]]
+                if after and d_col + 1 < n:
+                    placed[cols[d_col + 1]] = (spans[after[0]][0], spans[after[-1]][1])
+                before = [k for k in range(1, d) if texts[k]]
+                slots = list(range(d_col - 1, 0, -1))
+                for k, slot in zip(reversed(before), slots, strict=False):
+                    placed[cols[slot]] = spans[k]
+                return placed
+        if len(cells) == n:
+            return {cols[k]: spans[k] for k in range(n)}
+        if len(cells) < n:
+            placed = {cols[0]: spans[0]}
+            for k in range(1, len(cells)):
+                placed[cols[n - len(cells) + k]] = spans[k]
+            return placed
+        placed = {cols[k]: spans[k] for k in range(n - 1)}
+        placed[cols[n - 1]] = (spans[n - 1][0], spans[-1][1])
+        return placed
+
+    def _cell_goes_on(self, table: Table, line: Line, i: int) -> bool:
+        """A line without tabs between two rows of a table continues the row above: its open last
+        cell (a Word cell holding line breaks: 县市场监管局⏎县税务局⏎县公安局<tab>2024年3月底前),
+        or else its task text."""
+        row = table.rows[-1] if table.rows else None
+        if row is None or line.gap_before or len(line.stripped) > 120:
+            return False
+        for nxt in self.lines[i + 1:i + 8]:
+            if nxt.gap_before:
+                return False
+            if nxt.table:
+                break
+        else:
+            return False
+        if table_header(_folded_cells(nxt), self.rx) is not None or self.rx.attachment.match(line.stripped):
+            return False  # another table begins
+        if row.short_cells is not None:
+            row.short_cells[-1].append((line.start, line.end))
+        else:
+            # the row is complete: the line goes on its text (a paragraph break inside the task)
+            col = next((c for c in ("content", "subtask", "task") if c in row.cells), None)
+            if col is None:
+                return False
+            row.cells[col].append((line.start, line.end))
+        row.lines.append(line)
+        return True
+
+
+def finish(table: Table) -> None:
+    """Fill cells merged over several rows from the row above."""
+    prev: Row | None = None
+    for row in table.rows:
+        if prev is not None:
+            own_units = "lead_units" in row.cells or "units" in row.cells
+            if "task" not in row.cells and "task" in prev.cells:
+                row.cells["task"] = prev.cells["task"]
+                if "subtask" not in table.headings:
+                    row.shared_task = prev.shared_task = True
+                if "subtask" not in row.cells and "subtask" in prev.cells:
+                    row.cells["subtask"] = prev.cells["subtask"]
+            for col in ("category", "lead_units", "units", "deadline"):
+                if col not in row.cells and col in prev.cells:
+                    row.cells[col] = prev.cells[col]
+            # an empty 配合单位 beside a row's own lead means none, not "as above"
+            if "cooperating" not in row.cells and "cooperating" in prev.cells and \
+                    (not own_units or row.shared_task):
+                row.cells["cooperating"] = prev.cells["cooperating"]
+        prev = row
+
+
+Rule = Callable[[_Layout, int], "tuple[Table, int] | None"]
+
+# tried in order at each line: the first that reads a table there wins
+RULES: list[tuple[str, Rule]] = [
+    ("tabbed", _Layout.tabbed),
+]
+
+
+def layout(lines: list[Line], rules: RuleSet, clean: str, deadline_cell: TimedPattern) -> list[Block]:
+    """Group content lines into blocks: tables (by the first rule that reads one) and lines."""
+    state = _Layout(lines, compiled(rules, deadline_cell), clean)
+    blocks: list[Block] = []
+    i = 0
+    while i < len(lines):
+        for _name, rule in RULES:
+            found = rule(state, i)
+            if found is not None:
+                table, i = found
+                blocks.append(table)
+                break
+        else:
+            blocks.append(lines[i])
+            i += 1
+    return blocks
