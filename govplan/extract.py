@@ -109,7 +109,8 @@ def item_text(node: Node, norm: Normalised) -> tuple[ItemText, str, tuple[int, i
         for col, role in (("lead_units", "lead"), ("units", "responsible"), ("cooperating", "cooperating")):
             if col in node.cells:
                 cells.append((_cell_run(norm, node.cells[col], "" if wrapped else "\n"), role))
-        dl = _cell_run(norm, node.cells["deadline"]) if "deadline" in node.cells else None
+        # a deadline cell in pieces (one per merged sub-row) is a list of stages
+        dl = _cell_run(norm, node.cells["deadline"], "\n") if "deadline" in node.cells else None
         target = _cell_run(norm, node.cells["target_value"]) if "target_value" in node.cells else None
         measure = "".join(norm.match[a:b] for a, b in node.cells.get("measure", [])).strip() or None
         title_col = "subtask" if "subtask" in node.cells else None

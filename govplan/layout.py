@@ -33,6 +33,7 @@ _TOTAL_ROW_RX = re.compile(r"^(?:合\s*计|总\s*计|小\s*计|共\s*计)$")
 # a row of a task table that only names a group of the rows below it: | 一、教育和医疗 | | | |
 GROUP_ROW_RX = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.]|\(\s*[一二三四五六七八九十]{1,3}\s*\))\s*\S")
 _YEAR_HEADING_RX = re.compile(r"(?:19|20)\d{2}")
+_CELL_LABEL_RX = re.compile(r"^\s*(\d{1,3})\s*[.、](?!\d)\s*(?=\S)")
 
 
 @dataclass
@@ -56,6 +57,9 @@ class Table:
     lines: list[Line]  # every line the table took, header included
     rows: list[Row] = field(default_factory=list)
     layout: str = "tabbed"  # which rule read it
+    # rows numbered inside their first cell (1.城市人居环境提升项目 | …): a line whose first cell
+    # does not carry the next number continues the row above
+    numbered: bool = False
 
     @property
     def start(self) -> int:
@@ -95,6 +99,10 @@ def table_header(cells: list[str], rx: LayoutRules) -> list[str] | None:
         known += bool(key)
         cols.append(key or f"col{len(cols)}")
     year_columns(cols, cells)
+    if cols.count("task") > 1 and "content" not in cols:
+        # 项目名称 | 工作任务: the second names what the first is about
+        k = cols.index("task", cols.index("task") + 1)
+        cols[k] = "content"
     if known >= 3 and ("seq" in cols or ("indicator" in cols and "target_value" in cols) or (
             ("task" in cols or "content" in cols) and any(k in cols for k in ("deadline", "units", "lead_units")))):
         return cols
@@ -196,6 +204,9 @@ class _Layout:
             # | 1 | 夯实数字基础设施 | | | followed by rows 1.1, 1.2: a group, not a task
             table.headings.setdefault("category", "类别")
             return (filled[1][1], filled[1][2])
+        if not has_seq and (table.numbered or not rows):
+            if self._numbered_row(table, line, cells, group):
+                return group
         deadline_cell = self.rx.deadline_cell
         seq_m = _SEQ_RX.match(cells[0][0]) if cells and has_seq else None
         d_col = cols.index("deadline") if "deadline" in cols else -1
@@ -247,6 +258,39 @@ class _Layout:
                     row.cells.setdefault(k, []).append((a, b))
             row.lines.append(line)
         return group
+
+    def _numbered_row(self, table: Table, line: Line, cells: list[Cell], group: Span | None) -> bool:
+        """Rows numbered inside their first cell. A line that starts the next number is a row; any
+        other line holds the cells of the row above that a merged cell left to its right: they
+        belong to the last columns (1.城市…项目 | 对…改造; | 11月 | 建设局 then 2021.8 | 城投集团)."""
+        m = _CELL_LABEL_RX.match(cells[0][0]) if cells else None
+        rows = table.rows
+        expected = (rows[-1].value or 0) + 1 if rows else None
+        if m is not None and (expected is None or int(m.group(1)) == expected):
+            if not rows:
+                table.numbered = True
+            _, a, b = cells[0]
+            n_end = a + m.end()
+            row = Row(label=m.group(1), value=int(m.group(1)), number_span=(a, a + len(m.group().rstrip())))
+            placed = self._place([(cells[0][0][m.end():], n_end, b), *cells[1:]], table.cols, with_seq=False)
+            row.cells = {k: [(x, y)] for k, (x, y) in placed.items() if y > x}
+            if group is not None:
+                row.cells["category"] = [group]
+            row.lines = [line]
+            rows.append(row)
+            return True
+        if not table.numbered or not rows:
+            return False
+        filled = list(cells)
+        while filled and not filled[-1][0]:
+            filled.pop()
+        row = rows[-1]
+        cols = table.cols
+        for k, (_, a, b) in zip(range(len(cols) - len(filled), len(cols)), filled, strict=True):
+            if k >= 0 and b > a:
+                row.cells.setdefault(cols[k], []).append((a, b))
+        row.lines.append(line)
+        return True
 
     def _place(self, cells: list[Cell], cols: list[str], *, with_seq: bool, aligned: bool = False) -> dict[str, Span]:
         """Assign cells to columns; rows whose merged cells were dropped are re-aligned (unless the

@@ -195,11 +195,15 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
             gap = True
             continue
         a = start + raw.index(body[0])
-        if not has_tab and body[0] == "|" and body.count("|") >= 3:
-            # a Markdown table row: | 1 | 任务 | … |
+        if not has_tab and body.count("|") >= 3 and (body[0] == "|" or " | " in body):
+            # a Markdown table row (| 1 | 任务 | … |), or a web table flattened with " | " between
+            # cells (项目名称 | 工作任务 | 牵头单位 |): the outer bars are not cells
             has_tab, sep = True, "|"
-            body = body[1:-1] if body[-1] == "|" else body[1:]
-            a += 1
+            if body[0] == "|":
+                body = body[1:]
+                a += 1
+            if body[-1] == "|":
+                body = body[:-1]
         if not has_tab and _DECOR_RX.match(body):
             head = _DECOR_RX.match(body)
             assert head is not None
