@@ -19,7 +19,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .chinese import converter, detect_script
+from . import markup
+from .chinese import Converter, converter, detect_script, numeral_value
+from .markup import Edit
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _PINYIN = f"a-zü{_TONED}"
@@ -155,53 +157,84 @@ class Normalised:
     damage: list[Damage] = field(default_factory=list)
 
 
-def _strip_once(source: str) -> tuple[str, OffsetMap, int]:
-    cuts = [m.span() for m in _DROP_RX.finditer(source)] if _DROP_HINT_RX.search(source) else []
-    found = gloss_spans(source)
-    glosses = len(found)
-    cuts += found
-    if not cuts:
-        return source, OffsetMap([0], [0], len(source), len(source)), 0
-    cuts.sort()
+def _apply(text: str, edits: list[Edit]) -> tuple[str, OffsetMap]:
+    """Apply edits ``(start, end, replacement)`` (replacement no longer than what it replaces).
+
+    A replacement takes the source positions of the first characters it replaces and the rest
+    are deleted, so the map stays a list of shifts. Overlapping deletions merge; any other edit
+    that overlaps an earlier one is left out.
+    """
     pieces: list[str] = []
     norm_starts: list[int] = []
     src_starts: list[int] = []
     pos = 0
     norm = 0
-    for a, b in cuts:
-        a = max(a, pos)
-        if a > pos:
+    for a, b, rep in sorted(edits, key=lambda e: (e[0], -e[1])):
+        if a < pos:
+            if rep or b <= pos:
+                continue
+            a = pos
+        if a > pos or rep:
             norm_starts.append(norm)
             src_starts.append(pos)
-            pieces.append(source[pos:a])
-            norm += a - pos
-        pos = max(pos, b)
-    if pos < len(source) or not norm_starts:
+            pieces.append(text[pos:a])
+            pieces.append(rep)
+            norm += a - pos + len(rep)
+        pos = b
+    if pos < len(text) or not norm_starts:
         norm_starts.append(norm)
         src_starts.append(pos)
-        pieces.append(source[pos:])
-        norm += len(source) - pos
-    return "".join(pieces), OffsetMap(norm_starts, src_starts, norm, len(source)), glosses
+        pieces.append(text[pos:])
+        norm += len(text) - pos
+    return "".join(pieces), OffsetMap(norm_starts, src_starts, norm, len(text))
+
+
+def _drop_edits(source: str) -> tuple[list[Edit], int]:
+    cuts = [m.span() for m in _DROP_RX.finditer(source)] if _DROP_HINT_RX.search(source) else []
+    found = gloss_spans(source)
+    return [(a, b, "") for a, b in cuts + found], len(found)
+
+
+def _strip_once(source: str) -> tuple[str, OffsetMap, int]:
+    """One round of deletions: the SQL around a stored page, escapes, tags and entities, then
+    CRs before LF, zero-width characters and pinyin glosses."""
+    text = source
+    offsets: OffsetMap | None = None
+    glosses = 0
+    for stage in (markup.sql_edits, markup.escape_edits, markup.tag_edits, markup.entity_edits, None):
+        if stage is None:
+            edits, glosses = _drop_edits(text)
+        else:
+            edits = stage(text)
+        if not edits:
+            continue
+        text, inner = _apply(text, edits)
+        offsets = inner if offsets is None else _compose(offsets, inner)
+    if offsets is None:
+        return source, OffsetMap([0], [0], len(source), len(source)), 0
+    return text, offsets, glosses
 
 
 def _compose(outer: OffsetMap, inner: OffsetMap) -> OffsetMap:
     """A map through ``inner`` (newest) then ``outer``: both are piecewise shifts."""
     norm_starts: list[int] = []
     src_starts: list[int] = []
+    bounds = outer.norm_starts
     # Split every inner piece where it crosses an outer piece boundary.
     for k, ns in enumerate(inner.norm_starts):
         ne = inner.norm_starts[k + 1] if k + 1 < len(inner.norm_starts) else inner.norm_len
         ss = inner.src_starts[k]
         se = ss + (ne - ns)
-        cut_points = [ss] + [b for b in outer.norm_starts if ss < b < se]
-        for c in cut_points:
-            norm_starts.append(ns + (c - ss))
-            src_starts.append(outer.to_source(c))
+        norm_starts.append(ns)
+        src_starts.append(outer.to_source(ss))
+        for j in range(bisect.bisect_right(bounds, ss), bisect.bisect_left(bounds, se)):
+            norm_starts.append(ns + (bounds[j] - ss))
+            src_starts.append(outer.to_source(bounds[j]))
     return OffsetMap(norm_starts or [0], src_starts or [0], inner.norm_len, outer.src_len)
 
 
 def _strip(source: str) -> tuple[str, OffsetMap, int]:
-    """Delete CRs before LF, zero-width characters and pinyin glosses; return text and map.
+    """Delete markup, CRs before LF, zero-width characters and pinyin glosses; return text and map.
 
     Repeated until nothing changes, so normalising normalised text changes nothing.
     """
@@ -232,6 +265,241 @@ def _is_weird(c: str) -> bool:
         except UnicodeEncodeError:
             return True
     return False
+
+
+# --- GBK text decoded one byte out of step ---------------------------------------------------
+# A byte lost before a line (shown as "?") makes every two bytes of the GBK text that follows
+# decode as one wrong character, (trail, lead) instead of (lead, trail), until an ASCII byte
+# brings the decoder back in step; pairs in the user-defined areas vanish.
+# （二）推進 → ?。ǘ┩七M. Encoding the wrong characters back to GBK and reading the bytes in
+# step again gives the text back, less what vanished.
+_SHIFT_HINT_RX = re.compile("[?\ufffd](?=[^\x00-\x7f])")
+_LABEL_RX = re.compile(r"[ \t\u3000]*([（(]?)([一二三四五六七八九十]{1,3}|[0-9]{1,3})([）)、.．])")
+_CN_DIGITS = "零一二三四五六七八九"
+_OPEN_CLOSE = {"（": "）", "(": ")", "": ""}
+_WIDE = {"（": "(", "）": ")", "(": "（", ")": "）"}
+
+
+def _gbk(c: str) -> bytes | None:
+    if c.isascii():
+        return c.encode()
+    try:
+        b = c.encode("gb18030")
+    except UnicodeEncodeError:
+        return None
+    return b if len(b) == 2 else None
+
+
+def _pair(lead: int, trail: int) -> str | None:
+    """What a GBK decoder makes of two bytes: None when they are not a character, "" when it is
+    a user-defined one (such characters vanish from web pages)."""
+    if lead < 0x81 or not 0x40 <= trail <= 0xFE or trail == 0x7F:
+        return None
+    try:
+        c = bytes((lead, trail)).decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    return "" if unicodedata.category(c) == "Co" else c
+
+
+def _common(c: str, t2s: Converter) -> bool:
+    """A character of ordinary Chinese text: a GB2312 Han character or punctuation mark, or the
+    traditional form of a GB2312 character."""
+    for form in (c, t2s.convert(c)):
+        try:
+            b = form.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        if b[0] >= 0xB0 or b[0] in (0xA1, 0xA2, 0xA3):
+            return True
+    return False
+
+
+def _odd(c: str, t2s: Converter) -> bool:
+    """A character typical of GBK bytes read out of step: kana, Greek, pinyin, bopomofo and box
+    drawing (GBK rows A4-A9), user-defined or rare characters."""
+    b = _gbk(c)
+    if b is None or len(b) == 1:
+        return False
+    return 0xA4 <= b[0] <= 0xA9 or not _common(c, t2s)
+
+
+def _in_step(chars: str, lead: int, t2s: Converter, *, lenient: bool) -> tuple[str, int] | None:
+    """Read ``chars`` back in step, ``lead`` being the byte left over before them: the text and
+    how many characters it took until the decoder was back in step. A pair that is no ordinary
+    character fails, or, when ``lenient``, stands as "?" (a lost character)."""
+    out: list[str] = []
+    for k, c in enumerate(chars):
+        if c in "?\ufffd":  # the lead's trail and an ASCII character after it were lost
+            out.append("?")
+            return "".join(out), k + 1
+        # a full-width form counts as its ASCII twin, so that folded text reads the same
+        b = _gbk(_WIDTH_MAP.get(c, c))
+        if b is None or (len(b) == 1 and b[0] < 0x40):
+            # no trail byte (or none a line can hold): the lead stands alone, the run ends before c
+            if not lenient or not out:
+                return None
+            out.append("?")
+            return "".join(out), k
+        d = _pair(lead, b[0])
+        if not d or not _common(d, t2s):
+            if not lenient:
+                return None
+            d = "?"
+        out.append(d)
+        if len(b) == 1:
+            return "".join(out), k + 1
+        if b[1] < 0x80:  # an ASCII character read as the trail of a pair: back in step after it
+            out.append(chr(b[1]))
+            return "".join(out), k + 1
+        lead = b[1]
+    return None  # never back in step before the line ended
+
+
+def _out_of_step(data: bytes) -> tuple[str, bytes]:
+    """What the damaging decoder shows for ``data`` read from its first byte, and a byte left over."""
+    out: list[str] = []
+    i = 0
+    while i < len(data):
+        if data[i] < 0x80:
+            out.append(chr(data[i]))
+            i += 1
+        elif i + 1 < len(data):
+            d = _pair(data[i], data[i + 1])
+            out.append("?" if d is None else d)
+            i += 2
+        else:
+            return "".join(out), data[i:]
+    return "".join(out), b""
+
+
+def _balanced(text: str) -> bool:
+    return text.count("（") + text.count("(") == text.count("）") + text.count(")")
+
+
+def _label_text(opener: str, value: int, closer: str, chinese: bool) -> str | None:
+    if not 0 < value < 100:
+        return None
+    if chinese:
+        tens, ones = divmod(value, 10)
+        num = ("" if tens < 2 else _CN_DIGITS[tens]) + ("十" if tens else "") + (_CN_DIGITS[ones] if ones else "")
+    else:
+        num = str(value)
+    return opener + num + closer
+
+
+class _Labels:
+    """Numbering labels at line starts, for the label a damaged line must carry."""
+
+    def __init__(self, text: str, starts: list[int]) -> None:
+        self.text = text
+        self.starts = starts
+        self.fixed: dict[int, str] = {}
+
+    def label(self, k: int) -> tuple[str, int, str, bool] | None:
+        line = self.fixed.get(k)
+        if line is None:
+            a = self.starts[k]
+            line = self.text[a:a + 12]
+        m = _LABEL_RX.match(line)
+        if not m:
+            return None
+        opener, num, closer = m.groups()
+        if not ((opener and closer in "）)") or (not opener and closer in "、.．")):
+            return None
+        chinese = not num.isdigit()
+        value = numeral_value(num)
+        return None if value is None else (opener, value, closer, chinese)
+
+    def expected(self, k: int, reach: int = 40) -> set[str]:
+        """Labels the numbering around line ``k`` allows there: one after the label above, one
+        before the label below (either bracket width)."""
+        found: set[str] = set()
+        above = range(k - 1, max(k - reach, 0) - 1, -1)
+        below = range(k + 1, min(k + reach, len(self.starts)))
+        for rng, step in ((above, 1), (below, -1)):
+            for j in rng:
+                got = self.label(j)
+                if got:
+                    opener, value, closer, chinese = got
+                    for o, c in ((opener, closer), (_WIDE.get(opener, opener), _WIDE.get(closer, closer))):
+                        lab = _label_text(o, value + step, c, chinese)
+                        if lab:
+                            found.add(lab)
+                    break
+        return found
+
+
+def _from_label(run: str, label: str, t2s: Converter) -> tuple[str, int] | None:
+    """``run`` ("?" and what follows) repaired as a line starting with ``label``, and how many of
+    its characters that takes, when reading the label out of step shows exactly the characters
+    ``run`` starts with."""
+    first = _gbk(run[1]) if len(run) > 1 else None
+    coded = [_gbk(c) for c in label]
+    if first is None or len(first) != 2 or any(c is None for c in coded):
+        return None
+    shown, left = _out_of_step(first[:1] + b"".join(c for c in coded if c))
+    if not run.startswith(shown, 1):
+        return None
+    k = 1 + len(shown)
+    if not left:
+        return label, k
+    nxt = _gbk(run[k]) if k < len(run) else None
+    if nxt is None or len(nxt) != 2 or nxt[0] != left[0]:
+        return None
+    tail = _in_step(run[k + 1:], nxt[1], t2s, lenient=True)
+    if tail is None:
+        return None
+    return label + tail[0], k + 1 + tail[1]
+
+
+def repair_misaligned(text: str) -> tuple[list[Edit], list[tuple[int, int, str, str]]]:
+    """Edits that repair runs of GBK text decoded one byte out of step, and for each repair its
+    span, what was shown and what it was read as.
+
+    A run starts at a "?" (the lost byte) and must look damaged (an odd character). It is
+    repaired when it reads back in step as ordinary Chinese with balanced brackets, or, at the
+    start of a line, when exactly one label the numbering around it allows, read out of step,
+    shows exactly its first characters; the rest of the run is then read back leniently (what
+    was lost stays "?").
+    """
+    if ("?" not in text and "\ufffd" not in text) or not _SHIFT_HINT_RX.search(text):
+        return [], []
+    t2s = converter("t2s")
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    labels = _Labels(text, starts)
+    edits: list[Edit] = []
+    repairs: list[tuple[int, int, str, str]] = []
+    last = 0
+    for m in _SHIFT_HINT_RX.finditer(text):
+        q = m.start()
+        if q < last:
+            continue
+        k = bisect.bisect_right(starts, q) - 1
+        end = text.find("\n", q)
+        run = text[q:len(text) if end < 0 else end]
+        first = _gbk(run[1])
+        found: tuple[str, int] | None = None
+        if first is not None and len(first) == 2:
+            direct = _in_step(run[2:], first[1], t2s, lenient=False)
+            if direct and len(direct[0]) > 1 and _balanced(direct[0]):
+                found = direct[0], 2 + direct[1]
+        at_start = not text[starts[k]:q].strip(" \t\u3000")
+        if found is None and at_start:
+            options = {r for lab in labels.expected(k) if (r := _from_label(run, lab, t2s))}
+            if len(options) == 1:
+                found = options.pop()
+        if found is None:
+            continue
+        fixed, taken = found
+        if len(fixed) > taken or not any(_odd(c, t2s) for c in run[1:taken]):
+            continue
+        edits.append((q, q + taken, fixed))
+        repairs.append((q, q + taken, run[:taken], fixed))
+        if at_start:
+            labels.fixed[k] = fixed
+        last = q + taken
+    return edits, repairs
 
 
 def find_mojibake(text: str) -> list[Damage]:
@@ -299,12 +567,23 @@ def find_placeholders(text: str) -> list[tuple[int, int]]:
 def normalise(source: str) -> Normalised:
     """Normalise decoded source text (a BOM is already gone)."""
     stripped, offsets, glosses = _strip(source)
+    edits, repairs = repair_misaligned(stripped)
+    if edits:
+        stripped, inner = _apply(stripped, edits)
+        offsets = _compose(offsets, inner)
     repaired = stripped.translate(DAMAGE_TABLE) if _DAMAGE_RX.search(stripped) else stripped
     script = detect_script(repaired)
     t2s = converter("t2s")
     clean = t2s.convert(repaired)
     match = fold_width(clean)
     damage = find_mojibake(clean)
+    shift = 0
+    for k, (a, b, shown, fixed) in enumerate(repairs):
+        damage.insert(k, Damage("mojibake", f"repaired GBK text read one byte out of step: {shown!r} read as "
+                                f"{fixed!r} (bytes lost with it can leave a character wrong or missing"
+                                + ("; '?' marks those known lost)" if "?" in fixed else ")"),
+                                a - shift, a - shift + len(fixed)))
+        shift += (b - a) - len(fixed)
     if glosses:
         damage.insert(0, Damage("pinyin_removed", f"removed {glosses} pinyin gloss(es) such as 關(guān)", 0, 0))
     return Normalised(source=source, written=stripped, clean=clean, match=match, offsets=offsets, script=script,
