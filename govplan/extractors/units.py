@@ -4,12 +4,15 @@ Units are read from annotations: a bracketed group at the end of a sentence whos
 list of unit names ending in a role cue (``(省公安厅、卫生健康委牵头)``), or a labelled field
 (``[责任单位:A、B牵头,C配合;完成时间:…]``, ``牵头单位:…`` on its own line, a table's 责任部门
 cell). Names without a cue take the cue of the next clause, else the field's role. Afterwards:
-``X负责，Y配合`` makes X the lead; a plan that declares 责任单位排在首位的为牵头单位 makes each
-list's first unit the lead.
+``X负责，Y配合`` makes X the lead; a plan that declares 责任单位排在首位的为牵头单位 (once, in any
+wording the rule pack knows) makes each list's first unit the lead. Names joined by 、 may share
+a suffix (人民大垸、荒湖管理区; 各乡、镇人民政府 stays one generic holder), a holder named after 等
+is a unit of its own (X等有关部门), and a list cut off by the end of the text loses its fragment.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -39,10 +42,23 @@ _NOT_A_NAME_RX = re.compile(
     r"|季度|半年|年底|年中|年内|年末|全年|春节|期间|(?:完成|推进|实施|部署|落实|前)$"
 )
 _MAX_NAME = 40
+# a name short of its suffix, as in 人民大垸、荒湖管理区
+_STEM_RX = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
 # a clause naming the people in charge: 省政府领导：…, 责任领导：…, 联系人：…
 _PERSON_FIELD_RX = re.compile(r"[;；,，]\s*[\u4e00-\u9fff]{0,6}(?:领导|责任人|联系人)\s*[:：]")
 # what a form's empty unit field says: 待定, 无, /, (另行明确)
 _NO_UNIT_RX = re.compile(r"^[(\[]?(?:待定|暂定|无|暂无|另行明确|另行通知|另定|另行确定|[/／\-—\s]+)[)\]]?$")
+
+
+@dataclass
+class _Name:
+    """A unit name read from a list, with its place in the text and its role."""
+
+    name: str
+    start: int
+    end: int
+    role: str
+    explicit: bool  # the role comes from an explicit 负责
 
 
 @dataclass
@@ -97,6 +113,8 @@ def _build(rules: RuleSet) -> _Rx:
 
 
 def declares_first_is_lead(text: str, rules: RuleSet) -> bool:
+    """Whether the plan says the first unit of each list leads (排在第一位的为牵头单位, 下同)."""
+    text = text.replace("\n", "")  # the rule may be wrapped over two lines
     return any(p.search(text) for p in _rx(rules).first_is_lead)
 
 
@@ -185,6 +203,8 @@ class _Parser:
             if cb <= ca:
                 continue
             clause = text[ca:cb]
+            if any(p.search(clause) for p in self.rx.first_is_lead):
+                break  # (A、B负责，排在第一位的为牵头单位，下同): the plan's rule, then nothing but 下同
             m = self.rx.cue.search(clause)
             role: str | None = None
             explicit = False
@@ -193,8 +213,11 @@ class _Parser:
                 explicit = role == "responsible"
                 cb = ca + m.start()
             etc = self.rx.etc.search(text, ca, cb)
+            holder: tuple[int, int] | None = None
             if etc is not None:
-                cb = etc.start()  # "X、Y等…": what follows 等 describes the list
+                cb = etc.start()  # "X、Y等…": what follows 等 describes the list…
+                if etc.group("holder") and self.rx.suffix.search(etc.group("holder")):
+                    holder = etc.span("holder")  # …or names a holder of its own: X等有关部门
             names = [n for part in _split_top(text, "、", ca, cb) for n in self._split_lines(text, *part)]
             for na, nb in (n for part in names for n in self._split_and(text, *part)):
                 na, nb = _trim(text, na, nb)
@@ -213,6 +236,8 @@ class _Parser:
                     out.append((na, own.start(), own_role, own_role == "responsible"))
                 else:
                     out.append((na, nb, role, explicit))
+            if holder is not None:
+                out.append((*holder, role, explicit))
             if role is not None and role != "cooperating" and default in (None, "responsible"):
                 # uncued names before this clause take its cue (牵头单位: A、B，C配合 keeps A, B as leads;
                 # 责任单位: A、B，C配合 keeps A, B responsible)
@@ -264,18 +289,19 @@ class _Parser:
             return None  # a field (完成期限:…), a date or 持续办理 that ended up in the list
         return name, a, b
 
-    def expand(self, names: list[str]) -> list[str]:
-        names = self._share_suffix(names)
+    def expand(self, names: list[str], fixed: set[int]) -> list[str]:
+        """Give names the prefix the list abbreviates (省公安厅、卫生健康委 → 省卫生健康委); the
+        names at ``fixed`` (holders named after 等) are taken as they are."""
         out: list[str] = []
         prefix = ""
-        for name in names:
+        for k, name in enumerate(names):
             m = self.rx.prefix.match(name)
             if m is not None:
                 prefix = m.group()
                 out.append(name)
                 continue
-            if prefix and not self.rx.own_place.search(name) and not self.rx.no_prefix.search(name) \
-                    and not any(name.startswith(r) for r in self.ctx.regions):
+            if prefix and k not in fixed and not self.rx.own_place.search(name) \
+                    and not self.rx.no_prefix.search(name) and not any(name.startswith(r) for r in self.ctx.regions):
                 if prefix.endswith("委") and self.rx.government.search(name):
                     out.append(prefix[:-1] + name)  # 省委宣传部、公安厅: 省公安厅
                 else:
@@ -285,21 +311,54 @@ class _Parser:
                 out.append(name)
         return out
 
-    def _share_suffix(self, names: list[str]) -> list[str]:
-        """各区、县级市人民政府 → 各区人民政府, 各县级市人民政府."""
-        out = list(names)
-        for k in range(len(out) - 2, -1, -1):
-            if self.rx.shared_head.search(out[k]):
-                m = self.rx.shared_suffix.search(out[k + 1])
-                if m is not None:
-                    out[k] += m.group()
-                    if out[k + 1] != m.group() and not out[k + 1].startswith("各"):
-                        out[k + 1] = "各" + out[k + 1]
+    def share_suffix(self, text: str, cleaned: list[_Name]) -> list[_Name]:
+        """Names joined by 、 that share the last one's suffix: a bare 各区 (and 县, 镇… after it)
+        before 县级市人民政府 makes one generic holder, kept whole (各区、县级市人民政府); a specific
+        name without a suffix takes it (人民大垸、荒湖管理区 → 人民大垸管理区, 荒湖管理区)."""
+        out: list[_Name] = []
+        k = 0
+        while k < len(cleaned):
+            end = self._generic_run(text, cleaned, k)
+            if end > k:
+                first, last = cleaned[k], cleaned[end]
+                out.append(dataclasses.replace(last, name="、".join(c.name for c in cleaned[k:end + 1]),
+                                               start=first.start))
+                k = end + 1
+                continue
+            out.append(cleaned[k])
+            k += 1
+        for k in range(len(out) - 1):
+            head, nxt = out[k], out[k + 1]
+            m = self.rx.shared_suffix.search(nxt.name)
+            if (m is not None and m.start() > 0 and self._joined(text, head, nxt) and _STEM_RX.match(head.name)
+                    and not self.rx.suffix.search(head.name) and not self.rx.own_place.search(nxt.name[: m.start()])):
+                out[k] = dataclasses.replace(head, name=head.name + m.group())
         return out
 
-    def is_unit_list(self, text: str, a: int, b: int) -> bool:
+    def _generic_run(self, text: str, names: list[_Name], k: int) -> int:
+        """The last index of a generic holder written with 、 that starts at names[k] (各县、区、镇人民政府),
+        or k when there is none."""
+        if not self.rx.shared_head.search(names[k].name):
+            return k
+        j = k + 1
+        while j < len(names) and self._joined(text, names[j - 1], names[j]):
+            m = self.rx.shared_suffix.search(names[j].name)
+            place = names[j].name[: m.start()] if m is not None else names[j].name
+            if not place or not self.rx.shared_head.search("各" + place.removeprefix("各")):
+                return k
+            if m is not None:
+                return j
+            j += 1  # a bare place word (县) between: 各乡、县、镇人民政府
+        return k
+
+    @staticmethod
+    def _joined(text: str, a: _Name, b: _Name) -> bool:
+        return text[a.end:b.start].strip() == "、"
+
+    def is_unit_list(self, text: str, a: int, b: int, truncated: bool = False) -> bool:
         """A bracket group is an annotation when its first sentence is names ending in a cue, or,
-        closing the item's text, nothing but names of departments: （省大数据局、省公安厅）."""
+        closing the item's text (or ``truncated`` by its end), nothing but names of departments:
+        （省大数据局、省公安厅）."""
         content = text[a:b]
         cut = content.find("。")
         if cut >= 0:
@@ -308,7 +367,7 @@ class _Parser:
         if not clauses:
             return False
         if not any(self.rx.cue.search(c) for c in clauses):
-            at_end = not text[b + 1:].strip(" \n。.;；")
+            at_end = truncated or not text[b + 1:].strip(" \n。.;；")
             listed = [n for c in clauses for n in _NAME_SPLIT_RX.split(c) if n]
             return at_end and bool(listed) and all(
                 3 <= len(n) <= _MAX_NAME and self.rx.suffix.search(n) is not None for n in listed)
@@ -323,6 +382,15 @@ class _Parser:
             return False
         suffixed = sum(1 for n in names if self.rx.suffix.search(self.rx.etc.sub("", n)))
         return suffixed * 2 >= len(names)
+
+    def complete_part(self, text: str, a: int, b: int) -> int:
+        """Where the complete names of a list cut off at b end: （牵头单位：市发展改革委、市 loses
+        its last piece when that piece does not end like a unit."""
+        k = max(text.rfind(c, a, b) for c in "、,，;；:：")
+        tail = text[max(k + 1, a):b].strip()
+        if not tail or self.rx.suffix.search(tail):
+            return b
+        return max(k + 1, a)
 
     def is_assignment(self, sentence: str) -> bool:
         """Every clause is unit names followed by a role cue, every name ending like a unit."""
@@ -385,24 +453,25 @@ class _Parser:
                  found: list[FoundUnit]) -> None:
         """Parse units in run.match[a:b] (one annotation or field value) into ``found``."""
         text = run.match
-        raw_units = self.parse_list(text, a, b, default)
-        cleaned: list[tuple[str, int, int, str, bool]] = []
-        for s, e, role, explicit in raw_units:
+        cleaned: list[_Name] = []
+        for s, e, role, explicit in self.parse_list(text, a, b, default):
             got = self.clean_name(text, s, e)
-            if got is None:
-                continue
-            cleaned.append((got[0], got[1], got[2], role, explicit))
+            if got is not None:
+                cleaned.append(_Name(got[0], got[1], got[2], role, explicit))
         if not cleaned:
             return
-        names = self.expand([c[0] for c in cleaned])
-        roles = [c[3] for c in cleaned]
+        cleaned = self.share_suffix(text, cleaned)
+        holders = {k for k, c in enumerate(cleaned) if text[c.start - 1: c.start] == "等"}
+        names = self.expand([c.name for c in cleaned], holders)
+        roles = [c.role for c in cleaned]
         if "lead" not in roles:
-            if "cooperating" in roles and any(c[4] for c in cleaned):
-                roles = ["lead" if (r == "responsible" and c[4]) else r for r, c in zip(roles, cleaned, strict=True)]
+            if "cooperating" in roles and any(c.explicit for c in cleaned):
+                roles = ["lead" if (r == "responsible" and c.explicit) else r
+                         for r, c in zip(roles, cleaned, strict=True)]
             elif self.ctx.first_is_lead and roles[0] == "responsible":
                 roles[0] = "lead"
-        for name, (_, s, e, _, _), role in zip(names, cleaned, roles, strict=True):
-            ns, ne = run.span(s, e)
+        for name, c, role in zip(names, cleaned, roles, strict=True):
+            ns, ne = run.span(c.start, c.end)
             found.append(FoundUnit(start=ns, end=ne, name=name, role=role))
 
     def fields(self, run: TextRun, a: int, b: int, found: list[FoundUnit]) -> bool:
@@ -437,6 +506,9 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         text = run.match
         covered: list[tuple[int, int]] = []
         for a, b in bracket_groups(text):
+            truncated = b == len(text)  # a bracket that never closes: the text was cut off inside it
+            if truncated:
+                b = parser.complete_part(text, a, b)
             person = _PERSON_FIELD_RX.search(text, a, b)
             if person is not None:
                 b = person.start()  # …牵头；省政府领导：李国强、张卫东 (people, not units)
@@ -444,7 +516,7 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
                 continue  # 责任部门：学科建设办公室（发展规划处）: the bracket names the same unit
             if parser.fields(run, a, b, found):
                 covered.append((a, b))
-            elif parser.is_unit_list(text, a, b):
+            elif parser.is_unit_list(text, a, b, truncated):
                 cut = text.find("。", a, b)
                 parser.annotate(run, a, cut if cut >= 0 else b, None, found)
                 covered.append((a, b))
