@@ -17,6 +17,7 @@ parses cells itself.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ class Row:
     cells: dict[str, list[Span]] = field(default_factory=dict)
     lines: list[Line] = field(default_factory=list)
     shared_task: bool = False  # its task cell is merged with other rows' (the title comes from its content)
+    cut: bool = False  # the text ends inside it: its empty cells are missing, not merged with the row above
     # the cells (pieces of text) of a row's first line when it has too few: its last cell goes on
     short_cells: list[list[Span]] | None = None
 
@@ -146,10 +148,17 @@ def _folded_cells(line: Line) -> list[str]:
 
 
 class _Layout:
-    def __init__(self, lines: list[Line], rx: LayoutRules, clean: str) -> None:
+    def __init__(self, lines: list[Line], rx: LayoutRules, clean: str, numbers: list[Line]) -> None:
         self.lines = lines
         self.rx = rx
         self.clean = clean
+        self.numbers = numbers
+        self._cell_lines: _CellLines | None = None
+
+    def cell_lines(self, i: int) -> tuple[Table, int] | None:
+        if self._cell_lines is None:
+            self._cell_lines = _CellLines(self, self.numbers)
+        return self._cell_lines.read(i)
 
     def heading_as_written(self, cell: Cell) -> str:
         return self.clean[cell[1]:cell[2]].replace(" ", "")
@@ -204,9 +213,8 @@ class _Layout:
             # | 1 | 夯实数字基础设施 | | | followed by rows 1.1, 1.2: a group, not a task
             table.headings.setdefault("category", "类别")
             return (filled[1][1], filled[1][2])
-        if not has_seq and (table.numbered or not rows):
-            if self._numbered_row(table, line, cells, group):
-                return group
+        if not has_seq and (table.numbered or not rows) and self._numbered_row(table, line, cells, group):
+            return group
         deadline_cell = self.rx.deadline_cell
         seq_m = _SEQ_RX.match(cells[0][0]) if cells and has_seq else None
         d_col = cols.index("deadline") if "deadline" in cols else -1
@@ -358,7 +366,7 @@ def finish(table: Table) -> None:
     """Fill cells merged over several rows from the row above."""
     prev: Row | None = None
     for row in table.rows:
-        if prev is not None:
+        if prev is not None and not row.cut:
             own_units = "lead_units" in row.cells or "units" in row.cells
             if "task" not in row.cells and "task" in prev.cells:
                 row.cells["task"] = prev.cells["task"]
@@ -376,17 +384,234 @@ def finish(table: Table) -> None:
         prev = row
 
 
+_SHORT_HEADING_RX = re.compile(r"^[\u3400-\u9fff()（）\d]{1,12}$")
+
+
+class _CellLines:
+    """A table flattened one cell per line (web-page-to-text converters): a header of short lines,
+    each a column heading or a piece of one (责任 / 单位, 总投资 / (万元)), then rows that each start
+    with their number alone on a line."""
+
+    def __init__(self, lay: _Layout, numbers: list[Line]) -> None:
+        self.lay = lay
+        self.numbers = sorted(numbers, key=lambda ln: ln.start)
+        self.starts = [ln.start for ln in self.numbers]
+
+    def _heading_pieces(self, i: int) -> tuple[list[tuple[str, list[Line]]], int] | None:
+        """Header cells from line ``i`` on (each with its lines), and the index after them."""
+        lines = self.lay.lines
+        rx = self.lay.rx
+        out: list[tuple[str, list[Line]]] = []
+        j = i
+        while j < len(lines) and len(out) < 20:
+            ln = lines[j]
+            t = ln.stripped.replace(" ", "")
+            if ln.table or not _SHORT_HEADING_RX.match(t) or ln.bare:
+                break
+            if out and self._number_between(out[-1][1][-1].end, ln.start):
+                break  # the first row's number: the header is over
+            for k in (3, 2):
+                group = lines[j:j + k]
+                if len(group) == k and all(_SHORT_HEADING_RX.match(g.stripped.replace(" ", "")) for g in group):
+                    joined = "".join(g.stripped.replace(" ", "") for g in group)
+                    if column_key(joined, rx):
+                        out.append((joined, list(group)))
+                        j += k
+                        break
+            else:
+                if t[0] in "(（" and out:
+                    out[-1] = (out[-1][0] + t, [*out[-1][1], ln])
+                else:
+                    out.append((t, [ln]))
+                j += 1
+        known = sum(1 for t, _ in out if column_key(t, rx))
+        return (out, j) if known >= 3 else None
+
+    def _number_between(self, a: int, b: int) -> bool:
+        """Whether a lone number (taken by segment for a page number) stands between ``a`` and ``b``."""
+        k = bisect.bisect_left(self.starts, a)
+        return k < len(self.starts) and self.starts[k] < b
+
+    def read(self, i: int) -> tuple[Table, int] | None:
+        lines = self.lay.lines
+        first = lines[i].stripped.replace(" ", "")
+        if lines[i].table or lines[i].bare or len(first) > 12:
+            return None
+        # the header starts with a column heading, or with the first piece of one (责任 / 单位)
+        if not column_key(first, self.lay.rx) and not any(
+                column_key(first + ln.stripped.replace(" ", ""), self.lay.rx) for ln in lines[i + 1:i + 2]):
+            return None
+        found = self._heading_pieces(i)
+        if found is None:
+            return None
+        pieces, j = found
+        # the rows: each starts at a lone number (1, 2, 3 …) after the header; the lone numbers
+        # segment took for page numbers are cells here (1200)
+        stream = self._stream(j)
+        starts: list[Line] = []
+        expected, since = 1, 0
+        least = max(2, len(pieces) // 2)
+        for ln in stream:
+            if ln.bare and ln.stripped.strip(" .、") == str(expected) and (expected == 1 or since >= least):
+                starts.append(ln)
+                expected, since = expected + 1, 0
+            elif starts:
+                since += 1
+            elif ln.table or not ln.bare:
+                return None  # text before the first row: not a table of this kind
+        if not starts:
+            return None
+        return self._rows(i, j, pieces, starts, stream)
+
+    def _stream(self, j: int) -> list[Line]:
+        """The lines from ``j`` on, with the lone numbers segment dropped put back in place."""
+        lines = self.lay.lines[j:]
+        if not lines:
+            return []
+        a = self.lay.lines[j - 1].end
+        k = bisect.bisect_left(self.starts, a)
+        extra = self.numbers[k:]
+        return sorted([*lines, *extra], key=lambda ln: ln.start) if extra else list(lines)
+
+    def _rows(self, i: int, j: int, pieces: list[tuple[str, list[Line]]], starts: list[Line],
+              stream: list[Line]) -> tuple[Table, int]:
+        lay = self.lay
+        rx = lay.rx
+        names = [t for t, _ in pieces]
+        # chunks of each row: the lines from its number to the next row's
+        chunks: list[list[Line]] = [[] for _ in starts]
+        r = -1
+        end = len(stream)
+        k = 0
+        first = {id(s) for s in starts}
+        while k < len(stream):
+            ln = stream[k]
+            if id(ln) in first:
+                r += 1
+                k += 1
+                continue
+            if r < 0 or rx.attachment.match(ln.stripped) is not None or ln.table:
+                end = k
+                break
+            # the heading row repeated after a page break
+            if ln.stripped.replace(" ", "") == names[0] and ln in lay.lines:
+                at = lay.lines.index(ln)
+                skip = self._heading_pieces(at)
+                if skip is not None and [t for t, _ in skip[0]][:3] == names[:3]:
+                    stop = lay.lines[skip[1] - 1].end
+                    while k < len(stream) and stream[k].start <= stop:
+                        k += 1
+                    continue
+            chunks[r].append(ln)
+            k += 1
+        # how many cells a row has: the fewest of the complete rows (a merged cell adds lines)
+        complete = [len(c) + 1 for c in chunks[:-1]] or [len(chunks[-1]) + 1]
+        n = min(complete)
+        names = _fit_headings(names, n, rx)
+        cols = [column_key(t, rx) or f"col{m}" for m, t in enumerate(names)]
+        year_columns(cols, names)
+        if cols.count("task") > 1 and "content" not in cols:
+            cols[cols.index("task", cols.index("task") + 1)] = "content"
+        headings = {c: t for c, t in zip(cols, names, strict=True)}
+        table = Table(cols=cols, headings=headings, lines=[ln for _, p in pieces for ln in p], layout="cell_lines")
+        at_end = end >= len(stream)
+        for num, cl in zip(starts, chunks, strict=True):
+            row = Row(label=num.stripped.strip(" .、"), value=int(num.stripped.strip(" .、")),
+                      number_span=(num.start, num.end))
+            row.lines = [num, *cl]
+            row.cut = cl is chunks[-1] and len(cl) + 1 < n and at_end
+            row.cells = self._assign(cl, cols, row.cut)
+            table.rows.append(row)
+            table.lines.extend(row.lines)
+        table.lines.sort(key=lambda ln: ln.start)
+        finish(table)
+        # the index of the first line after the table
+        last_line = max((ln for ln in table.lines if not ln.bare or ln in lay.lines), key=lambda ln: ln.start)
+        nxt = j
+        while nxt < len(lay.lines) and lay.lines[nxt].start <= last_line.start:
+            nxt += 1
+        return table, nxt
+
+    def _assign(self, cl: list[Line], cols: list[str], cut: bool) -> dict[str, list[Span]]:
+        """Put a row's lines under its columns. A row with more lines than columns has cells
+        broken over lines: short pieces of a title first (城市用气 / 提升工程), then paragraphs of
+        the content. A row with fewer (empty cells vanish; the text may end mid-row) fills its text
+        columns from the left, its date goes under the deadline and what follows the date under
+        the last columns."""
+        slots = cols[1:] if cols and cols[0] == "seq" else cols
+        out: dict[str, list[Span]] = {}
+        if not slots:
+            return out
+        cells = [[ln] for ln in cl]
+        text_slots = [m for m, k in enumerate(slots) if k in ("task", "content", "category", "subtask")]
+        surplus = len(cells) - len(slots)
+        if (surplus > 0 or cut) and text_slots:
+            m = text_slots[0]
+            while (surplus > 0 or cut) and m + 1 < len(cells) and _short(cells[m]) and _short(cells[m + 1]):
+                cells[m:m + 2] = [cells[m] + cells[m + 1]]
+                surplus -= 1
+            if surplus > 0:
+                c = next((t for t in text_slots if slots[t] == "content"), text_slots[-1])
+                if c + surplus < len(cells):
+                    cells[c:c + surplus + 1] = [[ln for piece in cells[c:c + surplus + 1] for ln in piece]]
+        if len(cells) == len(slots):
+            placed = list(zip(slots, cells, strict=True))
+        else:
+            dl = next((m for m, piece in enumerate(cells)
+                       if self.lay.rx.deadline_cell.match(piece[0].stripped)), None)
+            before = cells if dl is None else cells[:dl]
+            placed = list(zip([slots[t] for t in text_slots], before, strict=False))
+            if dl is not None and "deadline" in slots:
+                d = slots.index("deadline")
+                placed.append(("deadline", cells[dl]))
+                after = cells[dl + 1:]
+                rest = slots[d + 1:]
+                if not cut:
+                    placed += list(zip(rest[len(rest) - len(after):], after, strict=False))
+        for key, piece in placed:
+            if piece:
+                out.setdefault(key, []).extend((ln.start, ln.end) for ln in piece)
+        return out
+
+
+def _short(piece: list[Line]) -> bool:
+    """A piece of a cell broken over lines: short, and not the end of a sentence."""
+    text = "".join(ln.stripped for ln in piece)
+    return len(text) <= 16 and text[-1] not in "。；;!！?？" and not any(ln.bare for ln in piece)
+
+
+def _fit_headings(names: list[str], n: int, rx: LayoutRules) -> list[str]:
+    """Join heading pieces no column name matched (2023年度 / 计划, 资金 / 来源) until there are
+    ``n`` columns, the shortest pieces first, from the right."""
+    names = list(names)
+    while len(names) > n:
+        best = None
+        for m in range(len(names) - 1, 0, -1):
+            a, b = names[m - 1], names[m]
+            if column_key(a, rx) or column_key(b, rx):
+                continue
+            if best is None or len(b) < len(names[best]):
+                best = m
+        if best is None:
+            break
+        names[best - 1:best + 1] = [names[best - 1] + names[best]]
+    return names
+
+
 Rule = Callable[[_Layout, int], "tuple[Table, int] | None"]
 
 # tried in order at each line: the first that reads a table there wins
 RULES: list[tuple[str, Rule]] = [
     ("tabbed", _Layout.tabbed),
+    ("cell_lines", _Layout.cell_lines),
 ]
 
 
-def layout(lines: list[Line], rules: RuleSet, clean: str, deadline_cell: TimedPattern) -> list[Block]:
-    """Group content lines into blocks: tables (by the first rule that reads one) and lines."""
-    state = _Layout(lines, compiled(rules, deadline_cell), clean)
+def layout(lines: list[Line], rules: RuleSet, clean: str, deadline_cell: TimedPattern,
+           numbers: list[Line] | None = None) -> list[Block]:
+    """Group content lines into blocks: tables (by the first rule that reads one) and lines.
+    ``numbers`` are the lone numbers segment dropped as page numbers (row numbers, perhaps)."""
+    state = _Layout(lines, compiled(rules, deadline_cell), clean, numbers or [])
     blocks: list[Block] = []
     i = 0
     while i < len(lines):

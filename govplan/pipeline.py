@@ -43,6 +43,7 @@ class State:
     raw: RawSource | None = None
     norm: Normalised | None = None
     lines: list[Line] = field(default_factory=list)
+    numbers: list[Line] = field(default_factory=list)  # lone numbers segment took for page numbers
     blocks: list[Block] = field(default_factory=list)
     plans: list[PlanNode] = field(default_factory=list)
     results: list[PlanResult] = field(default_factory=list)
@@ -56,12 +57,13 @@ def _normalise(state: State) -> None:
 
 def _segment(state: State) -> None:
     assert state.norm is not None
-    state.lines = segment(state.norm, state.rules)
+    state.lines = segment(state.norm, state.rules, state.numbers)
 
 
 def _layout(state: State) -> None:
     assert state.norm is not None
-    state.blocks = layout(state.lines, state.rules, state.norm.clean, deadlines.cell_pattern(state.rules))
+    state.blocks = layout(state.lines, state.rules, state.norm.clean, deadlines.cell_pattern(state.rules),
+                          state.numbers)
 
 
 def _structure(state: State) -> None:

@@ -199,7 +199,13 @@ class DeadlinesPack(_Model):
     festivals: dict[str, Festival] = Field(default_factory=dict)
     lead_in: str
     lead_in_examples: list[str] = Field(default_factory=list)
-    _v = field_validator("lead_in", "completion_verbs", "ongoing_last_clause", "vague_seasons")(_check_regex)
+    # how long a policy applies (实施期限至…, 有效期至…), not when a task is due
+    policy_period: str = "(?!x)x"
+    policy_period_examples: list[str] = Field(default_factory=list)
+    policy_range_then: str = "(?!x)x"
+    policy_range_then_examples: list[str] = Field(default_factory=list)
+    _v = field_validator("lead_in", "completion_verbs", "ongoing_last_clause", "vague_seasons", "policy_period",
+                         "policy_range_then")(_check_regex)
 
 
 class ComparatorWords(_Model):
@@ -265,7 +271,7 @@ class DocumentPack(_Model):
     @classmethod
     def _columns(cls, v: dict[str, str]) -> dict[str, str]:
         known = {"seq", "category", "task", "subtask", "content", "deadline", "lead_units", "units", "cooperating",
-                 "indicator", "measure", "target_value", "baseline"}
+                 "indicator", "measure", "target_value", "baseline", "oversight", "progress"}
         for key, pattern in v.items():
             if key not in known:
                 raise ValueError(f"unknown column {key!r}; known: {', '.join(sorted(known))}")
@@ -402,6 +408,10 @@ def check_examples(rules: RuleSet) -> list[str]:
         need(d.completion_verbs, ex, "deadlines.completion_verbs")
     for ex in d.vague_seasons_examples:
         need(d.vague_seasons, ex, "deadlines.vague_seasons")
+    for ex in d.policy_period_examples:
+        need(d.policy_period, ex, "deadlines.policy_period")
+    for ex in d.policy_range_then_examples:
+        need(d.policy_range_then, ex, "deadlines.policy_range_then")
     t = rules.targets
     for group in t.before:
         for ex in group.examples:

@@ -36,6 +36,9 @@ _DECOR_RX = re.compile(f"[{_DECOR}]+[ \t]*")
 _BULLETS = frozenset("▲◆●■◇△▶►•")
 _LABELLED_RX = re.compile(r"[一二三四五六七八九十(（0-9第⒈-⒛⑴-⒇①-⑳]")
 _TRAIL_MARKUP_RX = re.compile(r"[ \t]*\*+[ \t]*$")
+# a line holding only a value: 2023.01-2023.12, 80%, 1,200.5, 3.15, 2023/6/30 (a lone integer is a
+# page number until the layout stage says otherwise)
+_VALUE_LINE_RX = re.compile(r"[(（]?\d[\d,.，]*(?:[%‰]|\s*[-—–~～/]\s*\d[\d.,/]*)?[)）]?")
 
 
 @dataclass(slots=True)
@@ -52,6 +55,7 @@ class Line:
     sep: str = "\t"  # what separates its cells: a tab, or "|" in a Markdown table
     page_break: bool = False  # a page number (and so perhaps a page break) came just before it
     aligned: bool = False  # a table row whose cells were placed by column position (spaces)
+    bare: bool = False  # no Chinese, only a value (2023.01-2023.12, 80%, 1200): a cell or a wrapped piece
 
     @property
     def stripped(self) -> str:
@@ -149,8 +153,12 @@ def _tabbed(raw: str, cols: list[int] | None = None) -> str:
     return "".join(out)
 
 
-def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
-    """Split normalised text into content lines."""
+def segment(norm: Normalised, rules: RuleSet, numbers: list[Line] | None = None) -> list[Line]:
+    """Split normalised text into content lines.
+
+    A lone number is taken for a page number and dropped; ``numbers`` (when given) receives those
+    lines, since in a table flattened one cell per line the same line is a row number or a cell,
+    which only the layout stage can tell."""
     rx = _compiled(rules)
     text = norm.match
     lines: list[Line] = []
@@ -225,6 +233,8 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
                 continue
         # cheap tests first: most lines are neither junk, nor a TOC line, nor a page number
         if len(body) <= 24 and rx.page_number.match(body.strip(" \t")) is not None:
+            if numbers is not None:
+                numbers.append(Line(a, a + len(body), body, lineno, gap, bare=True))
             page_lines.append(lineno)
             page_break = True
             gap = True
@@ -243,6 +253,11 @@ def segment(norm: Normalised, rules: RuleSet) -> list[Line]:
                 continue
             else:
                 toc = None
+        if not has_tab and _VALUE_LINE_RX.fullmatch(body) is not None:
+            # a value a converter put on a line of its own: a table cell, or a piece of a sentence
+            append(Line(a, a + len(body), body, lineno, gap, bare=True))
+            gap = page_break = False
+            continue
         if (
             _HAN_RX.search(body) is None
             or (body[-1].isdigit() and rx.toc_line.search(body.strip(" \t")) is not None)

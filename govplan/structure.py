@@ -227,7 +227,7 @@ def _is_next(prev: Value, new: Value, exact: bool) -> bool:
 
 def _title_ish(line: Line) -> bool:
     s = line.stripped
-    if not s or len(s) > 50 or line.table or _ATTACHMENT_LABEL_RX.match(s):
+    if not s or len(s) > 50 or line.table or line.bare or _ATTACHMENT_LABEL_RX.match(s):
         return False
     if _SENTENCE_PUNCT_RX.search(s) or s[-1] in ",，、":
         return False
@@ -242,7 +242,8 @@ class _Builder:
         self.plans: list[PlanNode] = [PlanNode()]
         self.labels: list[list[Label]] = [
             # a tabbed line outside a table may still be an item: 1.推进…<tab><tab>2025年11月底前
-            parse_labels(ln.stripped, self.rx) if not ln.table or _TABBED_ITEM_RX.match(ln.stripped) else []
+            parse_labels(ln.stripped, self.rx) if not ln.bare and (not ln.table or _TABBED_ITEM_RX.match(ln.stripped))
+            else []
             for ln in lines
         ]
         self.table_owner: Node | None = None
