@@ -176,6 +176,24 @@ def test_first_is_lead_stated_after_a_full_stop() -> None:
     }
 
 
+@pytest.mark.parametrize("front", [
+    # in the plan's own preamble…
+    "某县2025年农村人居环境整治工作要点\n为扎实推进整治工作，制定本要点。各项任务涉及多个单位的，排在首位的为牵头单位。\n",
+    # …or in the notice that issues it
+    "某县人民政府办公室关于印发某县2025年农村人居环境整治工作要点的通知\n各乡镇人民政府，县直各部门：\n"
+    "现将《某县2025年农村人居环境整治工作要点》印发给你们，请认真贯彻落实。责任单位中排在第一位的为牵头单位。\n"
+    "某县人民政府办公室\n2025年3月1日\n某县2025年农村人居环境整治工作要点\n",
+])
+def test_first_is_lead_stated_before_the_items(front: str) -> None:
+    text = front + ("一、推进厕所革命\n1.新改建农村户厕500户。（县农业农村局、县卫健局、各乡镇人民政府负责）\n"
+                    "2.整治黑臭水体。（县生态环境局、县水利局负责）\n")
+    assert _items(text) == {
+        "一、": [],
+        "一、>1.": [("县农业农村局", "lead"), ("县卫健局", "responsible"), ("各乡镇人民政府", "responsible")],
+        "一、>2.": [("县生态环境局", "lead"), ("县水利局", "responsible")],
+    }
+
+
 def test_without_the_rule_no_unit_leads() -> None:
     text = ("某县就业帮扶若干措施\n"
             "（一）发放稳岗补贴。（县人社局、县财政局负责）\n"
