@@ -24,6 +24,10 @@ _INLINE_LABEL_RX = re.compile(
     # circled numbers are labels whatever ends the clause before them: …(责任单位:…);②…
     r"|(?<=[;；:：])[ \t]*(?=[⑴-⒇①-⑳][ \t]*[\u3400-\u9fff\uf900-\ufaff“])"
 )
+# (1)…(市工商质监局牵头负责)(2)…: sub-items run on inside one paragraph, each closed by its own
+# annotation; a label right after an annotation bracket starts the next one
+_AFTER_NOTE_RX = re.compile(r"\(([^()]{2,80})\)[ \t]*(?=(?:\(\d{1,2}\)|[⑴-⒇①-⑳]|\d{1,2}[.、](?!\d))[ \t]*[\u3400-\u9fff“])")
+_NOTE_CUE_RX = re.compile(r"牵头|负责|配合|协办|单位|部门|完成")
 _CIRCLED = frozenset(map(chr, range(0x2460, 0x2488)))  # ①-⑳ and ⑴-⒇, as in the pattern above
 # spaces where a line break was, in a text that lost them: …工作要点 为全面提升… / …年底前） （二）…
 _LOST_BREAK_RX = re.compile(r"(?<=[\u3400-\u9fff。；;:：）)”】])[ \u3000]+(?=[\u3400-\u9fff（(“【])")
@@ -269,6 +273,10 @@ def segment(norm: Normalised, rules: RuleSet, numbers: list[Line] | None = None)
             cuts = [m.start() for m in _INLINE_LABEL_RX.finditer(body) if 0 < m.start() < len(body)]
         else:
             cuts = []
+        if not has_tab and ")" in body:
+            cuts += [m.end() for m in _AFTER_NOTE_RX.finditer(body)
+                     if _NOTE_CUE_RX.search(m.group(1)) and 0 < m.end() < len(body)]
+            cuts = sorted(set(cuts))
         if flat and not has_tab:
             # a plan whose line breaks were lost (spaces stand where they were)
             cuts = sorted({*cuts, *(m.end() for m in _LOST_BREAK_RX.finditer(body))} - {0, len(body)})
