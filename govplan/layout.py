@@ -48,6 +48,8 @@ class Row:
     lines: list[Line] = field(default_factory=list)
     shared_task: bool = False  # its task cell is merged with other rows' (the title comes from its content)
     cut: bool = False  # the text ends inside it: its empty cells are missing, not merged with the row above
+    glued: bool = False  # its unit cells hold one span a unit, with nothing between the names
+    continued: set[Span] = field(default_factory=set)  # spans that go on the name before them (a line broke it)
     # the cells (pieces of text) of a row's first line when it has too few: its last cell goes on
     short_cells: list[list[Span]] | None = None
 
@@ -153,7 +155,11 @@ class _Layout:
         self.rx = rx
         self.clean = clean
         self.numbers = numbers
+        self.stems: list[str] = []
         self._cell_lines: _CellLines | None = None
+
+    def glued(self, i: int) -> tuple[Table, int] | None:
+        return _Glued(self).read(i) if "序号" in self.lines[i].text else None
 
     def cell_lines(self, i: int) -> tuple[Table, int] | None:
         if self._cell_lines is None:
@@ -598,12 +604,196 @@ def _fit_headings(names: list[str], n: int, rx: LayoutRules) -> list[str]:
     return names
 
 
+# a page marker a document-sharing site puts at the start of each page's text: 1、 2、 3、
+_PAGE_MARK_RX = re.compile(r"^(\d{1,3})、")
+_UNIT_TAIL_RX = re.compile(r"(?:局|委|办|公司|街道|集团|中心|政府|管委会|园|镇|乡|区|县|院|站|队|会|部|厅|处|科|\))$")
+_STOP_AFTER_UNITS_RX = re.compile(
+    r"(?:推进|推动|完成|实施|开展|新建|新增|提升|建设|建成|加强|落实|支持|组织|改造|打造|启动|深化|全面|全区|全市|"
+    r"对|为|在|计划|持续|加快|强化|优化|提供|举办|开放)")
+
+
+class _Glued:
+    """A Word table's text with no separators: 序号项目名称…牵头单位配合单位1增加教育资源供给…。
+    何海平教育局经开区…市国有公司2促进就业…. The header is read by the column vocabulary, rows
+    start at the next number after a unit's name (or a full stop), and a row's units follow its
+    text's last full stop: a person's name (分管领导), the lead unit, then the cooperating units."""
+
+    def __init__(self, lay: _Layout) -> None:
+        self.lay = lay
+        self.stems = tuple(lay.stems)
+
+    def header_at(self, text: str, p: int) -> list[tuple[str, int, int]]:
+        """Known column headings glued together from ``p`` on, longest first."""
+        out: list[tuple[str, int, int]] = []
+        while p < len(text):
+            for e in range(min(len(text), p + 10), p + 1, -1):
+                if column_key(text[p:e], self.lay.rx):
+                    out.append((text[p:e], p, e))
+                    p = e
+                    break
+            else:
+                break
+        return out
+
+    def read(self, i: int) -> tuple[Table, int] | None:
+        lines = self.lay.lines
+        line = lines[i]
+        if line.table or "序号" not in line.text:
+            return None
+        # the text from here on, without page markers, with each character's position
+        chars: list[str] = []
+        pos: list[int] = []
+        page = None
+        for ln in lines[i:]:
+            if ln.table:
+                break
+            t = ln.text
+            off = 0
+            m = _PAGE_MARK_RX.match(t)
+            if m is not None and (page is None or int(m.group(1)) == page + 1):
+                page, off = int(m.group(1)), m.end()
+            for k in range(off, len(t)):
+                if t[k] not in " \t":
+                    chars.append(t[k])
+                    pos.append(ln.start + k)
+        text = "".join(chars)
+        h = text.find("序号")
+        header = self.header_at(text, h)
+        if len(header) < 4:
+            return None
+        names = [n for n, _, _ in header]
+        cols = table_header(names, self.lay.rx)
+        if cols is None or cols[0] != "seq" or header[-1][2] >= len(text) or not text[header[-1][2]].isdigit():
+            return None
+        head_text = "".join(names)
+        # the header repeated on later pages is dropped
+        body_marks = [0] * len(text)
+        k = text.find(head_text, header[-1][2])
+        while k >= 0:
+            for q in range(k, k + len(head_text)):
+                body_marks[q] = 1
+            k = text.find(head_text, k + len(head_text))
+        body = [(c, q) for c, q, mark in zip(text, pos, body_marks, strict=True) if not mark]
+        start = header[-1][2]
+        btext = "".join(c for c, _ in body)
+        bpos = [q for _, q in body]
+        # rows: the next number, after a unit's name or a full stop, before Chinese text
+        starts: list[int] = [start]
+        expected = 2
+        q = start + 1
+        while q < len(btext):
+            num = str(expected)
+            q = btext.find(num, q)
+            if q < 0:
+                break
+            after = q + len(num)
+            before = btext[max(start, q - 4):q]
+            if after < len(btext) and "\u3400" <= btext[after] <= "\u9fff" and not btext[q - 1].isdigit() \
+                    and (_UNIT_TAIL_RX.search(before) or before.endswith("。")) \
+                    and btext[after] not in "个万年月日人户家所名项处座条台套次":
+                starts.append(q)
+                expected += 1
+            q = after
+        table = Table(cols=cols, headings={c: n for c, n in zip(cols, names, strict=True)},
+                      lines=[ln for ln in lines[i:] if not ln.table], layout="glued")
+        for r, a in enumerate(starts):
+            b = starts[r + 1] if r + 1 < len(starts) else len(btext)
+            num = str(r + 1)
+            row = Row(label=num, value=r + 1, number_span=(bpos[a], bpos[a + len(num) - 1] + 1), glued=True)
+            row.lines = [ln for ln in table.lines if ln.end > bpos[a] and ln.start <= bpos[b - 1]]
+            self._cells(row, btext, bpos, a + len(num), b, cols)
+            table.rows.append(row)
+        return table, len(lines) if all(not ln.table for ln in lines[i:]) else \
+            next(k for k in range(i, len(lines)) if lines[k].table)
+
+    def _cells(self, row: Row, text: str, pos: list[int], a: int, b: int, cols: list[str]) -> None:
+        """The row's text and its units: each full stop may be followed by a person's name and a
+        run of unit names (a sub-row of a merged cell)."""
+        has_person = "oversight" in cols
+        k = a
+        content: list[tuple[int, int]] = []
+        seg_start = a
+        while k < b:
+            dot = text.find("。", k, b)
+            if dot < 0:
+                content.append((seg_start, b))
+                break
+            run = self._units_after(text, dot + 1, b, has_person)
+            if run is None:
+                k = dot + 1
+                continue
+            content.append((seg_start, dot + 1))
+            person_end, units = run
+            for m, (ua, ub) in enumerate(units):
+                # one span a unit: the cell is read one unit per piece
+                col = "lead_units" if m == 0 and "lead_units" in cols else (
+                    "cooperating" if "cooperating" in cols else "units")
+                pieces = _spans(pos, ua, ub)
+                row.continued.update(pieces[1:])
+                row.cells.setdefault(col, []).extend(pieces)
+            if person_end > dot + 1:
+                row.cells.setdefault("oversight", []).extend(_spans(pos, dot + 1, person_end))
+            seg_start = k = units[-1][1] if units else person_end
+        text_col = "content" if "content" in cols else "task"
+        for ca, cb in content:
+            if cb > ca:
+                row.cells.setdefault(text_col, []).extend(_spans(pos, ca, cb))
+
+    def _units_after(self, text: str, p: int, b: int, has_person: bool) -> tuple[int, list[tuple[int, int]]] | None:
+        """Where a person's name ends and the unit names that follow ``p``, or None."""
+        if p >= b or _STOP_AFTER_UNITS_RX.match(text, p):
+            return None
+        q = p
+        if has_person:
+            name = 3
+            for n in (2, 3):
+                if text.startswith(self.stems, p + n):
+                    name = n
+                    break
+            if not all("\u3400" <= c <= "\u9fff" for c in text[p:p + name]):
+                return None
+            q = p + name
+        person_end = q
+        units: list[tuple[int, int]] = []
+        while q < b:
+            if _STOP_AFTER_UNITS_RX.match(text, q):
+                break
+            end = None
+            for e in range(q + 3, min(b, q + 14) + 1):
+                piece = text[q:e]
+                if piece.count("(") != piece.count(")") or not _UNIT_TAIL_RX.search(piece):
+                    continue
+                if e < b and (text[e] in "()" or (text[e] in "镇区" and piece[-1] not in ")")):
+                    continue  # 高新园(邹区镇): the bracket belongs to the name
+                end = e
+                break
+            if end is None:
+                break
+            units.append((q, end))
+            q = end
+        if not units:
+            return None
+        return person_end, units
+
+
+def _spans(pos: list[int], a: int, b: int) -> list[Span]:
+    """Source spans of the characters ``a``..``b`` of a text joined from several lines."""
+    out: list[Span] = []
+    for k in range(a, b):
+        if out and out[-1][1] == pos[k]:
+            out[-1] = (out[-1][0], pos[k] + 1)
+        else:
+            out.append((pos[k], pos[k] + 1))
+    return out
+
+
 Rule = Callable[[_Layout, int], "tuple[Table, int] | None"]
 
 # tried in order at each line: the first that reads a table there wins
 RULES: list[tuple[str, Rule]] = [
     ("tabbed", _Layout.tabbed),
     ("cell_lines", _Layout.cell_lines),
+    ("glued", _Layout.glued),
 ]
 
 
@@ -612,6 +802,7 @@ def layout(lines: list[Line], rules: RuleSet, clean: str, deadline_cell: TimedPa
     """Group content lines into blocks: tables (by the first rule that reads one) and lines.
     ``numbers`` are the lone numbers segment dropped as page numbers (row numbers, perhaps)."""
     state = _Layout(lines, compiled(rules, deadline_cell), clean, numbers or [])
+    state.stems = rules.document.department_stems
     blocks: list[Block] = []
     i = 0
     while i < len(lines):

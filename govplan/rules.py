@@ -260,6 +260,9 @@ class DocumentPack(_Model):
     framing_sections: str = "(?!x)x"
     framing_sections_examples: list[str] = Field(default_factory=list)
     table_columns: dict[str, str]
+    # short names of departments (民政, 住建): where a person's name runs into a unit's with no
+    # separator (张菁民政局, in a Word table's text), the unit starts at one of these
+    department_stems: list[str] = Field(default_factory=list)
 
     _v = field_validator(
         "title_keywords", "doc_number", "issuer_notice", "notice_title", "issuer_signature", "issuer_field",

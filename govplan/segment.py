@@ -26,7 +26,8 @@ _INLINE_LABEL_RX = re.compile(
 )
 # (1)…(市工商质监局牵头负责)(2)…: sub-items run on inside one paragraph, each closed by its own
 # annotation; a label right after an annotation bracket starts the next one
-_AFTER_NOTE_RX = re.compile(r"\(([^()]{2,80})\)[ \t]*(?=(?:\(\d{1,2}\)|[⑴-⒇①-⑳]|\d{1,2}[.、](?!\d))[ \t]*[\u3400-\u9fff“])")
+_AFTER_NOTE_RX = re.compile(
+    r"\(([^()]{2,80})\)[ \t]*(?=(?:\(\d{1,2}\)|[⑴-⒇①-⑳]|\d{1,2}[.、](?!\d))[ \t]*[\u3400-\u9fff“])")
 _NOTE_CUE_RX = re.compile(r"牵头|负责|配合|协办|单位|部门|完成")
 _CIRCLED = frozenset(map(chr, range(0x2460, 0x2488)))  # ①-⑳ and ⑴-⒇, as in the pattern above
 # spaces where a line break was, in a text that lost them: …工作要点 为全面提升… / …年底前） （二）…

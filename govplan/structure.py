@@ -80,6 +80,8 @@ class Node:
     row_label: str = ""  # a table row's 序号 as written (or its position when there is none)
     synthetic: bool = False  # stands for a table that had no 附件 heading
     row_lines: list[Line] = field(default_factory=list)
+    glued: bool = False  # a row of a table with no separators: one span a unit in its unit cells
+    continued: set[tuple[int, int]] = field(default_factory=set)  # unit spans that go on the one before
     # the cells (pieces of text) of a row's first line when it has too few: its last cell goes on
     short_cells: list[list[tuple[int, int]]] | None = None
 
@@ -410,6 +412,8 @@ class _Builder:
             node.cells = row.cells
             node.row_lines = row.lines
             node.shared_task = row.shared_task
+            node.glued = row.glued
+            node.continued = row.continued
             rows.append(node)
         plan.all_lines.extend(table.lines)
 
