@@ -111,8 +111,8 @@ def item_text(node: Node, norm: Normalised) -> tuple[ItemText, str, tuple[int, i
                 if node.glued:
                     # names glued with nothing between them are told apart by the span of each
                     spans = node.cells[col]
-                    parts = [("" if k == 0 or sp in node.continued else "、", *sp) for k, sp in enumerate(spans)]
-                    cells.append((TextRun.join(norm.match, norm.clean, parts), role))
+                    named = [("" if k == 0 or sp in node.continued else "、", *sp) for k, sp in enumerate(spans)]
+                    cells.append((TextRun.join(norm.match, norm.clean, named), role))
                     continue
                 cells.append((_cell_run(norm, node.cells[col], "" if wrapped else "\n"), role))
         # a deadline cell in pieces (one per merged sub-row) is a list of stages
