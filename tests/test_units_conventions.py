@@ -47,6 +47,11 @@ NAMES = [
     ("加强校园食品安全监管,由文旅、应急部门负责。", [("文旅部门", "responsible"), ("应急部门", "responsible")]),
     ("(区民政、残联部门负责)", [("区民政部门", "responsible"), ("区残联部门", "responsible")]),
     ("(城北、河口街道办事处负责)", [("城北街道办事处", "responsible"), ("河口街道办事处", "responsible")]),
+    ("推动园区扩区调位。(临港、空港管委会,各县(市、区)人民政府)",
+     [("临港管委会", "responsible"), ("空港管委会", "responsible"), ("各县(市、区)人民政府", "responsible")]),
+    ("推动园区扩区调位。(滨江区、湾北区管委会负责)", [("滨江区管委会", "responsible"), ("湾北区管委会", "responsible")]),
+    # …but not a generic word: 公安、有关部门 are two
+    ("(市场监管、有关部门负责)", [("市场监管", "responsible"), ("有关部门", "responsible")]),
     # spec: generic holders with 、 inside stay whole
     ("(责任单位:各县、区人民政府)", [("各县、区人民政府", "responsible")]),
     ("(责任单位:各县(市、区)人民政府)", [("各县(市、区)人民政府", "responsible")]),
@@ -72,6 +77,9 @@ NAMES = [
     ("(牵头单位:市营商环境建设局(以下简称市营商局);配合单位:市司法局)",
      [("市营商环境建设局", "lead"), ("市司法局", "cooperating")]),
     ("牵头单位:县发展和改革局(以下简称“县发改局”)", [("县发展和改革局", "lead")]),
+    # …nor is a deadline beside the names in a bracket closing the item
+    ("推行证明事项告知承诺制。(市数据资源管理局(以下简称市数据局)、市公安局,2024年3月底前)",
+     [("市数据资源管理局", "responsible"), ("市公安局", "responsible")]),
     # issue: a list cut off by the end of the text gives no fragment
     ("推进工业园区扩容提质。(牵头单位:市发展改革委、市", [("市发展改革委", "lead")]),
     ("完善人才公寓配套。(牵头单位:区住建局;责任单位:区", [("区住建局", "lead")]),
@@ -91,6 +99,9 @@ def test_names(text: str, expected: list[tuple[str, str]]) -> None:
 ROLES = [
     # issue: lead and cooperating as verbs in prose
     ("开展消费券发放活动。由区商务局主办,区财政局协助。", [("区商务局", "lead"), ("区财政局", "cooperating")]),
+    # …and the task that follows them in the same sentence is no unit
+    ("由市林业局主办,市公安局、市交通局协助,开展野生动物保护宣传月活动。",
+     [("市林业局", "lead"), ("市公安局", "cooperating"), ("市交通局", "cooperating")]),
     ("规范校外培训。县教育局负责,县市场监管局配合。", [("县教育局", "lead"), ("县市场监管局", "cooperating")]),
     ("整治违建。镇综合执法办牵头,镇规划所、镇国土所参与。",
      [("镇综合执法办", "lead"), ("镇规划所", "cooperating"), ("镇国土所", "cooperating")]),
@@ -127,6 +138,8 @@ FIRST_IS_LEAD_WORDINGS = [
     "责任单位中第一个为牵头单位",
     "首位单位为牵头单位",
     "位列第一的为牵头部门",
+    "需多个部门落实的，名列首位者负总责",
+    "排在第一位的单位牵头负责",
 ]
 
 
@@ -139,6 +152,8 @@ def test_first_is_lead_wordings(wording: str) -> None:
     "市发展改革委为第一牵头单位",
     "建立第一个牵头协调机制",
     "责任单位排在第一位",
+    "第一个牵头推进的项目已开工",
+    "排在第一位的牵头单位要加强统筹",
 ])
 def test_not_a_first_is_lead_rule(text: str) -> None:
     assert not declares_first_is_lead(text, bundled_rules())

@@ -44,6 +44,7 @@ _NOT_A_NAME_RX = re.compile(
 _MAX_NAME = 40
 # a name short of its suffix, as in 人民大垸、荒湖管理区
 _STEM_RX = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
+_PLACE_ENDS = "省市县区镇乡"
 # a clause naming the people in charge: 省政府领导：…, 责任领导：…, 联系人：…
 _PERSON_FIELD_RX = re.compile(r"[;；,，]\s*[\u4e00-\u9fff]{0,6}(?:领导|责任人|联系人)\s*[:：]")
 # what a form's empty unit field says: 待定, 无, /, (另行明确)
@@ -330,8 +331,13 @@ class _Parser:
         for k in range(len(out) - 1):
             head, nxt = out[k], out[k + 1]
             m = self.rx.shared_suffix.search(nxt.name)
-            if (m is not None and m.start() > 0 and self._joined(text, head, nxt) and _STEM_RX.match(head.name)
-                    and not self.rx.suffix.search(head.name) and not self.rx.own_place.search(nxt.name[: m.start()])):
+            if (m is None or m.start() == 0 or not self._joined(text, head, nxt) or not _STEM_RX.match(head.name)
+                    or self.rx.suffix.search(head.name)):
+                continue
+            place = nxt.name[: m.start()]
+            # the place words of both must match (东城、西城区政府 does not give 东城政府), and a
+            # generic word (有关, 各) shares nothing
+            if not self.rx.own_place.search(place) or (place[-1] == head.name[-1] and place[-1] in _PLACE_ENDS):
                 out[k] = dataclasses.replace(head, name=head.name + m.group())
         return out
 
@@ -368,9 +374,11 @@ class _Parser:
             return False
         if not any(self.rx.cue.search(c) for c in clauses):
             at_end = truncated or not text[b + 1:].strip(" \n。.;；")
-            listed = [n for c in clauses for n in _NAME_SPLIT_RX.split(c) if n]
+            # (a date beside the names is the deadline: （市司法局、市公安局，2023年6月底前）)
+            listed = [n for c in clauses if not _NOT_A_NAME_RX.search(c) for n in _NAME_SPLIT_RX.split(c) if n]
             return at_end and bool(listed) and all(
-                3 <= len(n) <= _MAX_NAME and self.rx.suffix.search(n) is not None for n in listed)
+                (3 <= len(n) <= _MAX_NAME and self.rx.suffix.search(n) is not None)
+                or self._shares_next(n, listed[k + 1:]) for k, n in enumerate(listed))
         names: list[str] = []
         for clause in clauses:
             m = self.rx.cue.search(clause)
@@ -382,6 +390,10 @@ class _Parser:
             return False
         suffixed = sum(1 for n in names if self.rx.suffix.search(self.rx.etc.sub("", n)))
         return suffixed * 2 >= len(names)
+
+    def _shares_next(self, name: str, rest: list[str]) -> bool:
+        """A name short of the suffix the next one ends with: 高新区、经开区管委会."""
+        return bool(rest) and bool(_STEM_RX.match(name)) and self.rx.shared_suffix.search(rest[0]) is not None
 
     def complete_part(self, text: str, a: int, b: int) -> int:
         """Where the complete names of a list cut off at b end: （牵头单位：市发展改革委、市 loses
@@ -531,9 +543,11 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         text = item.run.match
         for m in _ASSIGN_RX.finditer(text):
             a, b = m.span("body")
-            # after 由 a unit list is enough (由市交通运输局负责，市公安局协助)
+            # after 由 a unit list is enough (由市交通运输局负责，市公安局协助); when clauses of names
+            # and cues open it, the task may follow (由X主办，Y协助，清理…)
             if m.group("by") and parser.is_unit_list(text, a, b):
-                parser.annotate(item.run, a, b, None, found)
+                end = parser.leading_assignments(text, a, b)
+                parser.annotate(item.run, a, b if end is None else end, None, found)
         if not found:
             # without 由 a sentence must open with names and a cue
             for a, b in _split_top(text, "。;\n", 0, len(text)):
