@@ -40,6 +40,8 @@ class FoundDeadline(Found):
     precision: str | None = None
     ongoing: bool = False
     modifier: str | None = None
+    # every dated stage when the item states several (the latest is the deadline itself)
+    milestones: list[FoundDeadline] = field(default_factory=list)
 
 
 @dataclass
@@ -47,6 +49,7 @@ class FoundTarget(Found):
     value: float = 0.0
     unit: str | None = None
     comparator: str = "="
+    by: int | None = None  # the year of the horizon its clause names: 到2025年，…达到90%
 
 
 @dataclass
