@@ -1,4 +1,5 @@
-"""SQLite output: tables sources → plans → items → units / deadlines / targets, and warnings.
+"""SQLite output: tables sources → plans → items → units / deadlines (→ milestones) / targets, and
+warnings.
 
 Warnings about the input as a whole have no ``plan_id``; a plan's warnings carry theirs.
 
@@ -65,13 +66,22 @@ CREATE TABLE IF NOT EXISTS deadlines (
     ongoing INTEGER NOT NULL,
     modifier TEXT
 );
+CREATE TABLE IF NOT EXISTS milestones (
+    item_id INTEGER NOT NULL REFERENCES deadlines(item_id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    raw TEXT,
+    due TEXT NOT NULL,
+    precision TEXT,
+    PRIMARY KEY (item_id, seq)
+);
 CREATE TABLE IF NOT EXISTS targets (
     id INTEGER PRIMARY KEY,
     item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
     raw TEXT,
     value REAL,
     unit TEXT,
-    comparator TEXT
+    comparator TEXT,
+    by_year INTEGER
 );
 CREATE TABLE IF NOT EXISTS warnings (
     id INTEGER PRIMARY KEY,
@@ -98,6 +108,9 @@ def connect(path: Path) -> sqlite3.Connection:
     con = sqlite3.connect(str(path))
     con.executescript(SCHEMA)
     con.execute("PRAGMA foreign_keys = ON")
+    # a database written before targets had a horizon (target.by, named by_year: BY is SQL)
+    if "by_year" not in {r[1] for r in con.execute("PRAGMA table_info(targets)")}:
+        con.execute("ALTER TABLE targets ADD COLUMN by_year INTEGER")
     return con
 
 
@@ -158,6 +171,11 @@ def _items(con: sqlite3.Connection, plan_id: int | None, parent: int | None, ite
             con.execute("INSERT INTO deadlines (item_id, raw, due, precision, ongoing, modifier) "
                         "VALUES (?, ?, ?, ?, ?, ?)",
                         (item_id, d["raw"], d["due"], d["precision"], int(d["ongoing"]), d["modifier"]))
-        con.executemany("INSERT INTO targets (item_id, raw, value, unit, comparator) VALUES (?, ?, ?, ?, ?)",
-                        [(item_id, t["raw"], t["value"], t["unit"], t["comparator"]) for t in it["targets"]])
+            con.executemany("INSERT INTO milestones (item_id, seq, raw, due, precision) VALUES (?, ?, ?, ?, ?)",
+                            [(item_id, k, m["raw"], m["due"], m["precision"])
+                             for k, m in enumerate(d.get("milestones") or [])])
+        con.executemany("INSERT INTO targets (item_id, raw, value, unit, comparator, by_year) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        [(item_id, t["raw"], t["value"], t["unit"], t["comparator"], t.get("by"))
+                         for t in it["targets"]])
         _items(con, plan_id, item_id, it["children"], seq)

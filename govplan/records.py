@@ -48,6 +48,15 @@ class Unit(_Record):
     span: Span
 
 
+class Milestone(_Record):
+    """One dated stage of an item that states several (2021年底前…，2022年底前建成…)."""
+
+    raw: str = Field(description="The stage's date as written in the source.")
+    due: date = Field(description="Last day of the stage's period (ISO date).")
+    precision: Literal["day", "month", "quarter", "year"] = Field(description="Granularity of the stage's period.")
+    span: Span
+
+
 class Deadline(_Record):
     """When an item is due."""
 
@@ -58,6 +67,10 @@ class Deadline(_Record):
     modifier: Literal["before", "end", "by", "during", "from"] | None = Field(
         default=None, description="The phrase's modifier: 前 before, 底/末 end, 到/至 by, 期间/内 during, 起 from.")
     span: Span
+    milestones: list[Milestone] = Field(
+        default_factory=list,
+        description="Every dated stage, in the order written, when the item states two or more "
+                    "(2021年底前上线，2022年底前建成 → both; 'due' is the latest); empty otherwise.")
 
 
 class Target(_Record):
@@ -68,6 +81,9 @@ class Target(_Record):
     unit: str | None = Field(description="'%' for percentages, '百分点' for percentage points, else the counted unit (项, 台, 人…) or null.")
     comparator: Literal[">=", "<=", ">", "<", "=", "increase", "decrease"] = Field(
         description="不低于/以上/至少/达到 '>=', 不高于/以下/以内 '<=', 超过/突破 '>', 提高/增长 'increase', 减少/压减/下降 'decrease'.")
+    by: int | None = Field(
+        default=None, description="The year the target is set for: the 到2025年 / 2025年 that opens its sentence "
+                                  "(a horizon, not the item's deadline); null if none.")
     span: Span
 
 
@@ -217,9 +233,11 @@ def build_item(item: ItemResult, spans: _Spans, plan_warnings: list[_Dict], conv
     if ex.deadline is not None:
         d = ex.deadline
         deadline = {"raw": raw(d.start, d.end, d.parts), "due": d.due, "precision": d.precision, "ongoing": d.ongoing,
-                    "modifier": d.modifier, "span": span(d.start, d.end)}
+                    "modifier": d.modifier, "span": span(d.start, d.end),
+                    "milestones": [{"raw": raw(s.start, s.end), "due": s.due, "precision": s.precision,
+                                    "span": span(s.start, s.end)} for s in d.milestones]}
     targets = [{"raw": raw(t.start, t.end, t.parts), "value": t.value, "unit": t.unit, "comparator": t.comparator,
-                "span": span(t.start, t.end)} for t in ex.targets]
+                "by": t.by, "span": span(t.start, t.end)} for t in ex.targets]
     return {
         "kind": node.kind,
         "number": number,

@@ -41,9 +41,9 @@ DEADLINES = [
     ("完成时间:二〇二二年六月底", None, date(2022, 6, 30), "month", False, "end"),
     ("完成時間:2022年9月", None, date(2022, 9, 30), "month", False, None),
     ("完成时间:2022年起", None, None, "year", True, "from"),
-    # placeholders never become dates
-    ("完成时间:2022年xx月", 2022, None, None, False, None),
-    ("完成时间:2022xx月", 2022, None, None, False, None),
+    # a placeholder month is never read as a month, but the year it names is known (issue 8)
+    ("完成时间:2022年xx月", 2022, date(2022, 12, 31), "year", False, None),
+    ("完成时间:2022xx月", 2022, date(2022, 12, 31), "year", False, None),
 ]
 
 
@@ -583,7 +583,7 @@ def test_empty_unit_fields(text: str, expected: list[tuple[str, str]]) -> None:
 
 @pytest.mark.parametrize(("text", "codes"), [
     ("完成时限：——", []), ("完成时限：/", []), ("完成时限：待定", []),
-    ("完成时限：2025年  月  日前", ["placeholder"]), ("完成时限：20××年××月", ["placeholder"]),
+    ("完成时限：20××年××月", ["placeholder"]),
 ])
 def test_empty_or_placeholder_deadline_fields(text: str, codes: list[str]) -> None:
     out, _ = run(text, "deadlines")
@@ -602,7 +602,7 @@ SEVENTH_REVIEW_DEADLINES = [
     ("2024年2月底前出台管理办法。", None, date(2024, 2, 29), "month", False, "before"),  # a leap year
     # in running text too, a sentence's later stage ends the work
     ("于2025年4月30日前制定抽查计划，2025年11月30日前完成抽查任务。", None, date(2025, 11, 30), "day", False, "before"),
-    ("到2025年，基本建成；到2035年，全面建成。", None, date(2025, 12, 31), "year", False, "by"),
+    ("到2025年，基本建成；到2035年，全面建成。", None, date(2035, 12, 31), "year", False, "by"),  # the latest (issue 8)
     # …but a yearly report after the work is done does not move the deadline
     ("完成时限：2025年6月底前完成建设，每年12月底前报送", None, date(2025, 6, 30), "month", False, "before"),
 ]
@@ -631,7 +631,6 @@ EIGHTH_REVIEW_DEADLINES = [
     ("完成时限：2025年春耕前部署，秋收后集中回收，12月20日前完成年度考核", None, date(2025, 12, 20), "day", False,
      "before"),
     ("完成时限：即时整改，每月通报", None, None, None, True, None),
-    ("建立工作机制，每季度召开1次调度会议。", 2025, None, None, True, None),
 ]
 
 

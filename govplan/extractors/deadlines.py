@@ -12,6 +12,7 @@ placeholder (2022年xx月) is never turned into a date.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -22,6 +23,7 @@ import regex
 from ..chinese import DAY_NUMERAL, YEAR_NUMERAL, cn_int
 from ..rules import RuleSet, TimedPattern, compiler, per_ruleset
 from ..textrun import TextRun
+from . import targets
 from .base import Extraction, FoundDeadline, FoundWarning, ItemText, PlanContext
 
 _N = DAY_NUMERAL
@@ -56,6 +58,10 @@ _BRACKET_RANGE_RX = re.compile(
 _YEAR_RANGE_RX = re.compile(r"^((?:19|20)\d{2})\s*[-—–~至到]\s*((?:19|20)\d{2})\s*年?$")
 _NUMERIC_DATE_RX = re.compile(
     r"^(?P<y>(?:19|20)\d{2})\s*[/.\-]\s*(?P<m>\d{1,2})(?:\s*[/.\-]\s*(?P<d>\d{1,2}))?\s*(?P<mod>前|以前|之前)?$")
+# a period as spreadsheets write it: 2023.01-2023.12, 2023.03—11
+_NUMERIC_RANGE_RX = re.compile(
+    r"^(?P<y1>(?:19|20)\d{2})\s*[/.]\s*(?P<m1>\d{1,2})(?:\s*[/.]\s*\d{1,2})?\s*[-—–~至到]+\s*"
+    r"(?:(?P<y2>(?:19|20)\d{2})\s*[/.]\s*)?(?P<m2>\d{1,2})(?:\s*[/.]\s*\d{1,2})?$")
 # a financial year as Hong Kong writes it: 2025/26年度 runs from April 2025 to March 2026
 _FISCAL_YEAR_RX = re.compile(r"^(?P<y>(?:19|20)\d{2})\s*/\s*(?P<y2>\d{2})\s*(?:财政)?年度(?P<mod>内|前)?")
 # a month of the plan's year: 6月底前, 9月30日前
@@ -68,6 +74,10 @@ _MONTH_ONLY_RX = re.compile(
     r"(?P<mod>前|以前|之前)?"
 )
 _PLACEHOLDER_RX = re.compile(r"\d{2,4}\s*年?\s*[xX×]{1,2}(?![A-Za-z])|[xX×]{2,4}\s*[年月]|\d{4}\s*年\s+月")
+# a placeholder month or day after a known year: 2022年xx月, 2022xx月, 2022年x月底前, 2022年 月 日前
+_PLACEHOLDER_YEAR_RX = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s*(?:年\s*(?:[xX×]{1,2}|(?=\s+月))|[xX×]{1,2}\s*(?=月))\s*(?:月\s*)?"
+    r"(?:(?:[xX×]{1,2})?\s*[日号]\s*)?(?:底|末|上旬|中旬|下旬)?\s*(?P<mod>前|以前|之前)?")
 # a field left empty: ——, /, 待定, 另行通知
 _NO_DATE_RX = re.compile(r"^(?:[/／\-—\s]+|待定|暂定|无|另行通知|另行明确|另定)$")
 
@@ -89,6 +99,9 @@ class _Rx:
     vague: TimedPattern
     festival: TimedPattern | None
     festivals: dict[str, Any]
+    policy: TimedPattern
+    policy_then: TimedPattern
+    range_start: TimedPattern
 
 
 def _rx(rules: RuleSet) -> _Rx:
@@ -121,6 +134,10 @@ def _build(rules: RuleSet) -> _Rx:
         festival=rc(rf"(?P<y>(?:19|20)\d{{2}})\s*年\s*(?P<f>{'|'.join(sorted(d.festivals, key=len, reverse=True))})"
                     r"(?P<mod>前|以前|之前)?") if d.festivals else None,
         festivals=dict(d.festivals),
+        policy=rc(d.policy_period),
+        policy_then=rc(d.policy_range_then),
+        # the start of a range of dates before its end: 2024年5月1日至
+        range_start=rc(rf"(?:{DATE_CORE})\s*起?\s*[-—–~至到]\s*$"),
         cell=rc(
             rf"^\s*(?:(?:{DATE_CORE}){_MOD}|{d.ongoing.pattern}|{period_any}|{_RELATIVE}前?)\s*$"
         ),
@@ -214,6 +231,12 @@ def _from_match(m: regex.Match[str], ctx_year: int | None) -> FoundDeadline | No
     return FoundDeadline(start=0, end=0, due=due, precision=precision, modifier=modifier)
 
 
+def _placeholder_year(m: re.Match[str], ns: int, ne: int) -> FoundDeadline:
+    """A date whose month or day is a placeholder (2022年xx月) as the year it names."""
+    return FoundDeadline(start=ns, end=ne, due=date(int(m.group("y")), 12, 31), precision="year",
+                         modifier="before" if m.group("mod") else None)
+
+
 def _relative(m: regex.Match[str], year: int | None) -> FoundDeadline:
     rel = m.group("rel")
     mod = _MODIFIERS.get(m.group("mod") or "")
@@ -240,33 +263,39 @@ def _relative(m: regex.Match[str], year: int | None) -> FoundDeadline:
 class _Parser:
     def __init__(self, rules: RuleSet, ctx: PlanContext) -> None:
         self.rx = _rx(rules)
+        self.rules = rules
         self.ctx = ctx
+        self.targets: Extraction | None = None  # the item's targets, read when a horizon needs them
 
     def parse_value(self, text: str, a: int, b: int, out: Extraction, run: TextRun) -> FoundDeadline:
         """A field or cell value text[a:b] (already trimmed) as a deadline; raw-only if unparsed.
-        A schedule of stages (3月启动，6月完成初稿，12月全面完成) ends with its last stage."""
+        A schedule of stages (3月启动，6月完成初稿，12月全面完成) ends with its last stage, and
+        keeps every stage as a milestone."""
         got = self._parse_value(text, a, b, out, run)
         value = text[a:b]
         if got.due is not None and _STAGE_SEP_RX.search(value):
-            last = self._last_stage(value, got.due.year)
+            stages = self._stages(value, got.due.year)
+            last = max(stages, key=lambda s: s.due or date.min, default=None)
             if last is not None and last.due is not None and last.due > got.due:
-                last.start, last.end = got.start, got.end
-                return last
+                got = dataclasses.replace(last, start=got.start, end=got.end)
+            if len(stages) > 1:
+                for s in stages:
+                    s.start, s.end = run.span(a + s.start, a + s.end)
+                got.milestones = stages
         return got
 
-    def _last_stage(self, value: str, year: int, pos: int = 0) -> FoundDeadline | None:
-        """The latest dated stage of a schedule (from ``pos``), each stage a date the work is done
-        by; its start and end are positions in ``value``."""
-        best: FoundDeadline | None = None
+    def _stages(self, value: str, year: int, pos: int = 0, years: bool = True) -> list[FoundDeadline]:
+        """The dated stages of a schedule (from ``pos``) in text order, each a date the work is
+        done by (``years``: dates that name their year too); their start and end are positions
+        in ``value``."""
+        found: list[FoundDeadline] = []
 
-        def take(found: FoundDeadline | None, a: int, b: int) -> None:
-            nonlocal best
-            if found is not None and found.due is not None and (best is None or best.due is None
-                                                                or found.due > best.due):
-                found.start, found.end = a, b
-                best = found
+        def take(got: FoundDeadline | None, a: int, b: int) -> None:
+            if got is not None and got.due is not None and not any(f.start <= a < f.end for f in found):
+                got.start, got.end = a, b
+                found.append(got)
 
-        for x in self.rx.date.finditer(value, pos):
+        for x in self.rx.date.finditer(value, pos) if years else ():
             if x.group("y") and not self._vague(x, value) and not self._starts(value, x.end()) \
                     and x.group("mod") not in ("起", "开始", "以来"):
                 take(_from_match(x, self.ctx.year), x.start("y1") if x.group("y1") else x.start("y"), x.end())
@@ -281,7 +310,12 @@ class _Parser:
             if rm.group("mod") or rm.group("end") or self.rx.verb.match(value, rm.end()) \
                     or rm.group("rel") in ("年底", "年末", "下半年"):
                 take(_relative(rm, year), rm.start(), rm.end())
-        return best
+        found.sort(key=lambda f: f.start)
+        return found
+
+    def _last_stage(self, value: str, year: int, pos: int = 0) -> FoundDeadline | None:
+        """The latest dated stage of a schedule (from ``pos``); positions in ``value``."""
+        return max(self._stages(value, year, pos), key=lambda s: s.due or date.min, default=None)
 
     def _starts(self, value: str, end: int) -> bool:
         """A stage that starts the work (3月启动) rather than finishing it."""
@@ -293,7 +327,9 @@ class _Parser:
         if _PLACEHOLDER_RX.search(value):
             out.warnings.append(FoundWarning(start=ns, end=ne, code="placeholder",
                                              message=f"placeholder instead of a date: {value!r}"))
-            return FoundDeadline(start=ns, end=ne)
+            # 2022年xx月: the month is left blank, but the year is known
+            py = _PLACEHOLDER_YEAR_RX.match(value)
+            return _placeholder_year(py, ns, ne) if py is not None else FoundDeadline(start=ns, end=ne)
         fn = _FROM_NOW_RX.match(value)
         if fn is not None:
             if fn.end() == len(value):
@@ -328,6 +364,11 @@ class _Parser:
         yr = _YEAR_RANGE_RX.match(value)
         if yr is not None and int(yr.group(1)) <= int(yr.group(2)):  # 2024-2025: a span of years
             return FoundDeadline(start=ns, end=ne, due=date(int(yr.group(2)), 12, 31), precision="year")
+        nr = _NUMERIC_RANGE_RX.match(value)
+        if nr is not None:  # 2023.01-2023.12: a period ends with its last month
+            last_y, last_m = int(nr.group("y2") or nr.group("y1")), int(nr.group("m2"))
+            if 1 <= last_m <= 12 and (last_y, last_m) >= (int(nr.group("y1")), int(nr.group("m1"))):
+                return FoundDeadline(start=ns, end=ne, due=_month_end(last_y, last_m), precision="month")
         nd = _NUMERIC_DATE_RX.match(value)
         if nd is not None:  # 2025/6/30, 2025.09: dates as spreadsheets write them
             y, mo = int(nd.group("y")), int(nd.group("m"))
@@ -455,14 +496,17 @@ class _Parser:
             pass
         return FoundDeadline(start=ns, end=ne, due=_month_end(year, month), precision="month", modifier=mod)
 
-    def in_text(self, run: TextRun) -> FoundDeadline | None:
+    def _text_dates(self, run: TextRun) -> list[tuple[int, FoundDeadline, bool]]:
+        """Every dated phrase in running text that may end the work, in text order, as (start,
+        deadline, marked): marked when a lead-in, 前/底 or a completion verb makes it a deadline.
+        Starts, dates done already, named documents, seasons, history, policy periods and the
+        horizons of targets are left out."""
         text = run.match
-        best: tuple[int, FoundDeadline] | None = None
+        found: list[tuple[int, FoundDeadline, bool]] = []
         for m in self.rx.text_date.finditer(text):
             verb = self.rx.verb.match(text, m.end())
-            if not (m.group("lead") or m.group("mod") or m.group("half") in ("底", "末", "年底", "年末")
-                    or m.group("mpart") in ("底", "末") or verb):
-                continue
+            marked = bool(m.group("lead") or m.group("mod") or m.group("half") in ("底", "末", "年底", "年末")
+                          or m.group("mpart") in ("底", "末") or verb)
             if verb is not None and not (m.group("lead") or m.group("mod")) and text[verb.end():verb.end() + 1] == "的":
                 continue  # 2019年6月印发的《…预案》: which document, not when
             if m.group("mod") in ("起", "开始", "以来"):
@@ -476,10 +520,54 @@ class _Parser:
                 continue
             if got.due is not None and self.ctx.first_year and got.due.year < self.ctx.first_year - 1:
                 continue  # 以2000年底前建成的小区为重点: history, not a deadline
-            a = m.start("lead") if m.group("lead") else m.start("y1") if m.group("y1") else m.start("y")
+            y_at = m.start("y1") if m.group("y1") else m.start("y")
+            if self._policy(text, y_at, m.end()):
+                continue  # 实施期限至2025年12月31日: how long a policy applies
+            if not (m.group("q") or m.group("half") or m.group("m") or m.group("mod")) and self._horizon(run, m.end()):
+                continue  # 到2025年，覆盖率达到90%: when a target is to be met, not when work ends
+            a = m.start("lead") if m.group("lead") else y_at
             got.start, got.end = run.span(a, m.end())
-            best = (a, got)
-            break
+            found.append((a, got, marked))
+        for pm in _PLACEHOLDER_YEAR_RX.finditer(text) if ("x" in text or "X" in text or "×" in text) else ():
+            # 2022年x月底前完成: the year is known
+            if pm.group("mod") or pm.group().endswith(("底", "末")) or self.rx.verb.match(text, pm.end()):
+                ns, ne = run.span(pm.start(), pm.end())
+                found.append((pm.start(), _placeholder_year(pm, ns, ne), True))
+        found.sort(key=lambda f: f[0])
+        return found
+
+    def _policy(self, text: str, a: int, b: int) -> bool:
+        """Whether the date text[a:b] ends a policy's period: 实施期限至…, 有效期至…, or a range
+        of dates followed by 实施…政策."""
+        lo = a
+        while lo > 0 and a - lo < 40 and text[lo - 1] not in "。;；\n,，(":
+            lo -= 1
+        before = text[lo:a]
+        ranged = self.rx.range_start.search(before)
+        if ranged is not None:
+            before = before[:ranged.start()]
+        return self.rx.policy.search(before) is not None or (
+            ranged is not None and self.rx.policy_then.match(text, b) is not None)
+
+    def _horizon(self, run: TextRun, end: int) -> bool:
+        """Whether the rest of the sentence after a year (到2025年，…) states a target."""
+        if self.targets is None:
+            self.targets = Extraction()
+            targets.extract(ItemText(run=run), self.rules, self.ctx, self.targets)
+        if not self.targets.targets:
+            return False
+        stop = _SENTENCE_END_RX.search(run.match, end)
+        ns, ne = run.span(end, stop.start() if stop else len(run.match))
+        return any(ns <= t.start < ne for t in self.targets.targets)
+
+    def in_text(self, run: TextRun) -> FoundDeadline | None:
+        """The item's deadline in running text: its latest dated completion, or the first
+        relative or month-only date, a sentence's later stage ending the work; every dated
+        stage is kept as a milestone when there are several."""
+        text = run.match
+        dates = self._text_dates(run)
+        dated = [(a, got) for a, got, marked in dates if marked]
+        best: tuple[int, FoundDeadline] | None = dated[0] if dated else None
         for m in self.rx.relative.finditer(text):
             if best is not None and m.start() > best[0]:
                 break
@@ -499,14 +587,18 @@ class _Parser:
                 break
             if not (mm.group("mod") or mm.group("part") in ("底", "末") or self.rx.verb.match(text, mm.end())):
                 continue
+            if self._policy(text, mm.start(), mm.end()):
+                continue
             ns, ne = run.span(mm.start(), mm.end())
             got = self._month_only(mm, ns, ne, mm.group(), Extraction())
             if got.due is not None:
                 best = (mm.start(), got)
                 break
-        yearly = _YEARLY_RX.search(text) if "每年" in text else None
+        tail = _annotation_start(text)
+        yearly = _YEARLY_RX.search(text, tail) if tail is not None and "每年" in text else None
         if yearly is not None and (best is None or yearly.start() < best[0]):
-            # 每年12月底前完成年度任务: a date every year, so the work goes on
+            # (…负责，每年12月底前完成年度任务): a date every year, so the work goes on; in
+            # running text a frequency is no deadline
             ns, ne = run.span(yearly.start(), yearly.end())
             best = (yearly.start(), FoundDeadline(start=ns, end=ne, ongoing=True))
         br = _BRACKET_RANGE_RX.search(text) if "(" in text else None
@@ -524,19 +616,10 @@ class _Parser:
         if self.rx.festival is not None:
             fm = self.rx.festival.search(text)
             if fm is not None and (best is None or fm.start() < best[0]):
-                got = self._festival(fm)
-                if got is not None:
-                    got.start, got.end = run.span(fm.start(), fm.end())
-                    best = (fm.start(), got)
-        if best is not None and best[1].due is not None:
-            # 于4月30日前制定计划，11月30日前完成抽查: the sentence's last stage ends the work
-            end = _SENTENCE_END_RX.search(text, best[0])
-            sentence = text[:end.start()] if end else text
-            last = self._last_stage(sentence, best[1].due.year, best[0] + 1)
-            if last is not None and last.due is not None and last.due > best[1].due \
-                    and last.due.year <= best[1].due.year + 1:
-                last.start, last.end = run.span(last.start, last.end)
-                best = (best[0], last)
+                fest = self._festival(fm)
+                if fest is not None:
+                    fest.start, fest.end = run.span(fm.start(), fm.end())
+                    best = (fm.start(), fest)
         if best is None:
             for pattern, end_year in self.rx.periods:
                 pm = pattern.search(text)
@@ -546,7 +629,31 @@ class _Parser:
                     ns, ne = run.span(pm.start(), pm.end())
                     return FoundDeadline(start=ns, end=ne, due=date(end_year, 12, 31), precision="year",
                                          modifier=_MODIFIERS.get(pm.group("mod"), "end"))
-        return best[1] if best else None
+            return None
+        stages: dict[int, FoundDeadline] = {a: got for a, got in dated}
+        if best[1].due is not None:
+            stages.setdefault(best[0], best[1])
+            # 于4月30日前制定计划，11月30日前完成抽查: the sentence's later stages count too
+            end = _SENTENCE_END_RX.search(text, best[0])
+            stop = end.start() if end else len(text)
+            year = best[1].due.year
+            for st in self._stages(text[:stop], year, best[0] + 1, years=False):
+                k = st.start
+                if st.due is not None and st.due.year <= year + 1 and k not in stages:
+                    st.start, st.end = run.span(k, st.end)
+                    stages[k] = st
+            for a, got, marked in dates:
+                if not marked and best[0] < a < stop and got.due is not None and got.due.year <= year + 1:
+                    stages.setdefault(a, got)
+        ordered = [stages[k] for k in sorted(stages) if stages[k].due is not None]
+        # several dated completions: the latest is the item's deadline
+        latest = max(ordered, key=lambda f: f.due or date.min, default=None)
+        chosen = dataclasses.replace(best[1])
+        if latest is not None and (chosen.due is None or (latest.due is not None and latest.due > chosen.due)):
+            chosen = dataclasses.replace(latest)
+        if len(ordered) > 1:
+            chosen.milestones = ordered
+        return chosen
 
 
 def parse_field(run: TextRun, a: int, b: int, rules: RuleSet, ctx: PlanContext) -> FoundDeadline | None:
@@ -554,10 +661,56 @@ def parse_field(run: TextRun, a: int, b: int, rules: RuleSet, ctx: PlanContext) 
     return _Parser(rules, ctx).parse_value(run.match, a, b, Extraction(), run)
 
 
+def _annotation_start(text: str) -> int | None:
+    """Where the annotation closing an item starts (its last bracket, or ——X负责，… after the
+    text), if it has one."""
+    body = text.rstrip(" 。.\n")
+    if body.endswith(")"):
+        k = body.rfind("(")
+        return k if k >= 0 else None
+    k = text.rfind("——")
+    return k if k >= 0 and not _SENTENCE_END_RX.search(body, k) else None
+
+
+def _in_brackets(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies inside a bracket (an annotation)."""
+    k = text.rfind("(", 0, pos)
+    return k >= 0 and text.find(")", k, pos) < 0
+
+
 def _in_title(text: str, pos: int) -> bool:
     """Whether ``pos`` lies inside a 《book title》."""
     k = text.rfind("《", 0, pos)
     return k >= 0 and text.find("》", k, pos) < 0
+
+
+def _cell_pieces(parser: _Parser, cell: TextRun, a: int, b: int, out: Extraction) -> FoundDeadline:
+    """A deadline cell in pieces (one per merged sub-row: 11月 / 2021.12 / 2021年11月): the latest
+    dated piece is the deadline, and every dated piece a milestone."""
+    text = cell.match
+    pieces: list[FoundDeadline] = []
+    start = a
+    while start < b:
+        end = text.find("\n", start, b)
+        end = b if end < 0 else end
+        p, q = start, end
+        while p < q and text[p] == " ":
+            p += 1
+        while q > p and text[q - 1] == " ":
+            q -= 1
+        if q > p and not _NO_DATE_RX.match(text[p:q]):
+            pieces.append(parser.parse_value(text, p, q, out, cell))
+        start = end + 1
+    dated = [f for f in pieces if f.due is not None]
+    if not dated:
+        got = pieces[0] if pieces else FoundDeadline(start=0, end=0)
+        got.start, got.end = cell.span(a, b)
+        return got
+    got = dataclasses.replace(max(dated, key=lambda f: f.due or date.min))
+    got.start, got.end = cell.span(a, b)
+    if len(dated) > 1:
+        got.milestones = [m for f in dated for m in (f.milestones or [f])]
+    return got
 
 
 def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -> None:
@@ -570,7 +723,8 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         while b > a and cell.match[b - 1] in " \n":
             b -= 1
         if b > a and not _NO_DATE_RX.match(cell.match[a:b]):
-            out.deadline = parser.parse_value(cell.match, a, b, out, cell)
+            out.deadline = _cell_pieces(parser, cell, a, b, out) if "\n" in cell.match[a:b] \
+                else parser.parse_value(cell.match, a, b, out, cell)
         return
     run = item.run
     text = run.match
@@ -624,8 +778,8 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
             field = (a, b)
     if field is None and "年" in text and ")" in text:
         for m in parser.rx.clause_date.finditer(text):
-            if _in_title(text, m.start()):
-                continue
+            if _in_title(text, m.start()) or not _in_brackets(text, m.start()):
+                continue  # ,2022年底, in running text is read with the text's other dates
             got = _from_match(m, parser.ctx.year)
             if got is not None:
                 got.start, got.end = run.span(m.start() + len(m.group()) - len(m.group().lstrip()), m.end())
@@ -636,8 +790,11 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         if found is not None:
             out.deadline = found
     if out.deadline is None:
+        # a frequency is the item's timing only in its closing annotation (…负责，每季度调度一次);
+        # in running text (每季度召开调度会议) it is not a deadline
+        tail = _annotation_start(text) if "每" in text else None
         clause = (parser.rx.ongoing_clause.search(text) if ")" in text else None) \
-            or parser.rx.ongoing_end.search(text) or (_RECURRING_RX.search(text) if "每" in text else None)
+            or parser.rx.ongoing_end.search(text) or (_RECURRING_RX.search(text, tail) if tail is not None else None)
         if clause is not None:
             ns, ne = run.span(clause.start(), clause.end())
             out.deadline = FoundDeadline(start=ns, end=ne, ongoing=True)

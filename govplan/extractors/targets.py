@@ -27,6 +27,10 @@ _PLACEHOLDER_HINT_RX = re.compile(r"[xX×*＊]")
 _QUOTED_RX = re.compile(r"“[^“”]{0,30}”")
 # a digit and a capital naming a thing, not a quantity: 5G基站, 5A级景区, 3D打印
 _NAME_TOKEN_RX = re.compile(r"(?<![\dA-Za-z.])\d[A-Z](?![A-Za-z])")
+# a year that sets a target's horizon (到2025年，…; 提高到2025年的55%), not a baseline to compare
+# with (比2020年, 由2020年的45%, 在2020年的基础上) nor a start (2021年起)
+_HORIZON_RX = re.compile(r"(?<![\d.比较与同由从])((?:19|20)\d{2})\s*年(?!度?的?(?:基础|水平上)|同期|相比|以来|起)")
+_SENTENCE_END_RX = re.compile(r"[。;；\n]")
 # the most characters between a rise or fall word and a count it applies to (提升农贸市场12家 upgrades
 # 12 markets; 增长10% rises by 10%)
 _CHANGE_GAP = 2
@@ -181,6 +185,7 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
                                          message=f"placeholder instead of a number: {m.group()!r}"))
     last_end = -10
     last_comp: str | None = None
+    horizons = _horizons(text)
     for m in (rx.number.finditer(text) if _HAS_DIGIT_RX.search(text) else ()):
         start, end = m.span()
         follow = text[end : end + 2]
@@ -248,10 +253,11 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
             comparator = "="
         raw_end = after[1] if after is not None else end
         ns, ne = run.span(start, raw_end)
-        out.targets.append(FoundTarget(start=ns, end=ne, value=_tidy(value), unit=unit, comparator=comparator))
+        out.targets.append(FoundTarget(start=ns, end=ne, value=_tidy(value), unit=unit, comparator=comparator,
+                                       by=_by(text, start, horizons)))
         last_end, last_comp = raw_end, comparator
     if _CN_DIGIT_RX.search(text):
-        _chinese_counts(text, run, rx, out)
+        _chinese_counts(text, run, rx, out, horizons)
     for m in (rx.percent_cn.finditer(text) if "百分之" in text else ()):
         whole = cn_int(m.group("cn"))
         if whole is None:
@@ -263,11 +269,37 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         after = _comparator_after(text, m.end(), rx)
         comparator = before if before in ("increase", "decrease") else (after[0] if after else before or "=")
         ns, ne = run.span(m.start(), after[1] if after else m.end())
-        out.targets.append(FoundTarget(start=ns, end=ne, value=value, unit="%", comparator=comparator))
+        out.targets.append(FoundTarget(start=ns, end=ne, value=value, unit="%", comparator=comparator,
+                                       by=_by(text, m.start(), horizons)))
     out.targets.sort(key=lambda t: t.start)
 
 
-def _chinese_counts(text: str, run: Any, rx: _Rx, out: Extraction) -> None:
+def _horizons(text: str) -> list[tuple[int, int]]:
+    """(position, year) of every year in the text that may set a target's horizon."""
+    if "年" not in text:
+        return []
+    return [(m.start(), int(m.group(1))) for m in _HORIZON_RX.finditer(text)
+            if not _in_title(text, m.start())]
+
+
+def _by(text: str, start: int, horizons: list[tuple[int, int]]) -> int | None:
+    """The year of the last horizon before ``start`` in the same sentence: 到2025年，…达到90%."""
+    year: int | None = None
+    for pos, y in horizons:
+        if pos >= start:
+            break
+        if _SENTENCE_END_RX.search(text, pos, start) is None:
+            year = y
+    return year
+
+
+def _in_title(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies inside a 《book title》 (《…行动方案(2021—2025年)》 sets no horizon)."""
+    k = text.rfind("《", 0, pos)
+    return k >= 0 and text.find("》", k, pos) < 0
+
+
+def _chinese_counts(text: str, run: Any, rx: _Rx, out: Extraction, horizons: list[tuple[int, int]]) -> None:
     """Numbers written in Chinese: a target when a comparator marks them (or a share: 两个百分点, 九成)."""
     for m in rx.number_cn.finditer(text):
         start = m.start()
@@ -296,7 +328,8 @@ def _chinese_counts(text: str, run: Any, rx: _Rx, out: Extraction) -> None:
         else:
             comparator = before or "="
         ns, ne = run.span(start, after[1] if after else m.end())
-        out.targets.append(FoundTarget(start=ns, end=ne, value=float(value), unit=unit, comparator=comparator))
+        out.targets.append(FoundTarget(start=ns, end=ne, value=float(value), unit=unit, comparator=comparator,
+                                       by=_by(text, start, horizons)))
 
 
 def _tidy(value: float) -> float:
