@@ -458,11 +458,15 @@ class _CellLines:
         expected, since = 1, 0
         least = max(2, len(pieces) // 2)
         for ln in stream:
+            if _is_rule(ln):
+                continue
             if ln.bare and ln.stripped.strip(" .、") == str(expected) and (expected == 1 or since >= least):
                 starts.append(ln)
                 expected, since = expected + 1, 0
             elif starts:
                 since += 1
+            elif len(ln.stripped) <= 30 and GROUP_ROW_RX.match(ln.stripped):
+                continue  # 一、教育医疗: a group of the rows below
             elif ln.table or not ln.bare:
                 return None  # text before the first row: not a table of this kind
         if not starts:
@@ -476,7 +480,9 @@ class _CellLines:
             return []
         a = self.lay.lines[j - 1].end
         k = bisect.bisect_left(self.starts, a)
-        extra = self.numbers[k:]
+        # a decorated page number (— 2 —, 第2页) is one; a bare number may be a cell
+        extra = [n for n in self.numbers[k:]
+                 if n.stripped.replace(",", "").replace(".", "", 1).isdigit() or _is_rule(n)]
         return sorted([*lines, *extra], key=lambda ln: ln.start) if extra else list(lines)
 
     def _rows(self, i: int, j: int, pieces: list[tuple[str, list[Line]]], starts: list[Line],
@@ -486,6 +492,7 @@ class _CellLines:
         names = [t for t, _ in pieces]
         # chunks of each row: the lines from its number to the next row's
         chunks: list[list[Line]] = [[] for _ in starts]
+        groups: list[tuple[int, Line]] = []
         r = -1
         end = len(stream)
         k = 0
@@ -496,9 +503,26 @@ class _CellLines:
                 r += 1
                 k += 1
                 continue
+            if _is_rule(ln):
+                # a divider before a row (or at the end), else an empty cell
+                nxt = stream[k + 1] if k + 1 < len(stream) else None
+                if r >= 0 and nxt is not None and id(nxt) not in first and not _is_rule(nxt) and \
+                        ln.stripped[:1] in "|│┃":
+                    chunks[r].append(ln)
+                k += 1
+                continue
+            if r < 0 and len(ln.stripped) <= 30 and GROUP_ROW_RX.match(ln.stripped):
+                groups.append((0, ln))
+                k += 1
+                continue
             if r < 0 or rx.attachment.match(ln.stripped) is not None or ln.table:
                 end = k
                 break
+            if len(ln.stripped) <= 30 and GROUP_ROW_RX.match(ln.stripped) and r + 1 < len(starts) \
+                    and starts[r + 1].start > ln.start and all(x.start > ln.start for x in stream[k + 1:k + 2]):
+                groups.append((r + 1, ln))  # 一、教育医疗 over the rows below
+                k += 1
+                continue
             # the heading row repeated after a page break
             if ln.stripped.replace(" ", "") == names[0] and ln in lay.lines:
                 at = lay.lines.index(ln)
@@ -529,14 +553,19 @@ class _CellLines:
             row.cells = self._assign(cl, cols, row.cut)
             table.rows.append(row)
             table.lines.extend(row.lines)
+        for r0, ln in groups:
+            table.headings.setdefault("category", "类别")
+            table.lines.append(ln)
+            for row in table.rows[r0:]:
+                row.cells["category"] = [(ln.start, ln.end)]
         table.lines.sort(key=lambda ln: ln.start)
         finish(table)
         # the index of the first line after the table
         last_line = max((ln for ln in table.lines if not ln.bare or ln in lay.lines), key=lambda ln: ln.start)
-        nxt = j
-        while nxt < len(lay.lines) and lay.lines[nxt].start <= last_line.start:
-            nxt += 1
-        return table, nxt
+        after = j
+        while after < len(lay.lines) and lay.lines[after].start <= last_line.start:
+            after += 1
+        return table, after
 
     def _assign(self, cl: list[Line], cols: list[str], cut: bool) -> dict[str, list[Span]]:
         """Put a row's lines under its columns. A row with more lines than columns has cells
@@ -575,6 +604,7 @@ class _CellLines:
                 if not cut:
                     placed += list(zip(rest[len(rest) - len(after):], after, strict=False))
         for key, piece in placed:
+            piece = [ln for ln in piece if not _is_rule(ln)]
             if piece:
                 out.setdefault(key, []).extend((ln.start, ln.end) for ln in piece)
         return out
@@ -584,6 +614,11 @@ def _short(piece: list[Line]) -> bool:
     """A piece of a cell broken over lines: short, and not the end of a sentence."""
     text = "".join(ln.stripped for ln in piece)
     return len(text) <= 16 and text[-1] not in "。；;!！?？" and not any(ln.bare for ln in piece)
+
+
+def _is_rule(line: Line) -> bool:
+    """A separator alone on a line (|, │, ----): a row divider or an empty cell."""
+    return not line.stripped.strip("|│┃-—─━=_+ ")
 
 
 def _fit_headings(names: list[str], n: int, rx: LayoutRules) -> list[str]:

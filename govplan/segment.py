@@ -30,6 +30,8 @@ _AFTER_NOTE_RX = re.compile(
     r"\(([^()]{2,80})\)[ \t]*(?=(?:\(\d{1,2}\)|[⑴-⒇①-⑳]|\d{1,2}[.、](?!\d))[ \t]*[\u3400-\u9fff“])")
 _NOTE_CUE_RX = re.compile(r"牵头|负责|配合|协办|单位|部门|完成")
 _CIRCLED = frozenset(map(chr, range(0x2460, 0x2488)))  # ①-⑳ and ⑴-⒇, as in the pattern above
+_CELL_ENDS = frozenset("|│┃")
+_RULE_LINE_RX = re.compile(r"[-—─━=_+ ]{3,}")  # a line that only divides rows: ---- or ────
 # spaces where a line break was, in a text that lost them: …工作要点 为全面提升… / …年底前） （二）…
 _LOST_BREAK_RX = re.compile(r"(?<=[\u3400-\u9fff。；;:：）)”】])[ \u3000]+(?=[\u3400-\u9fff（(“【])")
 _HAN_RX = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
@@ -217,6 +219,19 @@ def segment(norm: Normalised, rules: RuleSet, numbers: list[Line] | None = None)
                 a += 1
             if body[-1] == "|":
                 body = body[:-1]
+        if not has_tab and body[-1] in _CELL_ENDS and (len(body) == 1 or body.count(body[-1]) == 1):
+            # one cell a line, each ending with a separator (序号│ / 1│ / 推行…│); a separator alone on
+            # a line divides rows or stands for an empty cell: the layout stage tells which
+            body = body[:-1].rstrip(" \t")
+            if not body:
+                if numbers is not None:
+                    numbers.append(Line(a, a + 1, raw.strip(edge), lineno, gap, bare=True))
+                gap = True
+                continue
+        elif not has_tab and numbers is not None and _RULE_LINE_RX.fullmatch(body):
+            numbers.append(Line(a, a + len(body), body, lineno, gap, bare=True))
+            gap = True
+            continue
         if not has_tab and _DECOR_RX.match(body):
             head = _DECOR_RX.match(body)
             assert head is not None
