@@ -59,6 +59,10 @@ NAMES = [
      [("州农业农村局", "lead"), ("各乡、镇人民政府", "responsible")]),
     ("(各区、县级市人民政府负责)", [("各区、县级市人民政府", "responsible")]),
     ("(各镇、街道党委和政府负责)", [("各镇、街道党委和政府", "responsible")]),
+    ("(牵头单位:市科技局,配合单位:市财政局,各区、县级市)",
+     [("市科技局", "lead"), ("市财政局", "cooperating"), ("各区、县级市", "cooperating")]),
+    ("(牵头单位:市商务局,配合单位:各有关区、县级市)", [("市商务局", "lead"), ("各有关区、县级市", "cooperating")]),
+    ("(各县、区、镇人民政府负责)", [("各县、区、镇人民政府", "responsible")]),
     # …but a generic head before a name that is no place word is a unit of its own
     ("(各乡镇、县直有关部门负责)", [("各乡镇", "responsible"), ("县直有关部门", "responsible")]),
     # spec: X、Y等部门 → X, Y; X等有关部门 → X, 有关部门

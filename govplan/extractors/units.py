@@ -342,20 +342,20 @@ class _Parser:
         return out
 
     def _generic_run(self, text: str, names: list[_Name], k: int) -> int:
-        """The last index of a generic holder written with 、 that starts at names[k] (各县、区、镇人民政府),
-        or k when there is none."""
+        """The last index of a generic holder written with 、 that starts at names[k]
+        (各县、区、镇人民政府, 各区、县级市), or k when there is none."""
         if not self.rx.shared_head.search(names[k].name):
             return k
         j = k + 1
         while j < len(names) and self._joined(text, names[j - 1], names[j]):
             m = self.rx.shared_suffix.search(names[j].name)
             place = names[j].name[: m.start()] if m is not None else names[j].name
-            if not place or not self.rx.shared_head.search("各" + place.removeprefix("各")):
-                return k
+            if not place or not self._bare_place(place):
+                break
             if m is not None:
                 return j
-            j += 1  # a bare place word (县) between: 各乡、县、镇人民政府
-        return k
+            j += 1  # a bare place word (县): 各乡、县、镇人民政府, or the last of 各区、县级市
+        return j - 1
 
     @staticmethod
     def _joined(text: str, a: _Name, b: _Name) -> bool:
@@ -388,12 +388,23 @@ class _Parser:
             names += [n for n in _NAME_SPLIT_RX.split(body) if n]
         if not names or any(len(n) > _MAX_NAME for n in names):
             return False
-        suffixed = sum(1 for n in names if self.rx.suffix.search(self.rx.etc.sub("", n)))
+        suffixed = sum(1 for k, n in enumerate(names)
+                       if self.rx.suffix.search(self.rx.etc.sub("", n)) or self._shares_next(n, names[k + 1:]))
         return suffixed * 2 >= len(names)
 
     def _shares_next(self, name: str, rest: list[str]) -> bool:
-        """A name short of the suffix the next one ends with: 高新区、经开区管委会."""
-        return bool(rest) and bool(_STEM_RX.match(name)) and self.rx.shared_suffix.search(rest[0]) is not None
+        """A name short of the suffix a later one ends with: 高新区、经开区管委会, 各县、区、镇人民政府."""
+        if not (_STEM_RX.match(name) or self._bare_place(name)):
+            return False
+        for later in rest:
+            if self.rx.shared_suffix.search(later) is not None:
+                return True
+            if not self._bare_place(later):
+                break
+        return False
+
+    def _bare_place(self, name: str) -> bool:
+        return self.rx.shared_head.search("各" + name.removeprefix("各")) is not None
 
     def complete_part(self, text: str, a: int, b: int) -> int:
         """Where the complete names of a list cut off at b end: （牵头单位：市发展改革委、市 loses
