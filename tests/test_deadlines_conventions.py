@@ -91,6 +91,8 @@ SEVERAL: list[tuple[str, int | None, date, list[date]]] = [
      [date(2023, 12, 31), date(2024, 6, 30)]),
     ("时间安排：2024年3月启动，6月完成初稿，10月底前印发", None, date(2024, 10, 31),
      [date(2024, 6, 30), date(2024, 10, 31)]),
+    # a later start is no completion
+    ("2024年底前完成试点，2025年启动全面推广。", None, date(2024, 12, 31), []),
 ]
 
 

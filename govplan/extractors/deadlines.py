@@ -503,6 +503,7 @@ class _Parser:
         horizons of targets are left out."""
         text = run.match
         found: list[tuple[int, FoundDeadline, bool]] = []
+        starts: list[tuple[int, FoundDeadline, bool]] = []  # 2021年启动…: the year only if nothing ends
         for m in self.rx.text_date.finditer(text):
             verb = self.rx.verb.match(text, m.end())
             marked = bool(m.group("lead") or m.group("mod") or m.group("half") in ("底", "末", "年底", "年末")
@@ -527,12 +528,14 @@ class _Parser:
                 continue  # 到2025年，覆盖率达到90%: when a target is to be met, not when work ends
             a = m.start("lead") if m.group("lead") else y_at
             got.start, got.end = run.span(a, m.end())
-            found.append((a, got, marked))
+            (starts if self._starts(text, m.end()) else found).append((a, got, marked))
         for pm in _PLACEHOLDER_YEAR_RX.finditer(text) if ("x" in text or "X" in text or "×" in text) else ():
             # 2022年x月底前完成: the year is known
             if pm.group("mod") or pm.group().endswith(("底", "末")) or self.rx.verb.match(text, pm.end()):
                 ns, ne = run.span(pm.start(), pm.end())
                 found.append((pm.start(), _placeholder_year(pm, ns, ne), True))
+        if not any(marked for _, _, marked in found):
+            found += starts
         found.sort(key=lambda f: f[0])
         return found
 
