@@ -641,7 +641,9 @@ def _fit_headings(names: list[str], n: int, rx: LayoutRules) -> list[str]:
 
 # a page marker a document-sharing site puts at the start of each page's text: 1、 2、 3、
 _PAGE_MARK_RX = re.compile(r"^(\d{1,3})、")
-_UNIT_TAIL_RX = re.compile(r"(?:局|委|办|公司|街道|集团|中心|政府|管委会|园|镇|乡|区|县|院|站|队|会|部|厅|处|科|\))$")
+_UNIT_TAIL_RX = re.compile(r"(?:[局委办园镇乡区县院站队会部厅处科联协)]|公司|街道|集团|中心|政府)$")
+# a name that ends like a unit but goes on: 各街道|办事处, 区自然资源|分局
+_NAME_GOES_ON_RX = re.compile(r"办事处|办公室|分局|大队|支队|中队|委员会|管委会|中心|集团|公司|工委")
 _STOP_AFTER_UNITS_RX = re.compile(
     r"(?:推进|推动|完成|实施|开展|新建|新增|提升|建设|建成|加强|落实|支持|组织|改造|打造|启动|深化|全面|全区|全市|"
     r"对|为|在|计划|持续|加快|强化|优化|提供|举办|开放)")
@@ -798,8 +800,11 @@ class _Glued:
                 piece = text[q:e]
                 if piece.count("(") != piece.count(")") or not _UNIT_TAIL_RX.search(piece):
                     continue
-                if e < b and (text[e] in "()" or (text[e] in "镇区" and piece[-1] not in ")")):
+                if e < b and text[e] == "(":
                     continue  # 高新园(邹区镇): the bracket belongs to the name
+                if _NAME_GOES_ON_RX.match(text, e) or any(
+                        (m := _NAME_GOES_ON_RX.match(text, e - k)) is not None and m.end() > e for k in (1, 2)):
+                    continue  # 各街道|办事处, 各街道办|事处: the name goes on
                 end = e
                 break
             if end is None:
