@@ -152,7 +152,9 @@ UNITS = [
      [("市工业和信息化局", "responsible"), ("市统计局", "responsible"), ("揭阳海关", "responsible"),
       ("揭阳供电局", "responsible")]),
     ("(责任单位:市公安局、市社保基金管理局等使用国垂、省垂业务审批系统的市直部门;完成时间:2022年6月)", {},
-     [("市公安局", "responsible"), ("市社保基金管理局", "responsible")]),
+     # SPEC: a named holder after 等 is a unit too
+     [("市公安局", "responsible"), ("市社保基金管理局", "responsible"),
+      ("使用国垂、省垂业务审批系统的市直部门", "responsible")]),
     ("牵头单位:地区农业农村局、乡村振兴局、畜牧兽医局", {},
      [("地区农业农村局", "lead"), ("地区乡村振兴局", "lead"), ("地区畜牧兽医局", "lead")]),
     ("〔牵头单位:市档案馆;责任单位:市营商环境局、全市各单位〕", {},
@@ -272,8 +274,9 @@ def test_short_field_labels() -> None:
     # Taiwan-style labels
     ("(主办机关:县府资讯中心;协办机关:各乡镇市公所)", [("县府资讯中心", "lead"), ("各乡镇市公所", "cooperating")]),
     # a bare 各区 shares the next name's suffix
-    ("(责任单位:各区、县级市人民政府)", [("各区人民政府", "responsible"), ("各县级市人民政府", "responsible")]),
-    ("(各镇、街道党委和政府负责)", [("各镇党委和政府", "responsible"), ("各街道党委和政府", "responsible")]),
+    # SPEC: generic holders written with 、 inside stay whole
+    ("(责任单位:各区、县级市人民政府)", [("各区、县级市人民政府", "responsible")]),
+    ("(各镇、街道党委和政府负责)", [("各镇、街道党委和政府", "responsible")]),
     # a sentence of its own that assigns the work, with or without 由
     ("推进厕所革命。市农业农村局负责,市卫生健康局配合。", [("市农业农村局", "lead"), ("市卫生健康局", "cooperating")]),
     ("推进工作,由市农业农村局负责,长期坚持。", [("市农业农村局", "responsible")]),
