@@ -266,7 +266,11 @@ class _Layout:
         elif rows:
             row = rows[-1]
             row.short_cells = None
-            placed = self._place(cells, cols, with_seq=False, aligned=line.aligned)
+            if has_seq and not line.aligned and len(cells) < len(cols):
+                # a sub-row whose merged 序号 (and cells left of it) were dropped: the last columns
+                placed = {cols[len(cols) - len(cells) + k]: (a, b) for k, (_, a, b) in enumerate(cells)}
+            else:
+                placed = self._place(cells, cols, with_seq=False, aligned=line.aligned)
             for k, (a, b) in placed.items():
                 if k != "seq" and b > a:
                     row.cells.setdefault(k, []).append((a, b))

@@ -179,6 +179,7 @@ def segment(norm: Normalised, rules: RuleSet, numbers: list[Line] | None = None)
     flat = len(text) > 300 and (text.count("\n") < 5 or text.count("\n") * 2000 < len(text))
     spaced: tuple[list[int], list[int]] | None = None  # the heading positions of a table aligned by spaces
     refine = False  # the column positions still come from the headings, not from a row
+    piped = False  # the last content line was a row of cells between bars
     for lineno, raw in enumerate(text.split("\n"), 1):
         start = line_start
         line_start += len(raw) + 1
@@ -210,7 +211,8 @@ def segment(norm: Normalised, rules: RuleSet, numbers: list[Line] | None = None)
             gap = True
             continue
         a = start + raw.index(body[0])
-        if not has_tab and body.count("|") >= 3 and (body[0] == "|" or " | " in body):
+        if not has_tab and ((body.count("|") >= 3 and (body[0] == "|" or " | " in body))
+                            or (piped and not gap and " | " in body)):
             # a Markdown table row (| 1 | 任务 | … |), or a web table flattened with " | " between
             # cells (项目名称 | 工作任务 | 牵头单位 |): the outer bars are not cells
             has_tab, sep = True, "|"
@@ -219,6 +221,9 @@ def segment(norm: Normalised, rules: RuleSet, numbers: list[Line] | None = None)
                 a += 1
             if body[-1] == "|":
                 body = body[:-1]
+            piped = True  # a row broken over lines goes on with fewer bars: 2 | 建设…泊位 / 1500个… | 12月底 |
+        elif not gap:
+            piped = piped and has_tab
         if not has_tab and body[-1] in _CELL_ENDS and (len(body) == 1 or body.count(body[-1]) == 1):
             # one cell a line, each ending with a separator (序号│ / 1│ / 推行…│); a separator alone on
             # a line divides rows or stands for an empty cell: the layout stage tells which
