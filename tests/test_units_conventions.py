@@ -243,3 +243,20 @@ def test_units_in_a_heading_are_that_headings_only() -> None:
 @pytest.mark.xfail(strict=True, reason="a shared suffix after a place word (区政府) is not expanded")
 def test_shared_suffix_after_a_place_word() -> None:
     assert _units("(东城、西城区政府负责)") == [("东城区政府", "responsible"), ("西城区政府", "responsible")]
+
+
+# issue 8: names pasted into one cell with nothing between them, each starting with the same place
+GLUED = [
+    ("(配合单位:县财政局县住房和城乡建设局县自然资源局)",
+     [("县财政局", "cooperating"), ("县住房和城乡建设局", "cooperating"), ("县自然资源局", "cooperating")]),
+    ("(牵头单位:市公安局市教育局)", [("市公安局", "lead"), ("市教育局", "lead")]),
+    # one name, though a place word comes back inside it
+    ("(责任单位:市市场监督管理局)", [("市市场监督管理局", "responsible")]),
+    ("(责任单位:区住房和城乡建设局)", [("区住房和城乡建设局", "responsible")]),
+    ("(责任单位:县委宣传部)", [("县委宣传部", "responsible")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), GLUED)
+def test_glued_names(text: str, expected: list[tuple[str, str]]) -> None:
+    assert _units(text) == expected

@@ -219,7 +219,8 @@ class _Parser:
                 cb = etc.start()  # "X、Y等…": what follows 等 describes the list…
                 if etc.group("holder") and self.rx.suffix.search(etc.group("holder")):
                     holder = etc.span("holder")  # …or names a holder of its own: X等有关部门
-            names = [n for part in _split_top(text, "、", ca, cb) for n in self._split_lines(text, *part)]
+            names = [g for part in _split_top(text, "、", ca, cb) for n in self._split_lines(text, *part)
+                     for g in self._split_glued(text, *n)]
             for na, nb in (n for part in names for n in self._split_and(text, *part)):
                 na, nb = _trim(text, na, nb)
                 if nb <= na:
@@ -260,6 +261,34 @@ class _Parser:
             k = text.find("\n", k + 1, b)
         out.append((a, b))
         return out
+
+    def _split_glued(self, text: str, a: int, b: int) -> list[tuple[int, int]]:
+        """Names pasted with nothing between them, each starting with the same place
+        (区财政局区住房和城乡建设局): split where a name ends and the place starts the next."""
+        na, nb = _trim(text, a, b)
+        if nb - na < 8:
+            return [(a, b)]
+        place = self.rx.prefix.match(text[na:nb])  # the pattern is anchored: match a slice
+        if place is None or not place.group():
+            return [(a, b)]
+        head = place.group()
+        out: list[tuple[int, int]] = []
+        start = na
+        k = text.find(head, start + 3, nb)
+        while k > 0:
+            left, right = text[start:k], text[k:nb]
+            if self.rx.suffix.search(left) and len(right) > len(head) + 1 and self.rx.prefix.match(right) \
+                    and self.rx.suffix.search(self._up_to_next(right, head)):
+                out.append((start, k))
+                start = k
+            k = text.find(head, k + len(head), nb)
+        out.append((start, nb))
+        return out
+
+    @staticmethod
+    def _up_to_next(text: str, head: str) -> str:
+        k = text.find(head, len(head) + 2)
+        return text[:k] if k > 0 else text
 
     def _split_and(self, text: str, a: int, b: int) -> list[tuple[int, int]]:
         """Split "市财政局和市发展改革委" in two, but not "市住房和城乡建设局"."""
