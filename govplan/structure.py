@@ -120,6 +120,7 @@ class StructureRules:
     doc_number: TimedPattern
     unit_field_line: TimedPattern  # a line that names units: 责任单位:…, (牵头单位:…), 【责任科室】…
     unit_bracket: TimedPattern  # units named in a bracket on an item's own line: (责任单位:…), (X牵头)
+    notice_title: TimedPattern  # 关于印发《X》的通知
 
 
 def compiled(rules: RuleSet) -> StructureRules:
@@ -148,6 +149,7 @@ def _build(rules: RuleSet) -> StructureRules:
         signature=rc(doc.issuer_signature),
         doc_number=rc(doc.doc_number),
         unit_field_line=rc(rf"^[(\[【〔]?(?:{labels})\s*[:】]"),
+        notice_title=rc(doc.notice_title),
         unit_bracket=rc(rf"[(\[【〔](?:{labels})\s*:|[(\[【〔][^()\[\]]{{2,60}}(?:牵头|负责|配合)[^()\[\]]{{0,24}}[)\]】〕]"),
     )
     return c
@@ -499,7 +501,7 @@ class _Builder:
                 plan.closing.append(line)
             else:
                 self._owner_of(plan, line, i).lines.append(line)
-        plans = [p for p in self.plans if p.items or p.header]
+        plans = _fold_covering_notices([p for p in self.plans if p.items or p.header], self.rx)
         for plan in plans:
             _split_header(plan, self.rx)
             # a table with no 附件 heading: its rows are the plan's items
@@ -533,6 +535,30 @@ class _Builder:
         plan.stack.append(node)
         self.table_owner = node
         plan.closing_mode = False
+
+
+def _fold_covering_notices(plans: list[PlanNode], rx: StructureRules) -> list[PlanNode]:
+    """A covering notice (关于印发《X》的通知) with numbered paragraphs of its own, followed by the
+    plan X itself: the notice's paragraphs are the plan's cover letter, not items of a plan."""
+    out: list[PlanNode] = []
+    for plan in plans:
+        prev = out[-1] if out else None
+        if prev is not None and prev.items and _notice_of(prev, plan, rx):
+            plan.header[:0] = prev.all_lines
+            plan.all_lines[:0] = prev.all_lines
+            out[-1] = plan
+            continue
+        out.append(plan)
+    return out
+
+
+def _notice_of(notice: PlanNode, plan: PlanNode, rx: StructureRules) -> bool:
+    head = [ln.stripped.replace(" ", "") for ln in notice.header[:6]]
+    titles = [m.group("title") for t in head if (m := rx.notice_title.match(t)) is not None]
+    if not titles:
+        return False
+    own = "".join(ln.stripped.replace(" ", "") for ln in plan.header[:4])
+    return any(t.strip("《》") in own for t in titles)
 
 
 def _assign_paths(items: list[Node], parent: list[str], clean: str) -> None:
