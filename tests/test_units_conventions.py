@@ -260,3 +260,8 @@ GLUED = [
 @pytest.mark.parametrize(("text", "expected"), GLUED)
 def test_glued_names(text: str, expected: list[tuple[str, str]]) -> None:
     assert _units(text) == expected
+
+
+def test_an_ampersand_between_two_names() -> None:
+    # what an HTML entity (&amp;) leaves between two lead units
+    assert _units("(牵头单位:县应急管理局&县消防救援大队)") == [("县应急管理局", "lead"), ("县消防救援大队", "lead")]

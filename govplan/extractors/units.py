@@ -26,7 +26,7 @@ _CLAUSE_SEP = ",，;；"
 _BRACKET_RX = re.compile(r"[()\[\]【】〔〕<>{}\n]")
 _CLAUSE_SPLIT_RX = re.compile(r"[,，;；]")
 _NAME_SPLIT_RX = re.compile(r"、(?![^()<>]*[)>])")
-_AND_RX = re.compile(r"以及|和|及|与")
+_AND_RX = re.compile(r"以及|和|及|与|&")  # & from an HTML entity (&amp;) between two names
 # a sentence that assigns the work: 由市交通运输局负责，市公安局协助。 (also after a comma, or
 # after 此项工作)
 _ASSIGN_RX = re.compile(
