@@ -14,7 +14,8 @@ Edit = tuple[int, int, str]
 
 # --- SQL rows -------------------------------------------------------------------------------
 
-_INSERT_HINT_RX = re.compile(r"(?im)^[ \t]*insert[ \t]+(?:ignore[ \t]+)?into\b")
+# a lone CR counts as a line break: the normalise stage makes it one
+_INSERT_HINT_RX = re.compile(r"(?im)(?:^|(?<=\r))[ \t]*insert[ \t]+(?:ignore[ \t]+)?into\b")
 _INSERT_RX = re.compile(r"(?is)insert\s+(?:ignore\s+)?into\s+[^(;]*?(?:\([^()]*\)\s*)?values\s*(?=\()")
 _SQL_ESCAPES = {"n": "\n", "t": "\t", "r": "", "0": "", "Z": "", "b": ""}
 _HAN_RX = re.compile(r"[\u3400-\u9fff]")
@@ -24,7 +25,7 @@ def _sql_field(text: str, i: int) -> tuple[int, int, int, bool]:
     """The field starting at ``i``: (content start, content end, position after it, quoted)."""
     n = len(text)
     q = text[i] if i < n else ""
-    if q in "'\"":
+    if q and q in "'\"":
         j = i + 1
         while j < n:
             c = text[j]

@@ -27,10 +27,11 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _PINYIN = f"a-zü{_TONED}"
 # A gloss is a pinyin syllable in parentheses right after the character it reads. Only toned
 # syllables are taken after anything; toneless ones only right after a Han character, so that
-# real parentheses — (市、區), (一期), (BIM) — are kept.
+# real parentheses — (市、區), (一期), (BIM) — are kept. Radicals count as Han characters, since
+# they become ones (⼀ → 一) and a second pass must find nothing left.
 # Three patterns, each starting with a literal so the search skips ahead quickly.
 _GLOSS_TONED_RX = re.compile(rf"\((?=[{_PINYIN}]*[{_TONED}])[{_PINYIN}]{{1,7}} ?\)")
-_GLOSS_PLAIN_RX = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff])\([a-zü]{1,6}\)")
+_GLOSS_PLAIN_RX = re.compile(r"(?<=[\u2e80-\u2fdf\u3400-\u9fff\uf900-\ufaff])\([a-zü]{1,6}\)")
 # a damaged gloss whose opening parenthesis was lost with its character: 以?xún)
 _GLOSS_BROKEN_RX = re.compile(rf"(?<=\?)(?=[{_PINYIN}]*[{_TONED}])[{_PINYIN}]{{1,7}} ?\)")
 # Only text with a toned vowel, or lowercase letters in parentheses, is searched in full.
@@ -274,6 +275,7 @@ def _is_weird(c: str) -> bool:
 # （二）推進 → ?。ǘ┩七M. Encoding the wrong characters back to GBK and reading the bytes in
 # step again gives the text back, less what vanished.
 _SHIFT_HINT_RX = re.compile("[?\ufffd](?=[^\x00-\x7f])")
+_EOL_RX = re.compile("[\r\n]")
 _LABEL_RX = re.compile(r"[ \t\u3000]*([（(]?)([一二三四五六七八九十]{1,3}|[0-9]{1,3})([）)、.．])")
 _CN_DIGITS = "零一二三四五六七八九"
 _OPEN_CLOSE = {"（": "）", "(": ")", "": ""}
@@ -466,7 +468,8 @@ def repair_misaligned(text: str) -> tuple[list[Edit], list[tuple[int, int, str, 
     if ("?" not in text and "\ufffd" not in text) or not _SHIFT_HINT_RX.search(text):
         return [], []
     t2s = converter("t2s")
-    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    # a lone CR ends a line too: the clean text has a line break there
+    starts = [0] + [m.end() for m in _EOL_RX.finditer(text)]
     labels = _Labels(text, starts)
     edits: list[Edit] = []
     repairs: list[tuple[int, int, str, str]] = []
@@ -476,8 +479,8 @@ def repair_misaligned(text: str) -> tuple[list[Edit], list[tuple[int, int, str, 
         if q < last:
             continue
         k = bisect.bisect_right(starts, q) - 1
-        end = text.find("\n", q)
-        run = text[q:len(text) if end < 0 else end]
+        eol = _EOL_RX.search(text, q)
+        run = text[q:eol.start() if eol else len(text)]
         first = _gbk(run[1])
         found: tuple[str, int] | None = None
         if first is not None and len(first) == 2:
@@ -494,11 +497,19 @@ def repair_misaligned(text: str) -> tuple[list[Edit], list[tuple[int, int, str, 
         fixed, taken = found
         if len(fixed) > taken or not any(_odd(c, t2s) for c in run[1:taken]):
             continue
-        edits.append((q, q + taken, fixed))
-        repairs.append((q, q + taken, run[:taken], fixed))
+        end = q + taken
+        if fixed.endswith("?") and run[taken - 1] in "?\ufffd":
+            # The run ended at a lost pair shown as "?". A second pass would take that mark for
+            # the lost byte starting a run after it, so this pass does too: the mark stays out of
+            # this repair and may start the next one.
+            fixed, end = fixed[:-1], end - 1
+            if run[taken - 1] == "\ufffd":
+                edits.append((end, end + 1, "?"))  # dropped by _apply if a run starts there
+        edits.append((q, end, fixed))
+        repairs.append((q, end, run[:taken], fixed))
         if at_start:
             labels.fixed[k] = fixed
-        last = q + taken
+        last = end
     return edits, repairs
 
 
@@ -564,26 +575,69 @@ def find_placeholders(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _PLACEHOLDER_RX.finditer(text)]
 
 
+def _forward(m: OffsetMap, pos: int) -> int:
+    """Where source position ``pos`` lands in the text ``m`` maps from (a deleted position: where
+    the text after it starts)."""
+    k = bisect.bisect_right(m.src_starts, pos) - 1
+    if k < 0:
+        return 0
+    size = (m.norm_starts[k + 1] if k + 1 < len(m.norm_starts) else m.norm_len) - m.norm_starts[k]
+    return m.norm_starts[k] + min(pos - m.src_starts[k], size)
+
+
+_ROUNDS = 8
+
+
+def _convert(text: str) -> str:
+    """The clean text of stripped and repaired text: look-alikes replaced, Simplified."""
+    return converter("t2s").convert(text.translate(DAMAGE_TABLE) if _DAMAGE_RX.search(text) else text)
+
+
+def _repair(text: str, offsets: OffsetMap) -> tuple[str, OffsetMap, int, list[tuple[int, int, str, str]]]:
+    """Misaligned runs repaired, then markup stripped again, until nothing changes: a repair can
+    settle the numbering a run on another line is read by, or leave a "?" that starts a run, and
+    a second normalisation must find nothing left to do. Repairs are given in the final text."""
+    glosses = 0
+    records: list[tuple[int, int, str, str]] = []
+    for _ in range(_ROUNDS):
+        edits, repairs = repair_misaligned(text)
+        if not edits and _SHIFT_HINT_RX.search(text):
+            # A second normalisation reads the converted text (radicals, Traditional characters):
+            # what a run reads as there is read here too. Conversion keeps positions.
+            edits, repairs = repair_misaligned(_convert(text))
+        if not edits:
+            break
+        text, inner = _apply(text, edits)
+        offsets = _compose(offsets, inner)
+        records = [(_forward(inner, a), _forward(inner, b), shown, fixed) for a, b, shown, fixed in records]
+        records += [(_forward(inner, a), _forward(inner, a) + len(fixed), shown, fixed)
+                    for a, _b, shown, fixed in repairs]
+        again, inner, more = _strip(text)
+        if again != text:
+            text = again
+            offsets = _compose(offsets, inner)
+            records = [(_forward(inner, a), _forward(inner, b), shown, fixed) for a, b, shown, fixed in records]
+            glosses += more
+    return text, offsets, glosses, sorted(records)
+
+
 def normalise(source: str) -> Normalised:
     """Normalise decoded source text (a BOM is already gone)."""
     stripped, offsets, glosses = _strip(source)
-    edits, repairs = repair_misaligned(stripped)
-    if edits:
-        stripped, inner = _apply(stripped, edits)
-        offsets = _compose(offsets, inner)
+    stripped, offsets, more, repairs = _repair(stripped, offsets)
+    glosses += more
     repaired = stripped.translate(DAMAGE_TABLE) if _DAMAGE_RX.search(stripped) else stripped
     script = detect_script(repaired)
     t2s = converter("t2s")
     clean = t2s.convert(repaired)
     match = fold_width(clean)
     damage = find_mojibake(clean)
-    shift = 0
     for k, (a, b, shown, fixed) in enumerate(repairs):
+        if shown[-1] in "?\ufffd" and stripped[b:b + 1] == "?":  # the lost pair's mark, no run after it
+            fixed, b = fixed + "?", b + 1
         damage.insert(k, Damage("mojibake", f"repaired GBK text read one byte out of step: {shown!r} read as "
                                 f"{fixed!r} (bytes lost with it can leave a character wrong or missing"
-                                + ("; '?' marks those known lost)" if "?" in fixed else ")"),
-                                a - shift, a - shift + len(fixed)))
-        shift += (b - a) - len(fixed)
+                                + ("; '?' marks those known lost)" if "?" in fixed else ")"), a, b))
     if glosses:
         damage.insert(0, Damage("pinyin_removed", f"removed {glosses} pinyin gloss(es) such as 關(guān)", 0, 0))
     return Normalised(source=source, written=stripped, clean=clean, match=match, offsets=offsets, script=script,
