@@ -15,8 +15,11 @@ Edit = tuple[int, int, str]
 # --- SQL rows -------------------------------------------------------------------------------
 
 # a lone CR counts as a line break: the normalise stage makes it one
-_INSERT_HINT_RX = re.compile(r"(?im)(?:^|(?<=\r))[ \t]*insert[ \t]+(?:ignore[ \t]+)?into\b")
+_INSERT_HINT_RX = re.compile(r"(?im)(?:^|(?<=\r))[ \t\u3000\u00a0\u2002\u2003]*insert[ \t\u3000\u00a0\u2002\u2003]+"
+                             r"(?:ignore[ \t\u3000\u00a0\u2002\u2003]+)?into\b")
 _INSERT_RX = re.compile(r"(?is)insert\s+(?:ignore\s+)?into\s+[^(;]*?(?:\([^()]*\)\s*)?values\s*(?=\()")
+# white space between SQL tokens, with the spaces the normalise stage folds to " "
+_SQL_SPACE = " \t\r\n\u3000\u00a0\u2002\u2003"
 _SQL_ESCAPES = {"n": "\n", "t": "\t", "r": "", "0": "", "Z": "", "b": ""}
 _HAN_RX = re.compile(r"[\u3400-\u9fff]")
 
@@ -54,12 +57,12 @@ def _rows(text: str, pos: int) -> tuple[list[list[tuple[int, int]]], int]:
         fields: list[tuple[int, int]] = []
         pos += 1
         while pos < n:
-            while pos < n and text[pos] in " \t\r\n":
+            while pos < n and text[pos] in _SQL_SPACE:
                 pos += 1
             a, b, pos, quoted = _sql_field(text, pos)
             if quoted:
                 fields.append((a, b))
-            while pos < n and text[pos] in " \t\r\n":
+            while pos < n and text[pos] in _SQL_SPACE:
                 pos += 1
             if pos >= n or text[pos] != ",":
                 break
@@ -67,11 +70,11 @@ def _rows(text: str, pos: int) -> tuple[list[list[tuple[int, int]]], int]:
         rows.append(fields)
         if pos < n and text[pos] == ")":
             pos += 1
-        while pos < n and text[pos] in " \t\r\n":
+        while pos < n and text[pos] in _SQL_SPACE:
             pos += 1
         if pos < n and text[pos] == ",":
             pos += 1
-            while pos < n and text[pos] in " \t\r\n":
+            while pos < n and text[pos] in _SQL_SPACE:
                 pos += 1
     if pos < n and text[pos] == ";":
         pos += 1

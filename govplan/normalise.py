@@ -88,6 +88,14 @@ _WIDTH_MAP = {chr(k): v for k, v in WIDTH_TABLE.items()}
 _WIDTH_RX = re.compile("[\uff01-\uff60\u3000\u00a0\u2002\u2003]")
 
 
+_ASCII_FORMS_RX = re.compile("[\uff01-\uff60]")
+
+
+def _ascii_forms(text: str) -> str:
+    """Full-width forms of ASCII characters to ASCII, spaces kept (same length)."""
+    return _ASCII_FORMS_RX.sub(lambda m: _WIDTH_MAP[m.group()], text) if _ASCII_FORMS_RX.search(text) else text
+
+
 def fold_width(text: str) -> str:
     """Full-width forms to half-width. Such characters are sparse, so substituting them one by
     one is many times faster than ``str.translate`` over every character."""
@@ -202,14 +210,18 @@ def _strip_once(source: str) -> tuple[str, OffsetMap, int]:
     text = source
     offsets: OffsetMap | None = None
     glosses = 0
+    # Markup is found in the text with full-width forms read as ASCII (＜ｐ＞, ＆ａｍｐ；, （guān）), as
+    # the match text has them, so that normalising the match text finds nothing more.
+    view = _ascii_forms(text)
     for stage in (markup.sql_edits, markup.escape_edits, markup.tag_edits, markup.entity_edits, None):
         if stage is None:
-            edits, glosses = _drop_edits(text)
+            edits, glosses = _drop_edits(view)
         else:
-            edits = stage(text)
+            edits = stage(view)
         if not edits:
             continue
         text, inner = _apply(text, edits)
+        view = _ascii_forms(text)
         offsets = inner if offsets is None else _compose(offsets, inner)
     if offsets is None:
         return source, OffsetMap([0], [0], len(source), len(source)), 0
@@ -601,10 +613,13 @@ def _repair(text: str, offsets: OffsetMap) -> tuple[str, OffsetMap, int, list[tu
     records: list[tuple[int, int, str, str]] = []
     for _ in range(_ROUNDS):
         edits, repairs = repair_misaligned(text)
-        if not edits and _SHIFT_HINT_RX.search(text):
-            # A second normalisation reads the converted text (radicals, Traditional characters):
-            # what a run reads as there is read here too. Conversion keeps positions.
-            edits, repairs = repair_misaligned(_convert(text))
+        if not edits:
+            # A second normalisation reads the clean text (radicals replaced, Simplified) or the
+            # match text (folded too): what a run reads as there is read here too. Both keep positions.
+            clean = _convert(text)
+            edits, repairs = repair_misaligned(clean)
+            if not edits:
+                edits, repairs = repair_misaligned(fold_width(clean))
         if not edits:
             break
         text, inner = _apply(text, edits)
