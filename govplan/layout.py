@@ -79,18 +79,22 @@ class LayoutRules:
     columns: list[tuple[str, TimedPattern]]
     attachment: TimedPattern
     deadline_cell: TimedPattern
+    any_column: TimedPattern  # every column heading in one pattern: most lines fail it at once
 
 
 def compiled(rules: RuleSet, deadline_cell: TimedPattern) -> LayoutRules:
     def build(rules: RuleSet) -> LayoutRules:
         rc = compiler(rules)
         doc = rules.document
-        return LayoutRules([(k, rc(p)) for k, p in doc.table_columns.items()], rc(doc.attachment), deadline_cell)
+        return LayoutRules([(k, rc(p)) for k, p in doc.table_columns.items()], rc(doc.attachment), deadline_cell,
+                           rc("|".join(f"(?:{p})" for p in doc.table_columns.values())))
 
     return per_ruleset(rules, __name__, build)
 
 
 def column_key(cell: str, rx: LayoutRules) -> str:
+    if not cell or rx.any_column.match(cell) is None:
+        return ""
     return next((k for k, p in rx.columns if p.match(cell)), "")
 
 
@@ -168,7 +172,7 @@ class _Layout:
         if line.table or " " not in line.stripped or len(line.stripped) > 60:
             return None
         words = line.stripped.split()
-        if len(words) < 3 or any(len(w) > 10 for w in words):
+        if len(words) < 3 or any(len(w) > 10 for w in words) or column_key(words[0], self.rx) != "seq":
             return None
         cols = table_header(words, self.rx)
         if cols is None or cols[0] != "seq":
