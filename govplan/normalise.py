@@ -130,6 +130,8 @@ class OffsetMap:
     src_starts: list[int]
     norm_len: int
     src_len: int
+    # the last character of a replacement shorter than what it replaced (&quot; → "): where that ends
+    ends: dict[int, int] = field(default_factory=dict)
 
     def to_source(self, pos: int) -> int:
         """Source position of normalised position ``pos`` (``pos == len`` maps to the end)."""
@@ -143,7 +145,7 @@ class OffsetMap:
         if end <= start:
             s = self.to_source(start)
             return s, s
-        return self.to_source(start), self.to_source(end - 1) + 1
+        return self.to_source(start), self.ends.get(end - 1) or self.to_source(end - 1) + 1
 
 
 @dataclass
@@ -176,6 +178,7 @@ def _apply(text: str, edits: list[Edit]) -> tuple[str, OffsetMap]:
     pieces: list[str] = []
     norm_starts: list[int] = []
     src_starts: list[int] = []
+    ends: dict[int, int] = {}
     pos = 0
     norm = 0
     for a, b, rep in sorted(edits, key=lambda e: (e[0], -e[1])):
@@ -189,13 +192,15 @@ def _apply(text: str, edits: list[Edit]) -> tuple[str, OffsetMap]:
             pieces.append(text[pos:a])
             pieces.append(rep)
             norm += a - pos + len(rep)
+            if rep and b - a > len(rep):
+                ends[norm - 1] = b
         pos = b
     if pos < len(text) or not norm_starts:
         norm_starts.append(norm)
         src_starts.append(pos)
         pieces.append(text[pos:])
         norm += len(text) - pos
-    return "".join(pieces), OffsetMap(norm_starts, src_starts, norm, len(text))
+    return "".join(pieces), OffsetMap(norm_starts, src_starts, norm, len(text), ends)
 
 
 def _drop_edits(source: str) -> tuple[list[Edit], int]:
@@ -243,7 +248,12 @@ def _compose(outer: OffsetMap, inner: OffsetMap) -> OffsetMap:
         for j in range(bisect.bisect_right(bounds, ss), bisect.bisect_left(bounds, se)):
             norm_starts.append(ns + (bounds[j] - ss))
             src_starts.append(outer.to_source(bounds[j]))
-    return OffsetMap(norm_starts or [0], src_starts or [0], inner.norm_len, outer.src_len)
+    ends = {n: outer.ends.get(b - 1) or outer.to_source(b - 1) + 1 for n, b in inner.ends.items()}
+    for p, b in outer.ends.items():
+        n = _forward(inner, p)
+        if n < inner.norm_len and inner.to_source(n) == p:  # that character is still there
+            ends[n] = max(ends.get(n, 0), b)
+    return OffsetMap(norm_starts or [0], src_starts or [0], inner.norm_len, outer.src_len, ends)
 
 
 def _strip(source: str) -> tuple[str, OffsetMap, int]:

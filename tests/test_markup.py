@@ -305,3 +305,22 @@ def test_consecutive_damaged_runs_are_each_repaired() -> None:
     norm = normalise("?。ㄎ澹┘涌?。ㄎ澹┘涌?")
     assert norm.clean == "（五）加（五）加?"
     assert [norm.clean[d.start:d.end] for d in norm.damage] == ["（五）加", "（五）加?"]
+
+
+def test_a_span_ending_in_an_entity_covers_all_of_it() -> None:
+    text = "1.推进&ldquo;一网通办&rdquo;改革。"
+    norm = normalise(text)
+    a, b = norm.clean.index("“"), norm.clean.index("”") + 1
+    assert text[slice(*norm.offsets.span_to_source(a, b))] == "&ldquo;一网通办&rdquo;"
+    # through two rounds of stripping, too
+    text = "2.县局&amp;amp;"
+    norm = normalise(text)
+    assert norm.clean == "2.县局&"
+    assert text[slice(*norm.offsets.span_to_source(2, 5))] == "县局&amp;amp;"
+
+
+def test_a_unit_ending_in_an_entity_spans_its_source() -> None:
+    # found by property tests: the unit's raw text ends in '"', its span ended at the '&'
+    text = "一、牵头单位：县局&quot;"
+    unit = govplan.parse_text(text).plans[0].items[0].units[0]
+    assert (unit.raw, text[unit.span.start:unit.span.end]) == ('县局"', "县局&quot;")
