@@ -204,7 +204,10 @@ class _Layout:
         k = len(tokens)
         text_cols = [c for c in cols if c in ("task", "content", "subtask", "category")]
         last_text = max((cols.index(c) for c in text_cols), default=-1)
-        for col in reversed(cols[last_text + 1:]):
+        unit_cols = ("lead_units", "units", "cooperating", "oversight")
+        typed = cols[last_text + 1:]
+        for m in range(len(typed) - 1, -1, -1):
+            col = typed[m]
             if k <= 1:
                 break
             if col == "deadline":
@@ -214,10 +217,12 @@ class _Layout:
                         out[col] = [(tokens[k - n][1], tokens[k - 1][1] + len(tokens[k - 1][0]))]
                         k -= n
                         break
-            elif col in ("lead_units", "units", "cooperating", "oversight"):
+            elif col in unit_cols:
+                # of two unit columns side by side (牵头单位 配合单位) the right one takes one name
+                one = m > 0 and typed[m - 1] in unit_cols
                 first = k
                 while first - 1 >= 1 and _UNIT_TAIL_RX.search(tokens[first - 1][0]) \
-                        and not any(c.isdigit() for c in tokens[first - 1][0]):
+                        and not any(c.isdigit() for c in tokens[first - 1][0]) and not (one and first < k):
                     first -= 1
                 if first < k:
                     out[col] = [(tokens[q][1], tokens[q][1] + len(tokens[q][0])) for q in range(first, k)]
