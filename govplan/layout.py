@@ -265,6 +265,10 @@ class _Layout:
                 # a merged group row pasted without its tabs: 一、经济发展
                 group = (ln.start, ln.end)
                 table.headings.setdefault("category", "类别")
+            elif table.numbered and (j + 1 == len(self.lines) or self.lines[j + 1].table) and \
+                    self._numbered_row(table, ln, [(ln.stripped, ln.start, ln.end)], group):
+                # the next numbered row with its bars lost (the text ends in it: 6.老年)
+                table.rows[-1].cut = j + 1 == len(self.lines)
             elif not self._cell_goes_on(table, ln, j):
                 break
             table.lines.append(ln)

@@ -119,3 +119,16 @@ def test_a_lone_number_outside_a_table_stays_a_page_number() -> None:
     items = doc.plans[0].items[0].children
     assert [it.path[-1] for it in items] == ["（一）", "（二）"]
     assert "2" not in items[0].text
+
+
+def test_a_numbered_row_cut_by_the_end_of_the_text() -> None:
+    text = ("南溪县2021年民生实事登记表\n项目名称 | 工作任务 | 完成时间 | 牵头单位 |\n"
+            "1.道路提升项目 | 改造城区道路3条; | 10月 | 县住建局 |\n"
+            "2021.12 | 县城投集团 | ||\n"
+            "2.农贸市场项目 | 完成农贸市场提升改造2个。 | 11月 | 县商务局 |\n"
+            "3.老年")
+    rows = _rows(text)
+    assert [p for p, _, _ in rows] == [["1"], ["2"], ["3"]]
+    assert rows[0][1] == [("县住建局", "lead"), ("县城投集团", "lead")] and rows[0][2] == date(2021, 12, 31)
+    # the text ends inside row 3: nothing of row 2 is copied into it
+    assert rows[2][1:] == ([], None)
