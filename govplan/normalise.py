@@ -298,6 +298,7 @@ def _is_weird(c: str) -> bool:
 # step again gives the text back, less what vanished.
 _SHIFT_HINT_RX = re.compile("[?\ufffd](?=[^\x00-\x7f])")
 _EOL_RX = re.compile("[\r\n]")
+_RUN_MAX = 4000
 _LABEL_RX = re.compile(r"[ \t\u3000]*([（(]?)([一二三四五六七八九十]{1,3}|[0-9]{1,3})([）)、.．])")
 _CN_DIGITS = "零一二三四五六七八九"
 _OPEN_CLOSE = {"（": "）", "(": ")", "": ""}
@@ -501,8 +502,9 @@ def repair_misaligned(text: str) -> tuple[list[Edit], list[tuple[int, int, str, 
         if q < last:
             continue
         k = bisect.bisect_right(starts, q) - 1
-        eol = _EOL_RX.search(text, q)
-        run = text[q:eol.start() if eol else len(text)]
+        # (a run back in step after thousands of characters is not told from chance; the cap keeps
+        # text full of "?" linear)
+        run = text[q:min(starts[k + 1] - 1 if k + 1 < len(starts) else len(text), q + _RUN_MAX)]
         first = _gbk(run[1])
         found: tuple[str, int] | None = None
         if first is not None and len(first) == 2:
@@ -627,9 +629,11 @@ def _repair(text: str, offsets: OffsetMap) -> tuple[str, OffsetMap, int, list[tu
             # A second normalisation reads the clean text (radicals replaced, Simplified) or the
             # match text (folded too): what a run reads as there is read here too. Both keep positions.
             clean = _convert(text)
-            edits, repairs = repair_misaligned(clean)
-            if not edits:
-                edits, repairs = repair_misaligned(fold_width(clean))
+            if clean != text:
+                edits, repairs = repair_misaligned(clean)
+            match = fold_width(clean)
+            if not edits and match != clean:
+                edits, repairs = repair_misaligned(match)
         if not edits:
             break
         text, inner = _apply(text, edits)
