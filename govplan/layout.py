@@ -538,12 +538,18 @@ class _CellLines:
         starts: list[Line] = []
         expected, since = 1, 0
         least = max(2, len(pieces) // 2)
-        for ln in stream:
+        for k, ln in enumerate(stream):
             if _is_rule(ln):
                 continue
-            if ln.bare and ln.stripped.strip(" .、") == str(expected) and (expected == 1 or since >= least):
+            num = ln.stripped.strip(" .、")
+            if ln.bare and num == str(expected) and (expected == 1 or since >= least):
                 starts.append(ln)
                 expected, since = expected + 1, 0
+            elif ln.bare and num.isdigit() and starts and expected < int(num) <= expected + 2 \
+                    and since >= len(pieces) - 2 and k + 1 < len(stream) and not stream[k + 1].bare:
+                # numbers that jump (rows left out of an excerpt): only after a full row, before text
+                starts.append(ln)
+                expected, since = int(num) + 1, 0
             elif starts:
                 since += 1
             elif len(ln.stripped) <= 30 and GROUP_ROW_RX.match(ln.stripped):

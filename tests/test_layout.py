@@ -132,3 +132,10 @@ def test_a_numbered_row_cut_by_the_end_of_the_text() -> None:
     assert rows[0][1] == [("县住建局", "lead"), ("县城投集团", "lead")] and rows[0][2] == date(2021, 12, 31)
     # the text ends inside row 3: nothing of row 2 is copied into it
     assert rows[2][1:] == ([], None)
+
+
+def test_row_numbers_that_jump_in_a_table_one_cell_per_line() -> None:
+    # rows 2 and 3 were left out of the excerpt
+    text = _cells_per_line().replace("2\n完成老旧小区改造12个\n区住建局\n各街道办事处\n2024年11月\n3\n", "4\n")
+    assert [p for p, _, _ in _rows(text)] == [["1"], ["4"]]
+    assert _rows(text)[1][1] == [("区民政局", "lead"), ("区市场监管局", "cooperating")]
