@@ -170,7 +170,9 @@ _TAG_RX = re.compile(
     r"|<(script|style)\b[^>]*>.*?(?:</\1\s*>|\Z)"
     r"|<(/?)([A-Za-z][A-Za-z0-9]*(?::[A-Za-z0-9_]+)?)(?:\s[^<>]{0,2000})?\s*/?>",
     re.S | re.I)
-_ENTITY_RX = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# an entity escaped again any number of times (&amp;amp;quot;) is read in one step, so that one
+# normalisation reads it all, however deep
+_ENTITY_RX = re.compile(r"&((?:amp;)*)(#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # left to the normalise stage, which deletes them as it always did
 _SPACE_ENTITIES = frozenset(("nbsp", "ensp", "emsp", "#160", "#12288"))
 _SPACE = " \t\r\n"
@@ -247,17 +249,23 @@ def entity_edits(text: str) -> list[Edit]:
         return []
     edits: list[Edit] = []
     for m in _ENTITY_RX.finditer(text):
-        name = m.group(1)
-        if name in _SPACE_ENTITIES:
+        escaped, name = m.groups()
+        value = _entity_value(name)
+        if not value:
+            # a space entity, or no entity: the &amp;s before it are read, the rest left as it is
+            if escaped:
+                edits.append((m.start(), m.end(), f"&{name};"))
             continue
-        if name[0] == "#":
-            code = int(name[2:], 16) if name[1] in "xX" else int(name[1:])
-            if not (0x20 <= code < 0xD800 or 0xE000 <= code <= 0x10FFFF) or code in (0x7F, 0xFFFE, 0xFFFF):
-                continue
-            value = chr(code)
-        else:
-            value = html5.get(name + ";", "")
-            if not value:
-                continue
         edits.append((m.start(), m.end(), value))
     return edits
+
+
+def _entity_value(name: str) -> str:
+    if name in _SPACE_ENTITIES:
+        return ""
+    if name[0] == "#":
+        code = int(name[2:], 16) if name[1] in "xX" else int(name[1:])
+        if not (0x20 <= code < 0xD800 or 0xE000 <= code <= 0x10FFFF) or code in (0x7F, 0xFFFE, 0xFFFF):
+            return ""
+        return chr(code)
+    return html5.get(name + ";", "")

@@ -293,6 +293,8 @@ IDEMPOTENCE_CASES = [
     "INSERT INTO t VALUES (\u3000'",
     "＜p＞一、目标＜/p＞＜p＞1.建成＜/p＞＜br＞",
     "2.推进关（guān）键工程。",
+    # an entity escaped more times than the rounds of stripping
+    "3.细颗粒物&amp;" + "amp;" * 12 + "lt;35微克。",
 ]
 
 
