@@ -219,8 +219,8 @@ def _strip_once(source: str) -> tuple[str, OffsetMap, int]:
     # the match text has them, so that normalising the match text finds nothing more.
     view = _ascii_forms(text)
     for stage in (markup.sql_edits, markup.escape_edits, markup.tag_edits, markup.entity_edits, None):
-        if stage is None:
-            edits, glosses = _drop_edits(view)
+        if stage is None:  # glosses as the match text has them, spaces folded too: (jìn\u3000)
+            edits, glosses = _drop_edits(fold_width(text))
         else:
             edits = stage(view)
         if not edits:
