@@ -137,6 +137,8 @@ def _cell_columns(raw: str, heads: tuple[list[int], list[int]]) -> list[int]:
     whichever lines the cells up with the headings better."""
     chars, disp = _starts(raw)
     by_char, by_disp = _columns_of(chars, heads[0]), _columns_of(disp, heads[1])
+    if len(chars) > len(heads[0]):
+        return by_char  # more cells than headings: no column to measure against
     cost_char = sum(abs(heads[0][j] - p) for j, p in zip(by_char, chars, strict=True))
     cost_disp = sum(abs(heads[1][j] - p) for j, p in zip(by_disp, disp, strict=True))
     # display columns unless characters fit clearly better: editors and pdftotext lay Chinese

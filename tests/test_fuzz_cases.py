@@ -27,9 +27,7 @@ def _load(name: str, path: Path) -> ModuleType:
 fuzz = _load("govplan_benchmark_fuzz", ROOT / "benchmarks" / "fuzz.py")
 
 # Failures in stages other than normalise, left to their owners: file → the traceback's last line.
-KNOWN = {
-    "crash-83b4ba6735.txt": "IndexError: list index out of range (segment.py _cell_columns: lines split at U+2028)",
-}
+KNOWN: dict[str, str] = {}
 
 
 def test_every_known_failure_is_a_saved_case() -> None:
