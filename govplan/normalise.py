@@ -209,6 +209,54 @@ def _drop_edits(source: str) -> tuple[list[Edit], int]:
     return [(a, b, "") for a, b in cuts + found], len(found)
 
 
+# Pieces a converter put on lines of their own: an opening bracket, the numeral inside it, digits
+# of a label before its dot, a value inside a sentence. Their line breaks are deleted.
+_FRAGMENT_HINT_RX = re.compile(r"\n[ \t\u3000]*(?:\(|\d{1,6}(?:\.\d+)?[%‰]?|[一二三四五六七八九十]{1,3})[ \t\u3000]*\n")
+_NUMERAL_LINE_RX = re.compile(r"[一二三四五六七八九十]{1,3}|\d{1,2}")
+_VALUE_LINE_RX = re.compile(r"\d{1,6}(?:[.,]\d+)*[%‰]?")
+# what may follow a number inside a sentence: a counter, a unit, a percent sign, a clause mark
+_AFTER_VALUE_RX = re.compile(
+    r"[%‰个月日年万亿千百人户家所名项处座条台套次支米亩吨元倍天辆张册场批件栋间床株岁分秒度份只头枚,，。;；、)]"
+    r"|公里|公顷|平方|立方|小时")
+_TERMINAL_END = set("。；;！!？?:：")
+
+
+def _fragment_edits(text: str) -> list[markup.Edit]:
+    """Line breaks to delete around fragments (（ / 三 / ）推进…, 1 / 2 / .推进…, 达到 / 98% / 。)."""
+    if _FRAGMENT_HINT_RX.search(text) is None:
+        return []
+    lines: list[tuple[int, int, str]] = []  # start, end (at its newline), stripped text
+    pos = 0
+    for raw in text.split("\n"):
+        lines.append((pos, pos + len(raw), raw.strip(" \t\u3000")))
+        pos += len(raw) + 1
+    edits: list[markup.Edit] = []
+
+    def join(k: int) -> None:
+        """Delete the break after line k and the indent of the line after it."""
+        nxt = lines[k + 1]
+        indent = len(text[nxt[0]:nxt[1]]) - len(text[nxt[0]:nxt[1]].lstrip(" \t\u3000"))
+        edits.append((lines[k][1], nxt[0] + indent, ""))
+
+    for k in range(len(lines) - 1):
+        prev, cur, nxt = lines[k - 1][2] if k else "", lines[k][2], lines[k + 1][2]
+        if not cur or not nxt:
+            continue
+        if cur == "(" and _NUMERAL_LINE_RX.fullmatch(nxt):
+            join(k)  # （ / 三 / ）…
+        elif _NUMERAL_LINE_RX.fullmatch(cur) and prev == "(" and nxt[0] == ")":
+            join(k)
+        elif cur.isdigit() and len(cur) <= 2 and ((nxt[0] in ".、" and len(nxt) > 1 and not nxt[1].isdigit())
+                                                 or (nxt.isdigit() and len(nxt) <= 2 and k + 2 < len(lines)
+                                                     and lines[k + 2][2][:1] in (".", "、"))):
+            join(k)  # 1 / 2 / .推进…: the digits of a label, then its dot
+        elif _VALUE_LINE_RX.fullmatch(cur) and prev and prev[-1] not in _TERMINAL_END \
+                and (ord(prev[-1]) > 0x2e80 or prev[-1] == "(") and _AFTER_VALUE_RX.match(nxt):
+            join(k - 1)  # 达到 / 98% / 。: a value inside a sentence
+            join(k)
+    return edits
+
+
 def _strip_once(source: str) -> tuple[str, OffsetMap, int]:
     """One round of deletions: the SQL around a stored page, escapes, tags and entities, then
     CRs before LF, zero-width characters and pinyin glosses."""
@@ -218,7 +266,8 @@ def _strip_once(source: str) -> tuple[str, OffsetMap, int]:
     # Markup is found in the text with full-width forms read as ASCII (＜ｐ＞, ＆ａｍｐ；, （guān）), as
     # the match text has them, so that normalising the match text finds nothing more.
     view = _ascii_forms(text)
-    for stage in (markup.sql_edits, markup.escape_edits, markup.tag_edits, markup.entity_edits, None):
+    for stage in (markup.sql_edits, markup.escape_edits, markup.tag_edits, markup.entity_edits, _fragment_edits,
+                  None):
         if stage is None:  # glosses as the match text has them, spaces folded too: (jìn\u3000)
             edits, glosses = _drop_edits(fold_width(text))
         else:

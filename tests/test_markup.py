@@ -326,3 +326,38 @@ def test_a_unit_ending_in_an_entity_spans_its_source() -> None:
     text = "一、牵头单位：县局&quot;"
     unit = govplan.parse_text(text).plans[0].items[0].units[0]
     assert (unit.raw, text[unit.span.start:unit.span.end]) == ('县局"', "县局&quot;")
+
+
+# --- pieces a converter put on lines of their own (issue 8) ------------------------------------
+
+FRAGMENTS = [
+    ("（\n三\n）推进场馆开放。", "（三）推进场馆开放。"),
+    ("(\n二\n)推进", "(二)推进"),
+    ("1\n2\n.推进体医融合。", "12.推进体医融合。"),
+    ("覆盖率达到\n98%\n。（牵头单位：市体育局）", "覆盖率达到98%。（牵头单位：市体育局）"),
+    ("新建社区健身点\n120\n个，行政村", "新建社区健身点120个，行政村"),
+    ("完成时间：2024年\n12\n月", "完成时间：2024年12月"),
+    ("比例不低于\n70\n%。", "比例不低于70%。"),
+]
+
+
+@pytest.mark.parametrize(("text", "joined"), FRAGMENTS)
+def test_fragments_on_lines_of_their_own_are_joined(text: str, joined: str) -> None:
+    norm = normalise(text)
+    assert norm.clean == joined
+    assert normalise(norm.clean).clean == norm.clean
+    # every position still maps back to the character it came from
+    for k, c in enumerate(norm.clean):
+        assert text[norm.offsets.to_source(k)] == c
+
+
+NOT_FRAGMENTS = [
+    "推进审批提速。\n\n3\n\n（二）优化服务。",  # a page number between paragraphs
+    "完成改造。\n12\n（二）优化服务。",  # after a full stop: not inside a sentence
+    "第一章\n1\n总则",
+]
+
+
+@pytest.mark.parametrize("text", NOT_FRAGMENTS)
+def test_lines_that_are_not_fragments_stay(text: str) -> None:
+    assert normalise(text).clean == text
