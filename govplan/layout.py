@@ -918,12 +918,14 @@ def _spans(pos: list[int], a: int, b: int) -> list[Span]:
 
 Rule = Callable[[_Layout, int], "tuple[Table, int] | None"]
 
-# tried in order at each line: the first that reads a table there wins
-RULES: list[tuple[str, Rule]] = [
-    ("tabbed", _Layout.tabbed),
-    ("cell_lines", _Layout.cell_lines),
-    ("glued", _Layout.glued),
-    ("spaced_words", _Layout.spaced_words),
+
+# tried in order at each line: (name, whether a table of its kind may start at the line — a cheap
+# test, so most lines of running text try no rule —, the rule); the first that reads a table wins
+RULES: list[tuple[str, Callable[[Line], bool], Rule]] = [
+    ("tabbed", lambda line: line.table, _Layout.tabbed),
+    ("cell_lines", lambda line: not line.table and len(line.stripped) <= 12, _Layout.cell_lines),
+    ("glued", lambda line: not line.table and "序号" in line.text, _Layout.glued),
+    ("spaced_words", lambda line: not line.table and line.stripped.startswith("序号 "), _Layout.spaced_words),
 ]
 
 
@@ -936,7 +938,10 @@ def layout(lines: list[Line], rules: RuleSet, clean: str, deadline_cell: TimedPa
     blocks: list[Block] = []
     i = 0
     while i < len(lines):
-        for _name, rule in RULES:
+        ln = lines[i]
+        for _name, may_start, rule in RULES:
+            if not may_start(ln):
+                continue
             found = rule(state, i)
             if found is not None:
                 table, i = found

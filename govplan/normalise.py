@@ -36,6 +36,7 @@ _GLOSS_PLAIN_RX = re.compile(r"(?<=[\u2e80-\u2fdf\u3400-\u9fff\uf900-\ufaff])\([
 _GLOSS_BROKEN_RX = re.compile(rf"(?<=\?)(?=[{_PINYIN}]*[{_TONED}])[{_PINYIN}]{{1,7}} ?\)")
 # Only text with a toned vowel, or lowercase letters in parentheses, is searched in full.
 _GLOSS_HINT_RX = re.compile(rf"[{_TONED}]|\([a-zü]{{1,6}}\)")
+_FOLD_HINT_RX = re.compile(rf"[{_TONED}\uff41-\uff5a\uff06]|[(（][a-zü]")
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 # also HTML space entities that web pages leave in copied text
 _DROP_RX = re.compile(rf"\r(?=\n)|[{_ZERO_WIDTH}]|&(?:nbsp|ensp|emsp|#160|#12288);")
@@ -269,7 +270,8 @@ def _strip_once(source: str) -> tuple[str, OffsetMap, int]:
     for stage in (markup.sql_edits, markup.escape_edits, markup.tag_edits, markup.entity_edits, _fragment_edits,
                   None):
         if stage is None:  # glosses as the match text has them, spaces folded too: (jìn\u3000)
-            edits, glosses = _drop_edits(fold_width(text))
+            # folding costs a pass over the text: only where a gloss or a full-width letter may be
+            edits, glosses = _drop_edits(fold_width(text) if _FOLD_HINT_RX.search(text) else text)
         else:
             edits = stage(view)
         if not edits:
@@ -674,6 +676,8 @@ def _repair(text: str, offsets: OffsetMap) -> tuple[str, OffsetMap, int, list[tu
     records: list[tuple[int, int, str, str]] = []
     for _ in range(_ROUNDS):
         edits, repairs = repair_misaligned(text)
+        if not edits and "?" not in text and "\ufffd" not in text and "？" not in text:
+            break  # no run can start anywhere: conversion makes no "?" (folding makes one of ？)
         if not edits:
             # A second normalisation reads the clean text (radicals replaced, Simplified) or the
             # match text (folded too): what a run reads as there is read here too. Both keep positions.

@@ -13,7 +13,7 @@ import bisect
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .normalise import Normalised
 from .rules import RuleSet, TimedPattern, compiler, per_ruleset
@@ -63,10 +63,10 @@ class Line:
     page_break: bool = False  # a page number (and so perhaps a page break) came just before it
     aligned: bool = False  # a table row whose cells were placed by column position (spaces)
     bare: bool = False  # no Chinese, only a value (2023.01-2023.12, 80%, 1200): a cell or a wrapped piece
+    stripped: str = field(init=False)  # the text without the spaces and tabs around it (read very often)
 
-    @property
-    def stripped(self) -> str:
-        return self.text.strip(" \t")
+    def __post_init__(self) -> None:
+        self.stripped = self.text.strip(" \t")
 
 
 @dataclass
