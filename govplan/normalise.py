@@ -313,6 +313,8 @@ def _strip(source: str) -> tuple[str, OffsetMap, int]:
     Repeated until nothing changes, so normalising normalised text changes nothing.
     """
     text, offsets, glosses = _strip_once(source)
+    if text is source:
+        return text, offsets, glosses  # nothing to strip: a second round would find nothing either
     for _ in range(8):
         again, inner, more = _strip_once(text)
         if again == text:
