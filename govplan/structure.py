@@ -121,6 +121,9 @@ class StructureRules:
     unit_field_line: TimedPattern  # a line that names units: 责任单位:…, (牵头单位:…), 【责任科室】…
     unit_bracket: TimedPattern  # units named in a bracket on an item's own line: (责任单位:…), (X牵头)
     notice_title: TimedPattern  # 关于印发《X》的通知
+    # first character of a line -> the schemes that can read a label starting with it (filled as met)
+    by_first: dict[str, list[tuple[Scheme, TimedPattern, TimedPattern | None, TimedPattern | None]]] = field(
+        default_factory=dict)
 
 
 def compiled(rules: RuleSet) -> StructureRules:
@@ -167,7 +170,11 @@ def parse_labels(text: str, rx: StructureRules) -> list[Label]:
     if not text or rx.start.match(text) is None:
         return []
     found: list[Label] = []
-    for scheme, pattern, extra_stop, doubt in rx.schemes:
+    schemes = rx.by_first.get(text[0])
+    if schemes is None:
+        # the schemes whose pattern can start with this character (a partial match of it alone)
+        schemes = rx.by_first[text[0]] = [s for s in rx.schemes if s[1].match(text[0], partial=True) is not None]
+    for scheme, pattern, extra_stop, doubt in schemes:
         m = pattern.match(text)
         if m is None:
             continue

@@ -720,3 +720,27 @@ def test_named_tasks_and_dash_bullets() -> None:
 def test_markdown_emphasis_around_a_title() -> None:
     doc = govplan.parse_text("某市工作要点\n一、任务\n1. **加强组织领导。**各单位要高度重视。\n2. **强化督查。**\n")
     assert [it.title for it in doc.plans[0].items[0].children] == ["加强组织领导", "强化督查"]
+
+
+def test_labels_found_by_first_character_are_those_of_every_scheme() -> None:
+    """parse_labels tries only the schemes that can start with a line's first character; on every
+    line of the samples that must give what trying every scheme gives."""
+    from pathlib import Path
+
+    import govplan.pipeline as pipeline
+    from govplan import structure
+    from govplan.read import read_path
+
+    rx = structure.compiled(pipeline.bundled_rules())
+    lines = 0
+    for path in sorted(Path(__file__).resolve().parent.parent.joinpath("samples").glob("*.txt")):
+        state = pipeline.run(read_path(path), until="segment")
+        for ln in state.lines:
+            text = ln.stripped
+            fast = structure.parse_labels(text, rx)
+            every = structure.StructureRules(**{**rx.__dict__, "by_first": {text[:1]: rx.schemes}})
+            slow = structure.parse_labels(text, every)
+            assert [(a.key, a.value, a.end, a.doubtful) for a in fast] == \
+                [(a.key, a.value, a.end, a.doubtful) for a in slow], text
+            lines += 1
+    assert lines > 1000
