@@ -28,6 +28,7 @@ _INLINE_LABEL_RX = re.compile(
 # annotation; a label right after an annotation bracket starts the next one
 _AFTER_NOTE_RX = re.compile(
     r"\(([^()]{2,80})\)[ \t]*(?=(?:\(\d{1,2}\)|[⑴-⒇①-⑳]|\d{1,2}[.、](?!\d))[ \t]*[\u3400-\u9fff“])")
+_NOTE_HINT_RX = re.compile(r"\)[ \t]*[(⑴-⒇①-⑳\d]")
 _NOTE_CUE_RX = re.compile(r"牵头|负责|配合|协办|单位|部门|完成")
 _CIRCLED = frozenset(map(chr, range(0x2460, 0x2488)))  # ①-⑳ and ⑴-⒇, as in the pattern above
 _CELL_ENDS = frozenset("|│┃")
@@ -296,7 +297,7 @@ def segment(norm: Normalised, rules: RuleSet, numbers: list[Line] | None = None)
             cuts = [m.start() for m in _INLINE_LABEL_RX.finditer(body) if 0 < m.start() < len(body)]
         else:
             cuts = []
-        if not has_tab and ")" in body:
+        if not has_tab and ")" in body and _NOTE_HINT_RX.search(body):
             cuts += [m.end() for m in _AFTER_NOTE_RX.finditer(body)
                      if _NOTE_CUE_RX.search(m.group(1)) and 0 < m.end() < len(body)]
             cuts = sorted(set(cuts))
