@@ -260,11 +260,13 @@ class _Builder:
         self.table_owner: Node | None = None
         # line index -> a table comes within the next three blocks
         self.table_at: dict[int, bool] = {}
-        k = -1
-        for pos, b in enumerate(blocks):
-            if isinstance(b, Line):
-                k += 1
-                self.table_at[k] = any(isinstance(x, Table) for x in blocks[pos + 1:pos + 4])
+        tables = {pos for pos, b in enumerate(blocks) if isinstance(b, Table)}
+        if tables:
+            k = -1
+            for pos, b in enumerate(blocks):
+                if isinstance(b, Line):
+                    k += 1
+                    self.table_at[k] = pos + 1 in tables or pos + 2 in tables or pos + 3 in tables
         self.hoisted: tuple[Node, Node] | None = None
 
     # -- numbering --------------------------------------------------------------------------

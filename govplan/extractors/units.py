@@ -78,7 +78,7 @@ class _Rx:
     shared_head: TimedPattern
     shared_suffix: TimedPattern
     government: TimedPattern
-    first_is_lead: list[TimedPattern]
+    first_is_lead: TimedPattern  # every wording of the rule in one pattern
     any_field: TimedPattern
 
 
@@ -107,7 +107,7 @@ def _build(rules: RuleSet) -> _Rx:
         shared_head=rc(u.shared_suffix_head),
         shared_suffix=rc(u.shared_suffix),
         government=rc(u.government_suffix),
-        first_is_lead=[rc(p.pattern) for p in u.first_is_lead],
+        first_is_lead=rc("|".join(f"(?:{p.pattern})" for p in u.first_is_lead) or "(?!x)x"),
         any_field=rc(rf"【\s*(?:{labels}|{dl})\s*】|(?:{labels}|{dl})\s*[:：]"),
     )
     return rx
@@ -116,7 +116,7 @@ def _build(rules: RuleSet) -> _Rx:
 def declares_first_is_lead(text: str, rules: RuleSet) -> bool:
     """Whether the plan says the first unit of each list leads (排在第一位的为牵头单位, 下同)."""
     text = text.replace("\n", "")  # the rule may be wrapped over two lines
-    return any(p.search(text) for p in _rx(rules).first_is_lead)
+    return _rx(rules).first_is_lead.search(text) is not None
 
 
 def bracket_groups(text: str) -> list[tuple[int, int]]:
@@ -204,7 +204,7 @@ class _Parser:
             if cb <= ca:
                 continue
             clause = text[ca:cb]
-            if any(p.search(clause) for p in self.rx.first_is_lead):
+            if self.rx.first_is_lead.search(clause):
                 break  # (A、B负责，排在第一位的为牵头单位，下同): the plan's rule, then nothing but 下同
             m = self.rx.cue.search(clause)
             role: str | None = None
@@ -315,7 +315,7 @@ class _Parser:
         name = name.strip("。.,，;；:：、").removesuffix("(")
         if not name or len(name) > _MAX_NAME or name.isdigit() or _NO_UNIT_RX.match(name):
             return None
-        if ":" in name or _NOT_A_NAME_RX.search(name) or any(p.search(name) for p in self.rx.first_is_lead):
+        if ":" in name or _NOT_A_NAME_RX.search(name) or self.rx.first_is_lead.search(name):
             return None  # a field (完成期限:…), a date or 持续办理 that ended up in the list
         return name, a, b
 
