@@ -1,76 +1,46 @@
 """Compare govplan's output with a gold file in the realdev format (shared/realdev/SPEC.md).
 
-The matching rules are those of the realdev scorer, kept here so the tests do not import from
-outside the repository: labels are compared in canonical form (一、 = 一. = 一; （一） = (一);
-1、 = ⒈ = 1), unit names after NFKC and Simplified conversion, a gold deadline matches the start
-of the tool's due date at the gold's precision ("2023" matches 2023-12-31), and percentages as a
-multiset. Instead of scores it returns readable differences, one line per item and field.
+The matching rules are those of the project's scorer, ``benchmarks/accuracy.py``, whose functions
+it uses: labels are compared in canonical form (一、 = 一. = 一; （一） = (一); 1、 = ⒈ = 1), unit
+names after NFKC and Simplified conversion, a gold deadline matches the start of the tool's due
+date at the gold's precision ("2023" matches 2023-12-31), and percentages as a multiset. Instead
+of scores it returns readable differences, one line per item and field.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
+import importlib.util
+import sys
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path as FilePath
+from types import ModuleType
 from typing import Any
 
-from opencc import OpenCC
 
-_T2S = OpenCC("t2s")
-_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100}
-_CN = "一二三四五六七八九十百零〇两"
+def _accuracy() -> ModuleType:
+    """benchmarks/accuracy.py, whose canonical forms and matching rules these comparisons share."""
+    name = "govplan_benchmark_accuracy"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(
+        name, FilePath(__file__).resolve().parent.parent / "benchmarks" / "accuracy.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_acc = _accuracy()
+canon_label = _acc.canon_label
+canon_unit = _acc.canon_unit
 
 Path = tuple[str, ...]
 
 
-def _cn_to_int(s: str) -> int | None:
-    if s.isdigit():
-        return int(s)
-    total, cur = 0, 0
-    for ch in s:
-        if ch in _CN_DIGITS:
-            cur = _CN_DIGITS[ch]
-        elif ch in _CN_UNITS:
-            total += (cur or 1) * _CN_UNITS[ch]
-            cur = 0
-        else:
-            return None
-    return total + cur
-
-
-def canon_label(label: str) -> str:
-    raw = str(label).strip()
-    if re.fullmatch(r"[\u2460-\u2473]", raw):  # ① .. ⑳ (NFKC would make them bare digits)
-        return f"({ord(raw) - 0x2460 + 1})"
-    s = unicodedata.normalize("NFKC", raw)
-    s = s.replace("〔", "(").replace("〕", ")").replace("【", "(").replace("】", ")")
-    s = re.sub(r"\s+", "", s).rstrip("、.．,，:：")
-    if m := re.fullmatch(rf"第([{_CN}\d]+)([章节条部分篇])", s):
-        return f"第{_cn_to_int(m.group(1))}{m.group(2)}"
-    if m := re.fullmatch(rf"\(([{_CN}]+|\d+)\)", s):
-        inner = m.group(1)
-        return f"({int(inner)})" if inner.isdigit() else f"({_cn_to_int(inner)}cn)"
-    if re.fullmatch(rf"[{_CN}]+", s):
-        return f"{_cn_to_int(s)}cn"
-    if re.fullmatch(r"\d+(\.\d+)*", s):
-        return ".".join(str(int(p)) for p in s.split("."))
-    if m := re.match(rf"附件([\d{_CN}]*)", s):  # an attachment is known by its number, not its title
-        n = _cn_to_int(m.group(1)) if m.group(1) else 1
-        return "附件" if n in (None, 1) else f"附件{n}"
-    return s
-
-
 def canon_path(path: list[str]) -> Path:
     return tuple(canon_label(p) for p in path)
-
-
-def canon_unit(name: str) -> str:
-    s = unicodedata.normalize("NFKC", _T2S.convert(str(name)))
-    s = s.replace("<", "(").replace(">", ")").replace("〈", "(").replace("〉", ")")
-    return re.sub(r"\s+", "", s).strip("、,，;；。:：")
 
 
 def _walk(items: list[dict[str, Any]], parent: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
@@ -93,13 +63,8 @@ def _tool_units(it: dict[str, Any]) -> tuple[set[str], set[str]]:
 
 
 def _tool_percents(it: dict[str, Any]) -> Counter[float]:
-    c: Counter[float] = Counter()
-    for t in it.get("targets") or []:
-        unit = str(t.get("unit", ""))
-        is_percent = unit in ("%", "percent", "％") or ("%" in str(t.get("raw", "")) and unit in ("", "%"))
-        if is_percent and t.get("value") is not None:
-            c[round(float(t["value"]), 4)] += 1
-    return c
+    counted: Counter[float] = _acc.tool_percents(it.get("targets") or [])
+    return counted
 
 
 def _deadline_text(d: dict[str, Any] | None) -> str:
@@ -109,17 +74,11 @@ def _deadline_text(d: dict[str, Any] | None) -> str:
 
 
 def _deadline_ok(gold: str | None, tool: dict[str, Any] | None) -> bool:
-    present = tool is not None and any(tool.get(k) for k in ("due", "raw", "ongoing"))
-    if gold is None:
-        return not present
-    if not present or tool is None:
-        return False
-    due, ongoing = str(tool.get("due") or ""), bool(tool.get("ongoing"))
-    if gold == "ongoing":
-        return ongoing
-    if gold == "other":
-        return not due and not ongoing
-    return bool(due) and due[: len(gold)] == gold
+    found = _acc.ToolDeadline.read(tool)
+    if gold is None or found is None:
+        return gold is None and found is None
+    matched: bool = _acc.deadline_matches(gold, found)
+    return matched
 
 
 def _tool_plans(out: dict[str, Any]) -> list[dict[Path, dict[str, Any]]]:
@@ -135,24 +94,7 @@ def _tool_plans(out: dict[str, Any]) -> list[dict[Path, dict[str, Any]]]:
 
 def _align(gold: list[set[Path]], tool: list[set[Path]]) -> dict[int, int]:
     """Tool plan -> gold document, in order, sharing the most item paths (as the scorer does)."""
-    n, m = len(gold), len(tool)
-    best = [[0] * (m + 1) for _ in range(n + 1)]
-    for i in range(n - 1, -1, -1):
-        for j in range(m - 1, -1, -1):
-            best[i][j] = max(best[i + 1][j], best[i][j + 1], len(gold[i] & tool[j]) + best[i + 1][j + 1])
-    remap: dict[int, int] = {}
-    i = j = 0
-    while i < n and j < m:
-        here = len(gold[i] & tool[j])
-        if here and best[i][j] == here + best[i + 1][j + 1]:
-            remap[j] = i
-            i, j = i + 1, j + 1
-        elif best[i][j] == best[i + 1][j]:
-            i += 1
-        else:
-            j += 1
-    if not remap and n == 1 and m == 1:
-        remap[0] = 0
+    remap: dict[int, int] = _acc.align_plans(gold, tool)
     return remap
 
 
