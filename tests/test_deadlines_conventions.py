@@ -119,8 +119,9 @@ HORIZONS: list[tuple[str, date | None, list[int | None]]] = [
     ("到2025年，基本建成智慧城市运行管理体系。", date(2025, 12, 31), []),
     ("2025年底前完成老旧管网改造，改造率达到100%。", date(2025, 12, 31), [2025]),
     ("到2025年，覆盖率达到90%；2024年底前完成平台建设。", date(2024, 12, 31), [2025]),
-    # a year-end after 到 stays a deadline (至2022年底实现…50%…)
-    ("到2024年底，农村自来水普及率达到92%。", date(2024, 12, 31), [2024]),
+    # a year-end after 到 is a horizon too (SPEC.md: 到2025年，…达到90%); with 前 it is a deadline
+    ("到2024年底，农村自来水普及率达到92%。", None, [2024]),
+    ("2024年底前，农村自来水普及率达到92%。", date(2024, 12, 31), [2024]),
     # a year to compare with is no horizon
     ("比2020年提高5个百分点。", None, [None]),
     ("由2021年的40%提高到2025年的55%。", None, [2025]),

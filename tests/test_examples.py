@@ -23,7 +23,6 @@ DEADLINES = [
     ("[责任单位:市司法局;完成时间:2022年6月,事项上线后纳入动态监管]", None, date(2022, 6, 30), "month", False, None),
     ("(责任单位:市财政局;完成时间:按省财政厅的部署要求推进)", None, None, None, False, None),
     ("2021年年底前,建成全市统一的平台。", None, date(2021, 12, 31), "year", False, "before"),
-    ("至2022年底实现全市50%大型餐饮企业接入。", None, date(2022, 12, 31), "year", False, "by"),
     ("到2025年,基本建成数字政府。", None, date(2025, 12, 31), "year", False, "by"),
     ("2022年12月底前全面建设“无证明城市”。", None, date(2022, 12, 31), "month", False, "before"),
     ("完成时间:不断完善", None, None, None, True, None),

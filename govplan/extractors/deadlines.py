@@ -524,8 +524,10 @@ class _Parser:
             y_at = m.start("y1") if m.group("y1") else m.start("y")
             if self._policy(text, y_at, m.end()):
                 continue  # 实施期限至2025年12月31日: how long a policy applies
-            if not (m.group("q") or m.group("half") or m.group("m") or m.group("mod")) and self._horizon(run, m.end()):
-                continue  # 到2025年，覆盖率达到90%: when a target is to be met, not when work ends
+            year_end = m.group("half") in ("底", "末") and m.group("lead") and not m.group("mod")
+            if not (m.group("q") or (m.group("half") and not year_end) or m.group("m") or m.group("mod")) \
+                    and self._horizon(run, m.end()):
+                continue  # 到2025年(底)，覆盖率达到90%: when a target is to be met, not when work ends
             a = m.start("lead") if m.group("lead") else y_at
             got.start, got.end = run.span(a, m.end())
             (starts if self._starts(text, m.end()) else found).append((a, got, marked))
