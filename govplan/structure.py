@@ -121,6 +121,7 @@ class StructureRules:
     unit_field_line: TimedPattern  # a line that names units: 责任单位:…, (牵头单位:…), 【责任科室】…
     unit_bracket: TimedPattern  # units named in a bracket on an item's own line: (责任单位:…), (X牵头)
     notice_title: TimedPattern  # 关于印发《X》的通知
+    first_is_lead: TimedPattern  # the plan's rule that the first unit listed leads
     # first character of a line -> the schemes that can read a label starting with it (filled as met)
     by_first: dict[str, list[tuple[Scheme, TimedPattern, TimedPattern | None, TimedPattern | None]]] = field(
         default_factory=dict)
@@ -153,6 +154,7 @@ def _build(rules: RuleSet) -> StructureRules:
         doc_number=rc(doc.doc_number),
         unit_field_line=rc(rf"^[(\[【〔]?(?:{labels})\s*[:】]"),
         notice_title=rc(doc.notice_title),
+        first_is_lead=rc("|".join(f"(?:{p.pattern})" for p in rules.units.first_is_lead) or "(?!x)x"),
         unit_bracket=rc(rf"[(\[【〔](?:{labels})\s*:|[(\[【〔][^()\[\]]{{2,60}}(?:牵头|负责|配合)[^()\[\]]{{0,24}}[)\]】〕]"),
     )
     return c
@@ -394,6 +396,9 @@ class _Builder:
                                         bool(_SENTENCE_PUNCT_RX.search(node.label_line.stripped)))
         if has_body and self.rx.closing.search(text):
             return True
+        if has_body and self.rx.first_is_lead.search(text) and not self.rx.unit_bracket.search(text) and \
+                i > 0 and self.lines[i - 1].stripped[-1:] in _TERMINAL:
+            return True  # 各项任务中列第一位的单位为牵头单位…: a rule for the whole plan, after its items
         if is_date_line(text):
             return True
         nxt = self.lines[i + 1] if i + 1 < len(self.lines) else None

@@ -265,3 +265,17 @@ def test_glued_names(text: str, expected: list[tuple[str, str]]) -> None:
 def test_an_ampersand_between_two_names() -> None:
     # what an HTML entity (&amp;) leaves between two lead units
     assert _units("(牵头单位:县应急管理局&县消防救援大队)") == [("县应急管理局", "lead"), ("县消防救援大队", "lead")]
+
+
+@pytest.mark.parametrize("after", [
+    "补助标准按照省里规定执行，资金由县财政统筹。",  # a note of the item's own
+    "各项任务中列第一位的单位为牵头单位，其他为配合单位。",  # the plan's rule, stated after the items
+    "各牵头单位要于每季度末将进展情况报送县政府办公室。",  # a closing
+])
+def test_an_annotation_closing_the_items_first_paragraph(after: str) -> None:
+    text = ("长宁县2023年工作要点\n一、扩大供给\n1.新建小学。（县教育体育局）\n二、加强教师队伍建设\n"
+            f"2.落实乡村教师生活补助政策。（县财政局、县教育体育局）\n{after}\n")
+    got = _items(text)["二、>2."]
+    assert [name for name, _ in got] == ["县财政局", "县教育体育局"]
+    # the rule, once stated, makes the first listed lead
+    assert got[0][1] == ("lead" if "第一位" in after else "responsible")

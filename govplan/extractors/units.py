@@ -402,7 +402,9 @@ class _Parser:
         if not clauses:
             return False
         if not any(self.rx.cue.search(c) for c in clauses):
-            at_end = truncated or not text[b + 1:].strip(" \n。.;；")
+            rest = text[b + 1:].lstrip(" 。.;；")
+            # closing the item's text, or its first paragraph (a note or a closing may follow)
+            at_end = truncated or not rest.strip() or rest[0] == "\n"
             # (a date beside the names is the deadline: （市司法局、市公安局，2023年6月底前）)
             listed = [n for c in clauses if not _NOT_A_NAME_RX.search(c) for n in _NAME_SPLIT_RX.split(c) if n]
             return at_end and bool(listed) and all(
