@@ -497,7 +497,7 @@ class _CellLines:
                 break
             if out and self._number_between(out[-1][1][-1].end, ln.start):
                 break  # the first row's number: the header is over
-            for k in (3, 2):
+            for k in (() if column_key(t, rx) else (3, 2)):  # a heading on its own line stays alone
                 group = lines[j:j + k]
                 if len(group) == k and all(_SHORT_HEADING_RX.match(g.stripped.replace(" ", "")) for g in group):
                     joined = "".join(g.stripped.replace(" ", "") for g in group)
@@ -535,13 +535,16 @@ class _CellLines:
         # the rows: each starts at a lone number (1, 2, 3 …) after the header; the lone numbers
         # segment took for page numbers are cells here (1200)
         stream = self._stream(j)
+        rx_att = self.lay.rx.attachment
         starts: list[Line] = []
         expected, since = 1, 0
         least = max(2, len(pieces) // 2)
         for k, ln in enumerate(stream):
             if _is_rule(ln):
                 continue
-            num = ln.stripped.strip(" .、")
+            if starts and (ln.table or rx_att.match(ln.stripped) is not None):
+                break  # another table, or the next attachment, begins
+            num = _row_number(ln.stripped)
             if ln.bare and num == str(expected) and (expected == 1 or since >= least):
                 starts.append(ln)
                 expected, since = expected + 1, 0
@@ -633,7 +636,7 @@ class _CellLines:
         table = Table(cols=cols, headings=headings, lines=[ln for _, p in pieces for ln in p], layout="cell_lines")
         at_end = end >= len(stream)
         for num, cl in zip(starts, chunks, strict=True):
-            row = Row(label=num.stripped.strip(" .、"), value=int(num.stripped.strip(" .、")),
+            row = Row(label=num.stripped.rstrip(" .、．"), value=int(_row_number(num.stripped)),
                       number_span=(num.start, num.end))
             row.lines = [num, *cl]
             row.cut = cl is chunks[-1] and len(cl) + 1 < n and at_end
@@ -701,6 +704,14 @@ def _short(piece: list[Line]) -> bool:
     """A piece of a cell broken over lines: short, and not the end of a sentence."""
     text = "".join(ln.stripped for ln in piece)
     return len(text) <= 16 and text[-1] not in "。；;!！?？" and not any(ln.bare for ln in piece)
+
+
+def _row_number(text: str) -> str:
+    """A row number as written alone on a line (1, 1., 1、, (1), （1）, ①), as digits."""
+    text = text.strip(" .、．()（）")
+    if len(text) == 1 and "①" <= text <= "⑳":
+        return str(ord(text) - ord("①") + 1)
+    return text
 
 
 def _is_rule(line: Line) -> bool:

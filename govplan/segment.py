@@ -46,7 +46,7 @@ _LABELLED_RX = re.compile(r"[一二三四五六七八九十(（0-9第⒈-⒛⑴-
 _TRAIL_MARKUP_RX = re.compile(r"[ \t]*\*+[ \t]*$")
 # a line holding only a value: 2023.01-2023.12, 80%, 1,200.5, 3.15, 2023/6/30 (a lone integer is a
 # page number until the layout stage says otherwise)
-_VALUE_LINE_RX = re.compile(r"[(（]?\d[\d,.，]*(?:[%‰]|\s*[-—–~～/]\s*\d[\d.,/]*)?[)）]?")
+_VALUE_LINE_RX = re.compile(r"[(（]?\d[\d,.，]*(?:[%‰]|\s*[-—–~～/]\s*\d[\d.,/]*)?[)）]?|[①-⑳]")
 
 
 @dataclass(slots=True)
