@@ -657,6 +657,33 @@ class _CellLines:
             after += 1
         return table, after
 
+    def _by_kind(self, cells: list[list[Line]], slots: list[str]) -> list[tuple[str, list[Line]]]:
+        """A row with fewer cells than columns: the empty ones vanished, most often merged cells at
+        the left (a 类别 given in its group's first row). From the right, a date goes under the
+        deadline, names of units under a unit column, and text under a text column; a column whose
+        kind the next cell does not have stays empty."""
+        placed: list[tuple[str, list[Line]]] = []
+        k = len(cells) - 1
+        for m in range(len(slots) - 1, -1, -1):
+            if k < 0:
+                break
+            slot, text = slots[m], "".join(ln.stripped for ln in cells[k])
+            empty = all(_is_rule(ln) for ln in cells[k])
+            if slot == "deadline":
+                fits = empty or self.lay.rx.deadline_cell.match(text) is not None
+            elif slot in ("lead_units", "units", "cooperating"):
+                fits = empty or _unit_like(text)
+            elif slot in ("task", "content", "category", "subtask"):
+                # text, unless what is left would not fill the text columns still to come
+                fits = not _unit_like(text) or k >= sum(
+                    1 for s in slots[:m] if s in ("task", "content", "category", "subtask"))
+            else:
+                fits = not _unit_like(text) and self.lay.rx.deadline_cell.match(text) is None
+            if fits:
+                placed.append((slot, cells[k]))
+                k -= 1
+        return placed
+
     def _assign(self, cl: list[Line], cols: list[str], cut: bool) -> dict[str, list[Span]]:
         """Put a row's lines under its columns. A row with more lines than columns has cells
         broken over lines: short pieces of a title first (城市用气 / 提升工程), then paragraphs of
@@ -681,6 +708,8 @@ class _CellLines:
                     cells[c:c + surplus + 1] = [[ln for piece in cells[c:c + surplus + 1] for ln in piece]]
         if len(cells) == len(slots):
             placed = list(zip(slots, cells, strict=True))
+        elif not cut:
+            placed = self._by_kind(cells, slots)
         else:
             dl = next((m for m, piece in enumerate(cells)
                        if self.lay.rx.deadline_cell.match(piece[0].stripped)), None)
@@ -698,6 +727,12 @@ class _CellLines:
             if piece:
                 out.setdefault(key, []).extend((ln.start, ln.end) for ln in piece)
         return out
+
+
+def _unit_like(text: str) -> bool:
+    """A cell that names units: short, no sentence, its last name ending like a unit."""
+    text = re.sub(r"[(（][^()（）]{0,12}[)）]$", "", text.strip())  # 市生态环境局（牵头）
+    return 0 < len(text) <= 80 and "。" not in text and _UNIT_TAIL_RX.search(text) is not None
 
 
 def _short(piece: list[Line]) -> bool:
