@@ -596,8 +596,8 @@ class _CellLines:
             if _is_rule(ln):
                 # a divider before a row (or at the end), else an empty cell
                 nxt = stream[k + 1] if k + 1 < len(stream) else None
-                if r >= 0 and nxt is not None and id(nxt) not in first and not _is_rule(nxt) and \
-                        ln.stripped[:1] in "|│┃":
+                if r >= 0 and (_is_empty_cell(ln) or (nxt is not None and id(nxt) not in first and not _is_rule(nxt)
+                                                      and ln.stripped[:1] in "|│┃")):
                     chunks[r].append(ln)
                 k += 1
                 continue
@@ -723,9 +723,11 @@ class _CellLines:
                 if not cut:
                     placed += list(zip(rest[len(rest) - len(after):], after, strict=False))
         for key, piece in placed:
-            piece = [ln for ln in piece if not _is_rule(ln)]
-            if piece:
-                out.setdefault(key, []).extend((ln.start, ln.end) for ln in piece)
+            filled = [ln for ln in piece if not _is_rule(ln)]
+            if filled:
+                out.setdefault(key, []).extend((ln.start, ln.end) for ln in filled)
+            elif piece and any(_is_empty_cell(ln) for ln in piece):
+                out.setdefault(key, [])  # written empty (/, ——): not merged with the row above
         return out
 
 
@@ -750,8 +752,14 @@ def _row_number(text: str) -> str:
 
 
 def _is_rule(line: Line) -> bool:
-    """A separator alone on a line (|, │, ----): a row divider or an empty cell."""
-    return not line.stripped.strip("|│┃-—─━=_+ ")
+    """A separator alone on a line (|, │, ----): a row divider or an empty cell; or what stands
+    for an empty cell (/, ——)."""
+    return not line.stripped.strip("|│┃-—─━=_+ /\\")
+
+
+def _is_empty_cell(line: Line) -> bool:
+    """/ or —— alone on a line: an empty cell, never a row divider."""
+    return line.stripped in ("/", "—", "——", "-", "--", "－", "\\")
 
 
 def _fit_headings(names: list[str], n: int, rx: LayoutRules) -> list[str]:

@@ -33,6 +33,8 @@ _NOTE_CUE_RX = re.compile(r"牵头|负责|配合|协办|单位|部门|完成")
 _CIRCLED = frozenset(map(chr, range(0x2460, 0x2488)))  # ①-⑳ and ⑴-⒇, as in the pattern above
 _CELL_ENDS = frozenset("|│┃")
 _RULE_LINE_RX = re.compile(r"[-—─━=_+ ]{3,}")  # a line that only divides rows: ---- or ────
+# what a converter writes for an empty cell on a line of its own (/, ——); "无" is Chinese and stays
+_EMPTY_CELLS = frozenset(("/", "—", "——", "-", "--", "－", "\\"))
 # spaces where a line break was, in a text that lost them: …工作要点 为全面提升… / …年底前） （二）…
 _LOST_BREAK_RX = re.compile(r"(?<=[\u3400-\u9fff。；;:：）)”】])[ \u3000]+(?=[\u3400-\u9fff（(“【])")
 _HAN_RX = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
@@ -236,7 +238,7 @@ def segment(norm: Normalised, rules: RuleSet, numbers: list[Line] | None = None)
                     numbers.append(Line(a, a + 1, raw.strip(edge), lineno, gap, bare=True))
                 gap = True
                 continue
-        elif not has_tab and numbers is not None and _RULE_LINE_RX.fullmatch(body):
+        elif not has_tab and numbers is not None and (_RULE_LINE_RX.fullmatch(body) or body in _EMPTY_CELLS):
             numbers.append(Line(a, a + len(body), body, lineno, gap, bare=True))
             gap = True
             continue
