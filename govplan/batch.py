@@ -23,17 +23,18 @@ import io
 import json
 import os
 import re
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePosixPath
+from typing import Any, TextIO
 
 from . import __version__
 from .errors import GovplanError, InputError, OutputError
-from .export import ROW_COLUMNS, csv_header, write_atomic
+from .export import ROW_COLUMNS, STDOUT, csv_header, open_stream, resolve_output, write_output
 
 _VERSION_RX = re.compile(r'"?govplan_version"?\s*:\s*"?([^",\s]+)')
 _SHA_RX = re.compile(r'"?sha256"?\s*:\s*"?([0-9a-f]{64})')
@@ -171,31 +172,81 @@ def _count(result: FileResult, doc: Any) -> None:
 
 # --- inputs -------------------------------------------------------------------------------------
 
-def collect(inputs: list[str], glob: str) -> list[tuple[str, str]]:
-    """(path, relative output path) for every input file, in a stable order."""
-    found: list[tuple[str, str]] = []
-    seen: set[str] = set()
+@dataclass(frozen=True)
+class Found:
+    path: str
+    stem: str  # its per-file output under -o, less the format's extension
+    natural: str  # the stem it would have if no other input claimed it
+
+
+def check_glob(glob: str) -> None:
+    """A ``--glob`` names files inside each input folder, never outside it."""
+    if os.path.isabs(glob) or glob.startswith(("/", "\\")):
+        raise ValueError(f"--glob {glob!r} is absolute; give a pattern relative to the input folders, e.g. '*.txt'")
+    if ".." in re.split(r"[/\\]", glob):
+        raise ValueError(f"--glob {glob!r} leaves the input folders; '..' is not allowed in it")
+
+
+def _stem(rel: str) -> str:
+    p = PurePosixPath(rel)
+    return p.with_suffix("").as_posix() if p.suffix else rel
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Later duplicates (compared case-folded, for case-insensitive file systems) get -2, -3, …"""
+    taken: set[str] = set()
+    out = []
+    for name in names:
+        candidate, n = name, 1
+        while candidate.casefold() in taken:
+            n += 1
+            candidate = f"{name}-{n}"
+        taken.add(candidate.casefold())
+        out.append(candidate)
+    return out
+
+
+def collect(inputs: list[str], glob: str) -> list[Found]:
+    """Every input file with a per-file output name, in a stable order; names are unique.
+
+    Names mirror the input folders. Where two inputs would share an output (plan.txt and plan.md;
+    two input folders of the same name; files given by absolute or ``../`` paths) the colliding
+    ones keep their own extension (plan.txt.json, plan.md.json), and any name still taken gets
+    -2, -3, … in input order.
+    """
+    check_glob(glob)
     dirs = [p for p in inputs if Path(p).is_dir()]
+    bases = dict(zip(dirs, _unique([Path(os.path.abspath(d)).name or "root" for d in dirs]), strict=True))
+    found: list[tuple[str, str, str]] = []  # path, rel, natural rel
     for given in inputs:
         p = Path(given)
         if p.is_dir():
-            base = p.name if len(dirs) > 1 else ""
+            base = bases[given] if len(dirs) > 1 else ""
+            natural_base = Path(os.path.abspath(given)).name if len(dirs) > 1 else ""
             for f in sorted(p.rglob(glob)):
-                if f.is_file():
-                    rel = f.relative_to(p).as_posix()
-                    found.append((str(f), f"{base}/{rel}" if base else rel))
+                rel_path = f.relative_to(p)
+                if ".." in rel_path.parts or not f.is_file():
+                    continue
+                rel = rel_path.as_posix()
+                found.append((str(f), f"{base}/{rel}" if base else rel,
+                              f"{natural_base}/{rel}" if natural_base else rel))
         elif p.exists():
-            rel = given if not p.is_absolute() and ".." not in p.parts else p.name
-            found.append((given, Path(rel).as_posix()))
+            rel = Path(given).as_posix() if not p.is_absolute() and ".." not in p.parts else p.name
+            found.append((given, rel, rel))
         else:
             raise InputError(f"{given}: no such file or folder")
+    seen: set[str] = set()
     unique = []
-    for path, rel in found:
+    for path, rel, natural in found:
         key = os.path.realpath(path)
         if key not in seen:
             seen.add(key)
-            unique.append((path, rel))
-    return unique
+            unique.append((path, rel, natural))
+    counts: dict[str, int] = {}
+    for _, rel, _ in unique:
+        counts[_stem(rel).casefold()] = counts.get(_stem(rel).casefold(), 0) + 1
+    stems = _unique([rel if counts[_stem(rel).casefold()] > 1 else _stem(rel) for _, rel, _ in unique])
+    return [Found(path, stem, _stem(natural)) for (path, _, natural), stem in zip(unique, stems, strict=True)]
 
 
 # --- ordered, bounded parallel map ----------------------------------------------------------------
@@ -230,7 +281,7 @@ _ROW_KEYS = [c for c, _ in ROW_COLUMNS]
 def _read_rows(path: Path, kind: str) -> dict[str, list[dict[str, Any]]]:
     """Rows of an existing JSONL/CSV output grouped by source (the last group may be cut short)."""
     groups: dict[str, list[dict[str, Any]]] = {}
-    if not path.exists():
+    if not path.is_file():  # absent, or a FIFO that would wait for a writer
         return groups
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -254,26 +305,38 @@ def _read_rows(path: Path, kind: str) -> dict[str, list[dict[str, Any]]]:
 
 
 class RowSink:
-    """A JSONL or CSV output written as ``FILE.partial`` and renamed when the batch completes."""
+    """A JSONL or CSV output: a file is written as ``FILE.partial`` (next to a symlink's target)
+    and renamed when the batch completes; ``-`` (standard output), a device or a FIFO is written
+    straight through, with nothing to resume from."""
 
     def __init__(self, path: Path, kind: str, force: bool) -> None:
         self.path = path
         self.kind = kind
-        self.partial = path.with_name(path.name + ".partial")
-        if not path.parent.is_dir():
-            raise OutputError(f"{path}: the folder {path.parent} does not exist")
+        self.partial: Path | None = None
+        self.fh: TextIO
         old: dict[str, list[dict[str, Any]]] = {}
-        if not force:
-            old = _read_rows(path, kind)
-            interrupted = _read_rows(self.partial, kind)
-            if interrupted:
-                # the last file of an interrupted run may be incomplete: do it again
-                interrupted.pop(next(reversed(interrupted)))
-            old.update(interrupted)
+        if str(path) == STDOUT:
+            self.fh, self.own = sys.stdout, False
+        else:
+            real, how = resolve_output(path)
+            if how == "stream":
+                self.fh, self.own = open_stream(real), True
+            else:
+                if not real.parent.is_dir():
+                    raise OutputError(f"{path}: the folder {path.parent} does not exist")
+                self.path = real
+                self.partial = real.with_name(real.name + ".partial")
+                if not force:
+                    old = _read_rows(real, kind)
+                    interrupted = _read_rows(self.partial, kind)
+                    if interrupted:
+                        # the last file of an interrupted run may be incomplete: do it again
+                        interrupted.pop(next(reversed(interrupted)))
+                    old.update(interrupted)
+                self.fh, self.own = self.partial.open("w", encoding="utf-8", newline=""), True
         self.old = old
-        self.fh = self.partial.open("w", encoding="utf-8", newline="")
         if kind == "csv":
-            self.fh.write("\ufeff" + csv_header())
+            self.fh.write(("" if self.fh is sys.stdout else "\ufeff") + csv_header())
 
     def known(self, path: str) -> str | None:
         rows = self.old.get(path)
@@ -292,9 +355,12 @@ class RowSink:
 
     def close(self, complete: bool) -> None:
         self.fh.flush()
-        os.fsync(self.fh.fileno())
+        if not self.own:
+            return
+        if self.partial is not None:
+            os.fsync(self.fh.fileno())
         self.fh.close()
-        if complete:
+        if complete and self.partial is not None:
             os.replace(self.partial, self.path)
 
 
@@ -323,6 +389,8 @@ def _csv_value(v: Any) -> Any:
 
 def _per_file_known(out: Path) -> str | None:
     """The input hash recorded in an existing per-file output written by this govplan version."""
+    if not out.is_file():  # never read a FIFO (it would wait for a writer) or a device
+        return None
     try:
         with out.open(encoding="utf-8") as fh:
             head = fh.read(4096)
@@ -335,8 +403,8 @@ def _per_file_known(out: Path) -> str | None:
     return sha.group(1)
 
 
-def output_path(out_dir: Path, rel: str, fmt: str) -> Path:
-    return out_dir / Path(rel).with_suffix(f".{fmt}")
+def output_path(out_dir: Path, stem: str, fmt: str) -> Path:
+    return out_dir / f"{stem}.{fmt}"
 
 
 # --- the batch ------------------------------------------------------------------------------------------
@@ -357,19 +425,83 @@ class BatchRequest:
     encoding: str | None = None
 
 
+def _claims(req: BatchRequest) -> list[tuple[str, Path, list[str]]]:
+    """(option, resolved path, files it writes) for each output named by a file path."""
+    claims: list[tuple[str, Path, list[str]]] = []
+    for option, given in (("--jsonl", req.jsonl), ("--csv", req.csv), ("--sqlite", req.sqlite)):
+        if given is None or str(given) == STDOUT:
+            continue
+        real, how = resolve_output(given)
+        files = [str(real)]
+        if option == "--sqlite":
+            if how == "stream":
+                raise OutputError(f"{given}: a SQLite database must be a regular file, not a device or FIFO")
+            files += [f"{real}{aux}" for aux in ("-journal", "-wal", "-shm")]
+        elif how == "file":
+            files.append(f"{real}.partial")
+        claims.append((option, real, files))
+    errors = errors_path(req)
+    if errors is not None:
+        claims.append(("errors.jsonl", Path(os.path.realpath(errors)), [os.path.realpath(errors)]))
+    return claims
+
+
+def check_outputs(req: BatchRequest, found: list[Found]) -> None:
+    """Refuse, before anything is written, outputs that would overwrite an input (exit 5), each
+    other (exit 2), or an ``errors.jsonl`` that govplan did not write (exit 5)."""
+    if req.sqlite is not None and str(req.sqlite) == STDOUT:
+        raise ValueError("--sqlite -: a SQLite database cannot go to standard output; give a file")
+    if req.jsonl is not None and req.csv is not None and str(req.jsonl) == str(req.csv) == STDOUT:
+        raise ValueError("--jsonl - and --csv - both write to standard output; give one of them a file")
+    inputs = {os.path.realpath(f.path): f.path for f in found}
+    owner: dict[str, str] = {}
+    for option, real, files in _claims(req):
+        for name in files:
+            if name in inputs:
+                raise OutputError(f"{real}: the {option} output would overwrite an input ({inputs[name]}); "
+                                  "choose another path")
+            if name in owner:
+                raise ValueError(f"{owner[name]} and {option} both write {real}; give each output its own path")
+            owner[name] = option
+    if req.out_dir is not None:
+        for f in found:
+            out = output_path(req.out_dir, f.stem, req.fmt)
+            real_out = os.path.realpath(out)
+            if real_out in inputs:
+                raise OutputError(f"{out}: the per-file output of {f.path} would overwrite an input "
+                                  f"({inputs[real_out]}); choose another -o folder or --glob")
+            if real_out in owner:
+                raise ValueError(f"{owner[real_out]} and -o both write {real_out} (the output of {f.path}); "
+                                 "give each output its own path")
+    errors = errors_path(req)
+    if errors is not None and resolve_output(errors)[1] == "file" and errors.exists() and not is_errors_file(errors):
+        raise OutputError(f"{errors}: exists and was not written by govplan (not its errors.jsonl); "
+                          "move it, or choose another output folder")
+
+
+def renamed(req: BatchRequest, found: list[Found]) -> list[str]:
+    """One line for each per-file output not named after its input (see ``collect``)."""
+    if req.out_dir is None:
+        return []
+    return [f"note: {f.path} -> {output_path(req.out_dir, f.stem, req.fmt)} "
+            f"(another input would also be written to {f.natural}.{req.fmt})"
+            for f in found if f.stem != f.natural]
+
+
 def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None = None,
-              on_start: Callable[[int, int], None] | None = None) -> Summary:
-    """Run a batch; ``progress`` is called after every file, ``on_start`` with (files, bytes)."""
+              on_start: Callable[[int, int], None] | None = None,
+              notice: Callable[[str], object] | None = None) -> Summary:
+    """Run a batch; ``progress`` is called after every file, ``on_start`` with (files, bytes),
+    ``notice`` with each line to show the user before the work starts."""
     if req.out_dir is None and req.jsonl is None and req.csv is None and req.sqlite is None:
         raise ValueError("nothing to write: give -o DIR, --jsonl FILE, --csv FILE or --sqlite FILE")
     found = collect(req.inputs, req.glob)
     if not found:
         raise InputError(f"no input files matched {req.glob!r} in {', '.join(req.inputs)}")
-    targets = [p for p in (req.jsonl, req.csv, req.sqlite) if p is not None]
-    input_real = {os.path.realpath(p) for p, _ in found}
-    for t in targets:
-        if os.path.realpath(t) in input_real:
-            raise OutputError(f"{t}: the output would overwrite an input; choose another path")
+    check_outputs(req, found)
+    if notice is not None:
+        for line in renamed(req, found):
+            notice(line)
     if req.out_dir is not None:
         req.out_dir.mkdir(parents=True, exist_ok=True)
     sinks: list[RowSink] = []
@@ -384,11 +516,11 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
 
         if not req.sqlite.parent.is_dir():
             raise OutputError(f"{req.sqlite}: the folder {req.sqlite.parent} does not exist")
-        con = connect(req.sqlite)
+        con = connect(resolve_output(req.sqlite)[0])
         db_known = {} if req.force else known(con)
 
     jobs: list[Job] = []
-    for k, (path, rel) in enumerate(found):
+    for k, (path, rel) in enumerate((f.path, f.stem) for f in found):
         shas: set[str | None] = set()
         if not req.force:
             if req.out_dir is not None:
@@ -446,7 +578,7 @@ def _record(req: BatchRequest, result: FileResult, summary: Summary, sinks: list
     if req.out_dir is not None and result.rendered is not None:
         out = output_path(req.out_dir, rel, req.fmt)
         out.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(out, result.rendered)
+        write_output(out, result.rendered)
     if con is not None and result.data_json is not None:
         from .database import write_document
 
@@ -458,16 +590,36 @@ def _record(req: BatchRequest, result: FileResult, summary: Summary, sinks: list
     summary.targets += result.targets
 
 
-def errors_path(req: BatchRequest) -> Path:
+def errors_path(req: BatchRequest) -> Path | None:
+    """Where failed inputs are listed: in the -o folder, else beside the first output file; none
+    when every output is standard output (the failures are on stderr)."""
     if req.out_dir is not None:
         return req.out_dir / "errors.jsonl"
-    first = next(p for p in (req.jsonl, req.csv, req.sqlite) if p is not None)
-    return first.parent / "errors.jsonl"
+    first = next((p for p in (req.jsonl, req.csv, req.sqlite) if p is not None and str(p) != STDOUT), None)
+    return None if first is None else first.parent / "errors.jsonl"
+
+
+_ERROR_KEYS = {"path", "exit_code", "error"}
+
+
+def is_errors_file(path: Path) -> bool:
+    """Whether ``path`` is an errors.jsonl govplan wrote: a regular file whose every line is a JSON
+    object with the keys path, exit_code and error. A device or FIFO is not read, never deleted."""
+    try:
+        if not path.is_file() or path.stat().st_size > 64 * 1024 * 1024:
+            return False
+        lines = path.read_text(encoding="utf-8").splitlines()
+        records = [json.loads(line) for line in lines]
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return bool(records) and all(isinstance(r, dict) and r.keys() >= _ERROR_KEYS for r in records)
 
 
 def _write_errors(req: BatchRequest, summary: Summary) -> None:
     path = errors_path(req)
+    if path is None:
+        return
     if summary.errors:
-        write_atomic(path, "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in summary.errors))
-    elif path.exists():
+        write_output(path, "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in summary.errors))
+    elif is_errors_file(path):
         path.unlink()  # errors.jsonl describes the latest run

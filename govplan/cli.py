@@ -20,12 +20,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from .records import Document
 
 EXIT_CODES: list[tuple[int, str]] = [
-    (0, "Success (warnings, if any, are in the output and, with -v, on stderr)."),
+    (0, "Success (warnings, if any, are in the output and, with -v, on stderr); also when the reader of "
+        "standard output stops early, as head does."),
     (1, "Internal error: a bug in govplan; please report it with the input."),
-    (2, "Usage error: an unknown option, a bad option value, a missing argument."),
+    (2, "Usage error: an unknown option, a bad option value, a missing argument, two outputs naming one file."),
     (3, "Input error: no such file, a directory, unreadable, too large, unknown encoding name."),
     (4, "The input is not text (a PDF, Word document, image, archive or other binary file)."),
-    (5, "Output error: the output cannot be written, or it would overwrite an input."),
+    (5, "Output error: the output cannot be written, it would overwrite an input, or an errors.jsonl "
+        "govplan did not write is in the way."),
     (6, "Rule pack error: the file given with --rules is not a valid rule pack."),
     (7, "Batch: some inputs failed (see errors.jsonl next to the outputs); the others were converted."),
 ]
@@ -69,6 +71,14 @@ def _fail(message: str, code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
+def _broken_pipe() -> NoReturn:
+    """The reader of standard output went away (``| head``): stop quietly, as cat and grep do."""
+    # Python would report the failed flush of the closed pipe again at exit
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise typer.Exit(0)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"govplan {__version__}")
@@ -85,7 +95,8 @@ def main(
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format: json and yaml carry the whole "
                                            "document; jsonl and csv one flat row per item.")]
-OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.",
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout ('-'): a file "
+                                                "is replaced atomically, a device or FIFO written through.",
                                                 dir_okay=False)]
 ScriptOpt = Annotated[Script, typer.Option("--script", help="Chinese script of the records.")]
 RulesOpt = Annotated[Path | None, typer.Option("--rules", help="A YAML rule pack merged over the bundled one "
@@ -148,21 +159,22 @@ def extract(
       govplan extract - < plan.txt --script traditional --format csv
     """
     from .errors import GovplanError
-    from .export import render, write_atomic
+    from .export import render, write_output
     from .pipeline import Options, parse_bytes, parse_file
 
     ruleset = _load_rules(rules)
     options = Options(script=script.value, rules=ruleset, encoding=encoding)
-    if output is not None and file != "-" and _same_file(Path(file), output):
+    if output is not None and file != "-" and str(output) != "-" and _same_file(Path(file), output):
         _fail(f"{output}: the output would overwrite the input; choose another -o path", 5)
     try:
         doc = parse_bytes(sys.stdin.buffer.read(), options, path=None) if file == "-" else parse_file(file, options)
         text = render(doc, fmt.value)
-        if output is None:
-            sys.stdout.write(text)
-            sys.stdout.flush()
+        if output is None or str(output) == "-":
+            write_output("-", text)
         else:
-            write_atomic(output, text, bom=fmt is Format.csv)
+            write_output(output, text, bom=fmt is Format.csv)
+    except BrokenPipeError:
+        _broken_pipe()
     except GovplanError as exc:
         _fail(str(exc), exc.exit_code)
     except TimeoutError:
@@ -183,12 +195,15 @@ def batch(
     inputs: Annotated[list[str], typer.Argument(help="Plan files and/or folders (searched recursively).",
                                                 metavar="INPUT...")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for one output file per input, "
-                                                "mirroring the input folders.", file_okay=False)] = None,
+                                                "mirroring the input folders (clashing names made unique).",
+                                                file_okay=False)] = None,
     fmt: Annotated[DocFormat, typer.Option("--format", "-f", help="Format of the per-file outputs (rows go to "
                                            "--jsonl and --csv).")] = DocFormat.json,
-    jsonl: Annotated[Path | None, typer.Option("--jsonl", help="One flat row per item of every plan, as JSON Lines.",
+    jsonl: Annotated[Path | None, typer.Option("--jsonl", help="One flat row per item of every plan, as JSON Lines "
+                                               "('-': standard output).",
                                                dir_okay=False)] = None,
-    csv_out: Annotated[Path | None, typer.Option("--csv", help="The same rows as CSV (UTF-8 with BOM, for Excel).",
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="The same rows as CSV (UTF-8 with BOM, for Excel; "
+                                                 "'-': standard output).",
                                                  dir_okay=False)] = None,
     sqlite: Annotated[Path | None, typer.Option("--sqlite", help="A SQLite database: sources, plans, items, units, "
                                                 "deadlines, targets, warnings.", dir_okay=False)] = None,
@@ -228,7 +243,10 @@ def batch(
     ui = BatchUI(enabled=not quiet)
     try:
         with ui:
-            summary = run_batch(req, progress=ui.advance, on_start=ui.start)
+            summary = run_batch(req, progress=ui.advance, on_start=ui.start,
+                                notice=None if quiet else lambda line: sys.stderr.write(line + "\n"))
+    except BrokenPipeError:
+        _broken_pipe()
     except GovplanError as exc:
         _fail(str(exc), exc.exit_code)
     except ValueError as exc:
@@ -238,7 +256,12 @@ def batch(
     if summary.failed:
         from .batch import errors_path
 
-        sys.stderr.write(f"Error: {summary.failed} of {summary.files} input(s) failed; see {errors_path(req)}\n")
+        where = errors_path(req)
+        if where is None:  # every output is standard output: say which, here
+            for err in summary.errors:
+                sys.stderr.write(f"failed: {err['path']}: {err['error']}\n")
+        sys.stderr.write(f"Error: {summary.failed} of {summary.files} input(s) failed"
+                         f"{f'; see {where}' if where is not None else ''}\n")
         raise typer.Exit(7)
 
 
@@ -250,19 +273,16 @@ def schema(output: OutputOpt = None) -> None:
 
       govplan schema > plan.schema.json
     """
-    from .export import write_atomic
+    from .errors import OutputError
+    from .export import write_output
     from .schema import schema_json
 
-    text = schema_json()
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        from .errors import OutputError
-
-        try:
-            write_atomic(output, text)
-        except OutputError as exc:
-            _fail(str(exc), exc.exit_code)
+    try:
+        write_output("-" if output is None else output, schema_json())
+    except BrokenPipeError:
+        _broken_pipe()
+    except OutputError as exc:
+        _fail(str(exc), exc.exit_code)
 
 
 @app.command("rules")

@@ -1,8 +1,12 @@
-"""Stage 7, export: records to JSON, YAML, JSON Lines or CSV, written atomically.
+"""Stage 7, export: records to JSON, YAML, JSON Lines or CSV, written without destroying anything.
 
 JSON and YAML carry the whole document. JSON Lines and CSV carry one flat row per item (see
 ``ROW_COLUMNS``), the shape spreadsheets and databases want; CSV is UTF-8 with a BOM so Excel
 opens it correctly.
+
+Outputs (``write_output``): ``-`` is standard output; a character device or FIFO is written
+straight through; a regular file is replaced atomically (temporary file and rename), through a
+symlink onto its target so the link stays.
 """
 
 from __future__ import annotations
@@ -12,10 +16,12 @@ import csv
 import io
 import json
 import os
+import stat
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from .errors import OutputError
 from .records import Document, Item
@@ -144,15 +150,81 @@ def _umask() -> int:
     return mask
 
 
+STDOUT = "-"
+
+
+def output_kind(st: os.stat_result | None) -> str:
+    """How an output path is written, from ``os.stat`` of its (symlink-resolved) target.
+
+    ``file`` (absent or regular: temporary file and rename), ``stream`` (character device or FIFO:
+    written straight through, never replaced) or ``refuse`` (a folder, block device or socket).
+    """
+    if st is None or stat.S_ISREG(st.st_mode):
+        return "file"
+    if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
+        return "stream"
+    return "refuse"
+
+
+def resolve_output(path: Path | str) -> tuple[Path, str]:
+    """The path an output really goes to (symlinks followed, so a link is kept) and its kind."""
+    real = Path(os.path.realpath(path))
+    try:
+        st: os.stat_result | None = os.stat(real)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    kind = output_kind(st)
+    if kind == "refuse":
+        raise OutputError(f"{path}: not a regular file, character device or FIFO; choose another output")
+    return real, kind
+
+
+def open_stream(path: Path | str) -> TextIO:
+    """A device or FIFO opened for writing as it is: no temporary file, no truncation, no rename."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NOCTTY)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    return os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+
+def write_output(path: Path | str, text: str, *, bom: bool = False) -> None:
+    """Write ``text`` to an output path: ``-`` is standard output, a device or FIFO is written
+    straight through, a regular file (or a symlink's regular target) is replaced atomically."""
+    if str(path) == STDOUT:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    real, kind = resolve_output(path)
+    if kind == "stream":
+        try:
+            with open_stream(real) as fh:
+                fh.write(("\ufeff" if bom else "") + text)
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+        return
+    write_atomic(real, text, bom=bom)
+
+
 def write_atomic(path: Path, text: str, *, bom: bool = False) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename: never a half-written file."""
+    """Write ``text`` to the regular file ``path`` via a temporary file and a rename: never a
+    half-written file. Callers with a path that may be a link, device or FIFO use ``write_output``."""
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise OutputError(f"{path}: the folder {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; give it the usual mode
+        mode = stat.S_IMODE(os.stat(path).st_mode)  # a replaced file keeps its permissions
+    except OSError:
+        mode = 0o666 & ~_umask()
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    try:
+        os.chmod(tmp, mode)  # mkstemp makes it private
         with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
             fh.write(text)
             fh.flush()
