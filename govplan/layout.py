@@ -784,7 +784,17 @@ def _fit_headings(names: list[str], n: int, rx: LayoutRules) -> list[str]:
 _PAGE_MARK_RX = re.compile(r"^(\d{1,3})、")
 _UNIT_TAIL_RX = re.compile(r"(?:[局委办园镇乡区县院站队会部厅处科联协)]|公司|街道|集团|中心|政府)$")
 # a name that ends like a unit but goes on: 各街道|办事处, 区自然资源|分局
-_NAME_GOES_ON_RX = re.compile(r"办事处|办公室|分局|大队|支队|中队|委员会|管委会|中心|集团|公司|工委")
+_NAME_GOES_ON_RX = re.compile(r"办事处|办公室|分局|大队|支队|中队|委员会|管委会|中心|集团|公司|工委|人民政府|政府")
+# a date, or a frequency, that ends a row of a Word table's text: …县民政局2023年10月 / …应急办每月
+_TAIL_DATE_RX = re.compile(
+    r"(?:(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:底|末)?前?|\d{1,2}月(?:底|末)?前?|每月|每季度|每年|长期坚持|持续推进|长期)$")
+
+
+_PLACE_STARTS = frozenset("省市县区镇乡街各")
+
+
+def _ends_with_date(text: str) -> bool:
+    return _TAIL_DATE_RX.search(text) is not None
 _STOP_AFTER_UNITS_RX = re.compile(
     r"(?:推进|推动|完成|实施|开展|新建|新增|提升|建设|建成|加强|落实|支持|组织|改造|打造|启动|深化|全面|全区|全市|"
     r"对|为|在|计划|持续|加快|强化|优化|提供|举办|开放)")
@@ -801,17 +811,24 @@ class _Glued:
         self.stems = tuple(lay.stems)
 
     def header_at(self, text: str, p: int) -> list[tuple[str, int, int]]:
-        """Known column headings glued together from ``p`` on, longest first."""
-        out: list[tuple[str, int, int]] = []
-        while p < len(text):
-            for e in range(min(len(text), p + 10), p + 1, -1):
-                if column_key(text[p:e], self.lay.rx):
-                    out.append((text[p:e], p, e))
-                    p = e
-                    break
-            else:
-                break
-        return out
+        """Known column headings glued together from ``p`` on: the reading that chains the most
+        of them (序号实事项目… is 序号 | 实事项目, though 序号实事项 reads as a …事项 heading)."""
+        memo: dict[int, list[tuple[str, int, int]]] = {}
+
+        def chain(q: int, depth: int) -> list[tuple[str, int, int]]:
+            if q in memo:
+                return memo[q]
+            best: list[tuple[str, int, int]] = []
+            if depth < 12:
+                for e in range(min(len(text), q + 10), q + 1, -1):
+                    if column_key(text[q:e], self.lay.rx):
+                        got = [(text[q:e], q, e), *chain(e, depth + 1)]
+                        if len(got) > len(best):
+                            best = got
+            memo[q] = best
+            return best
+
+        return chain(p, 0)
 
     def read(self, i: int) -> tuple[Table, int] | None:
         lines = self.lay.lines
@@ -867,9 +884,9 @@ class _Glued:
             if q < 0:
                 break
             after = q + len(num)
-            before = btext[max(start, q - 4):q]
+            before = btext[max(start, q - 8):q]
             if after < len(btext) and "\u3400" <= btext[after] <= "\u9fff" and not btext[q - 1].isdigit() \
-                    and (_UNIT_TAIL_RX.search(before) or before.endswith("。")) \
+                    and (_UNIT_TAIL_RX.search(before) or before.endswith("。") or _ends_with_date(before)) \
                     and btext[after] not in "个万年月日人户家所名项处座条台套次":
                 starts.append(q)
                 expected += 1
@@ -890,6 +907,12 @@ class _Glued:
         """The row's text and its units: each full stop may be followed by a person's name and a
         run of unit names (a sub-row of a merged cell)."""
         has_person = "oversight" in cols
+        if "deadline" in cols:
+            # the date in the last column: 县民政局2023年10月
+            tail = _TAIL_DATE_RX.search(text, a, b)
+            if tail is not None:
+                row.cells["deadline"] = _spans(pos, tail.start(), b)
+                b = tail.start()
         k = a
         content: list[tuple[int, int]] = []
         seg_start = a
@@ -904,20 +927,38 @@ class _Glued:
                 continue
             content.append((seg_start, dot + 1))
             person_end, units = run
-            for m, (ua, ub) in enumerate(units):
-                # one span a unit: the cell is read one unit per piece
-                col = "lead_units" if m == 0 and "lead_units" in cols else (
-                    "cooperating" if "cooperating" in cols else "units")
-                pieces = _spans(pos, ua, ub)
-                row.continued.update(pieces[1:])
-                row.cells.setdefault(col, []).extend(pieces)
+            self._put_units(row, pos, units, cols)
             if person_end > dot + 1:
                 row.cells.setdefault("oversight", []).extend(_spans(pos, dot + 1, person_end))
             seg_start = k = units[-1][1] if units else person_end
+        if content and not any(c in row.cells for c in ("lead_units", "units", "cooperating")):
+            # no full stop before the names (改造农村危房150户县住建局县财政局、县民政局): the names
+            # are the run that ends the row, starting with a place or a department's short name
+            ca, cb = content[-1]
+            for p in range(max(ca + 1, cb - 60), cb):
+                if text[p] not in _PLACE_STARTS and not text.startswith(self.stems, p):
+                    continue
+                run = self._units_after(text, p, cb, False)
+                if run is not None and run[1][-1][1] == cb and not any(
+                        any(ch.isdigit() for ch in text[ua:ub]) for ua, ub in run[1]):
+                    content[-1] = (ca, p)
+                    self._put_units(row, pos, run[1], cols)
+                    break
         text_col = "content" if "content" in cols else "task"
         for ca, cb in content:
             if cb > ca:
                 row.cells.setdefault(text_col, []).extend(_spans(pos, ca, cb))
+
+    @staticmethod
+    def _put_units(row: Row, pos: list[int], units: list[tuple[int, int]], cols: list[str]) -> None:
+        """The first name under the lead column (when there is one), the others under the next."""
+        for m, (ua, ub) in enumerate(units):
+            # one span a unit: the cell is read one unit per piece
+            col = "lead_units" if m == 0 and "lead_units" in cols else (
+                "cooperating" if "cooperating" in cols else "units")
+            pieces = _spans(pos, ua, ub)
+            row.continued.update(pieces[1:])
+            row.cells.setdefault(col, []).extend(pieces)
 
     def _units_after(self, text: str, p: int, b: int, has_person: bool) -> tuple[int, list[tuple[int, int]]] | None:
         """Where a person's name ends and the unit names that follow ``p``, or None."""
@@ -954,6 +995,8 @@ class _Glued:
                 break
             units.append((q, end))
             q = end
+            if q < b and text[q] == "、":
+                q += 1  # 县财政局、县民政局
         if not units:
             return None
         return person_end, units
