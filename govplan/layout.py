@@ -252,10 +252,22 @@ class _Layout:
         if cols is None:
             return None
         cells = line_cells(line)
-        table = Table(cols=cols, headings={k: self.heading_as_written(c) for k, c in zip(cols, cells, strict=True)},
-                      lines=[line])
-        group: Span | None = None
+        names = [self.heading_as_written(c) for c in cells]
         j = i + 1
+        nxt = self.lines[j] if j < len(self.lines) else None
+        if nxt is not None and nxt.table and nxt.sep == line.sep and cols[-1].startswith("col") and cells[-1][0]:
+            # a heading row broken over two lines: … | 配合 ⏎ 单位 | 完成时限 |
+            more = line_cells(nxt)
+            joined = (cells[-1][0] + more[0][0]).replace(" ", "")
+            if column_key(joined, self.rx) and not _SEQ_RX.match(more[0][0]):
+                both = table_header([*_folded_cells(line)[:-1], joined, *_folded_cells(nxt)[1:]], self.rx)
+                if both is not None:
+                    cols = both
+                    names = [*names[:-1], names[-1] + self.heading_as_written(more[0]),
+                             *(self.heading_as_written(c) for c in more[1:])]
+                    j += 1
+        table = Table(cols=cols, headings=dict(zip(cols, names, strict=True)), lines=list(self.lines[i:j]))
+        group: Span | None = None
         while j < len(self.lines):
             ln = self.lines[j]
             if ln.table:
