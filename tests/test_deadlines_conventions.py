@@ -333,3 +333,8 @@ def test_sqlite_written_before_horizons_gets_the_column(tmp_path: Path) -> None:
     con = connect(db)
     assert "by_year" in {r[1] for r in con.execute("PRAGMA table_info(targets)")}
     con.close()
+
+
+def test_a_percentage_in_words_inside_a_quoted_name_is_no_target() -> None:
+    tg, _ = run("建筑工地扬尘防治“六个百分之百”落实率达到100%。", "targets", year=2024)
+    assert [(t.value, t.unit) for t in tg.targets] == [(100, "%")]

@@ -260,8 +260,8 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         _chinese_counts(text, run, rx, out, horizons)
     for m in (rx.percent_cn.finditer(text) if "百分之" in text else ()):
         whole = cn_int(m.group("cn"))
-        if whole is None:
-            continue
+        if whole is None or _inside_quotes(text, m.start()):
+            continue  # “六个百分之百”: a name, not a share
         value = float(whole)
         if m.group("frac"):
             value = float(f"{whole}.{''.join(str(cn_int(c)) for c in m.group('frac'))}")
