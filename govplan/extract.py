@@ -164,7 +164,8 @@ def item_text(node: Node, norm: Normalised) -> tuple[ItemText, str, tuple[int, i
         off = text.find(title)
         return ItemText(run=run), title, run.span(off, off + len(title))
     # (less Markdown emphasis a web copy leaves around a heading: 1. **加强组织领导。**)
-    title = (text.split("\n")[0] if heading else _first_sentence(text)).split("\t")[0].strip().strip("*").strip()
+    first = text.partition("\n")[0] if heading else _first_sentence(text)
+    title = first.partition("\t")[0].strip().strip("*").strip()
     off = max(text.find(title), 0)
     return ItemText(run=run), title, run.span(off, off + len(title))
 

@@ -185,7 +185,8 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
                                          message=f"placeholder instead of a number: {m.group()!r}"))
     last_end = -10
     last_comp: str | None = None
-    horizons = _horizons(text)
+    # the horizon year of each target is read once all targets are found (most items have none)
+    horizons = _Horizons(text)
     for m in (rx.number.finditer(text) if _HAS_DIGIT_RX.search(text) else ()):
         start, end = m.span()
         follow = text[end : end + 2]
@@ -254,7 +255,7 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         raw_end = after[1] if after is not None else end
         ns, ne = run.span(start, raw_end)
         out.targets.append(FoundTarget(start=ns, end=ne, value=_tidy(value), unit=unit, comparator=comparator,
-                                       by=_by(text, start, horizons)))
+                                       by=horizons.by(start)))
         last_end, last_comp = raw_end, comparator
     if _CN_DIGIT_RX.search(text):
         _chinese_counts(text, run, rx, out, horizons)
@@ -270,8 +271,23 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         comparator = before if before in ("increase", "decrease") else (after[0] if after else before or "=")
         ns, ne = run.span(m.start(), after[1] if after else m.end())
         out.targets.append(FoundTarget(start=ns, end=ne, value=value, unit="%", comparator=comparator,
-                                       by=_by(text, m.start(), horizons)))
+                                       by=horizons.by(m.start())))
     out.targets.sort(key=lambda t: t.start)
+
+
+class _Horizons:
+    """The years that may set a target's horizon, read from the text the first time one is asked."""
+
+    __slots__ = ("found", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.found: list[tuple[int, int]] | None = None
+
+    def by(self, start: int) -> int | None:
+        if self.found is None:
+            self.found = _horizons(self.text)
+        return _by(self.text, start, self.found)
 
 
 def _horizons(text: str) -> list[tuple[int, int]]:
@@ -299,7 +315,7 @@ def _in_title(text: str, pos: int) -> bool:
     return k >= 0 and text.find("》", k, pos) < 0
 
 
-def _chinese_counts(text: str, run: Any, rx: _Rx, out: Extraction, horizons: list[tuple[int, int]]) -> None:
+def _chinese_counts(text: str, run: Any, rx: _Rx, out: Extraction, horizons: _Horizons) -> None:
     """Numbers written in Chinese: a target when a comparator marks them (or a share: 两个百分点, 九成)."""
     for m in rx.number_cn.finditer(text):
         start = m.start()
@@ -329,7 +345,7 @@ def _chinese_counts(text: str, run: Any, rx: _Rx, out: Extraction, horizons: lis
             comparator = before or "="
         ns, ne = run.span(start, after[1] if after else m.end())
         out.targets.append(FoundTarget(start=ns, end=ne, value=float(value), unit=unit, comparator=comparator,
-                                       by=_by(text, start, horizons)))
+                                       by=horizons.by(start)))
 
 
 def _tidy(value: float) -> float:
