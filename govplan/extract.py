@@ -171,12 +171,18 @@ def item_text(node: Node, norm: Normalised) -> tuple[ItemText, str, tuple[int, i
 
 
 _OPEN, _CLOSE = set("(（[【"), set(")）]】")
+_BRACKET_RX = re.compile(r"[(（\[【)）\]】]")
 # a labelled annotation closing the title: …（责任单位：市教育局；完成时限：2024年8月底前）
 _TITLE_FIELDS_RX = re.compile(r"\s*[(（【][^()（）【】]*[:：][^()（）【】]*[)）】]\s*$")
 
 
 def _first_sentence(text: str) -> str:
     """Up to the first sentence end outside brackets, less a labelled annotation at its end."""
+    first = _SENTENCE_RX.search(text)
+    if first is not None and _BRACKET_RX.search(text, 0, first.start()) is None:
+        # no bracket before the first sentence end (most items): it is the cut
+        sentence = text[:first.start()]
+        return _TITLE_FIELDS_RX.sub("", sentence) or sentence
     depth = 0
     cut: int | None = None
     for k, ch in enumerate(text):

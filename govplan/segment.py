@@ -18,12 +18,30 @@ from dataclasses import dataclass, field
 from .normalise import Normalised
 from .rules import RuleSet, TimedPattern, compiler, per_ruleset
 
-_INLINE_LABEL_RX = re.compile(
-    r"(?<=。)[ \t]*(?=(?:\d{1,2}[.、](?![\d])|[⒈-⒛]|\(\d{1,2}\)|[⑴-⒇①-⑳]|\([一二三四五六七八九十]{1,3}\))"
-    r"[ \t]*[\u3400-\u9fff\uf900-\ufaff“])"
-    # circled numbers are labels whatever ends the clause before them: …(责任单位:…);②…
-    r"|(?<=[;；:：])[ \t]*(?=[⑴-⒇①-⑳][ \t]*[\u3400-\u9fff\uf900-\ufaff“])"
-)
+# an item label right after a full stop inside a line (…“应管尽管”。1.推动…), looked for only
+# after each 。; circled numbers are labels whatever ends the clause before them: …(责任单位:…);②…
+_AFTER_STOP_RX = re.compile(
+    r"[ \t]*(?=(?:\d{1,2}[.、](?![\d])|[⒈-⒛]|\(\d{1,2}\)|[⑴-⒇①-⑳]|\([一二三四五六七八九十]{1,3}\))"
+    r"[ \t]*[\u3400-\u9fff\uf900-\ufaff“])")
+_AFTER_CLAUSE_RX = re.compile(r"[ \t]*(?=[⑴-⒇①-⑳][ \t]*[\u3400-\u9fff\uf900-\ufaff“])")
+
+
+def _inline_cuts(body: str, circled: bool) -> list[int]:
+    """Where an item label starts after a full stop (or a circled number after ;：) inside a line."""
+    cuts: list[int] = []
+    k = body.find("。")
+    while k >= 0:
+        if _AFTER_STOP_RX.match(body, k + 1) is not None and 0 < k + 1 < len(body):
+            cuts.append(k + 1)
+        k = body.find("。", k + 1)
+    if circled:
+        for k, c in enumerate(body):
+            if c in ";；:：" and 0 < k + 1 < len(body) and _AFTER_CLAUSE_RX.match(body, k + 1) is not None:
+                cuts.append(k + 1)
+        cuts.sort()
+    return cuts
+
+
 # (1)…(市工商质监局牵头负责)(2)…: sub-items run on inside one paragraph, each closed by its own
 # annotation; a label right after an annotation bracket starts the next one
 _AFTER_NOTE_RX = re.compile(
@@ -295,10 +313,8 @@ def segment(norm: Normalised, rules: RuleSet, numbers: list[Line] | None = None)
         ):
             gap = True
             continue
-        if not has_tab and ("。" in body or not _CIRCLED.isdisjoint(body)):
-            cuts = [m.start() for m in _INLINE_LABEL_RX.finditer(body) if 0 < m.start() < len(body)]
-        else:
-            cuts = []
+        circled = not _CIRCLED.isdisjoint(body)
+        cuts = _inline_cuts(body, circled) if not has_tab and ("。" in body or circled) else []
         if not has_tab and ")" in body and _NOTE_HINT_RX.search(body):
             cuts += [m.end() for m in _AFTER_NOTE_RX.finditer(body)
                      if _NOTE_CUE_RX.search(m.group(1)) and 0 < m.end() < len(body)]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+import pytest
+
 import govplan
 from govplan.records import Document, Item
 
@@ -744,3 +746,18 @@ def test_labels_found_by_first_character_are_those_of_every_scheme() -> None:
                 [(a.key, a.value, a.end, a.doubtful) for a in slow], text
             lines += 1
     assert lines > 1000
+
+
+@pytest.mark.parametrize(("line", "cuts"), [
+    ("推进“应管尽管”。1.推动数据共享。2.建设平台。", [9, 18]),
+    ("（责任单位：市财政局）。（二）完善制度。", [12]),
+    ("完成改造。3.5万户受益。", []),  # a number, not a label
+    ("（牵头单位：市商务局）；②开展促销活动。", [12]),
+    ("本年度完成。", []),
+])
+def test_labels_after_a_full_stop_inside_a_line(line: str, cuts: list[int]) -> None:
+    from govplan.normalise import fold_width
+    from govplan.segment import _CIRCLED, _inline_cuts
+
+    body = fold_width(line)
+    assert _inline_cuts(body, not _CIRCLED.isdisjoint(body)) == cuts
