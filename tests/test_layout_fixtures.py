@@ -41,7 +41,6 @@ def _gap(family: str) -> pytest.MarkDecorator:
 
 # Families whose gold the parser does not match yet, with what it misses today.
 GOLD_GAPS: dict[str, str] = {
-    "R2-A01": "a table one cell per line without a 序号 column: rows are not found",
     "R2-B02": "a row with an empty 序号 cell is a row of its own with the same path, not part of the row above",
     "R2-D01": "a Word table's text: names without a full stop before them are found only from a place or a known short name",
     "R2-D02": "a Word table's text: names without a full stop before them are found only from a place or a known short name",

@@ -85,6 +85,8 @@ class _CellLines:
         # the rows: each starts at a lone number (1, 2, 3 …) after the header; the lone numbers
         # segment took for page numbers are cells here (1200)
         stream = self._stream(j)
+        if not any(column_key(t, self.lay.rx) == "seq" for t, _ in pieces):
+            return self._unnumbered(i, j, pieces, stream)
         rx_att = self.lay.rx.attachment
         starts: list[Line] = []
         expected, since = 1, 0
@@ -112,6 +114,37 @@ class _CellLines:
         if not starts:
             return None
         return self._rows(i, j, pieces, starts, stream)
+
+    def _unnumbered(self, i: int, j: int, pieces: list[tuple[str, list[Line]]],
+                    stream: list[Line]) -> tuple[Table, int] | None:
+        """A table without a 序号 column: rows of exactly one line a column, as long as each line
+        is of its column's kind (a date under the deadline, names under a unit column, text under
+        a text column). Rows are numbered by their place."""
+        rx = self.lay.rx
+        names = [t for t, _ in pieces]
+        cols = [column_key(t, rx) or f"col{m}" for m, t in enumerate(names)]
+        n = len(cols)
+        body = [ln for ln in stream if not _is_rule(ln)]
+        table = Table(cols=cols, headings=dict(zip(cols, names, strict=True)),
+                      lines=[ln for _, p in pieces for ln in p], layout="cell_lines")
+        k = 0
+        while k + n <= len(body):
+            chunk = body[k:k + n]
+            if not all(_of_kind(key, ln.stripped, rx) for key, ln in zip(cols, chunk, strict=True)):
+                break
+            row = Row(label="", value=None, number_span=(chunk[0].start, chunk[0].start))
+            row.lines = list(chunk)
+            row.cells = {key: [(ln.start, ln.end)] for key, ln in zip(cols, chunk, strict=True)}
+            table.rows.append(row)
+            table.lines.extend(chunk)
+            k += n
+        if len(table.rows) < 2:
+            return None
+        last = table.lines[-1]
+        after = j
+        while after < len(self.lay.lines) and self.lay.lines[after].start <= last.start:
+            after += 1
+        return table, after
 
     def _stream(self, j: int) -> list[Line]:
         """The lines from ``j`` on, with the lone numbers segment dropped put back in place."""
@@ -279,6 +312,17 @@ class _CellLines:
             elif piece and any(_is_empty_cell(ln) for ln in piece):
                 out.setdefault(key, [])  # written empty (/, ——): not merged with the row above
         return out
+
+
+def _of_kind(key: str, text: str, rx: LayoutRules) -> bool:
+    """Whether one line can be the cell of a column of this kind."""
+    if key == "deadline":
+        return rx.deadline_cell.match(text) is not None
+    if key in ("lead_units", "units", "cooperating"):
+        return _unit_like(text)
+    if key in ("task", "content", "subtask", "category"):
+        return len(text) > 3 and not _unit_like(text) and rx.deadline_cell.match(text) is None
+    return True
 
 
 def _short(piece: list[Line]) -> bool:

@@ -176,7 +176,7 @@ class Context:
         return self.clean[cell[1]:cell[2]].replace(" ", "")
 
 
-_UNIT_TAIL_RX = re.compile(r"(?:[局委办园镇乡区县院站队会部厅处科联协)]|公司|街道|集团|中心|政府)$")
+_UNIT_TAIL_RX = re.compile(r"(?:[局委办园镇乡区县院站队会部厅处科联协室所)]|公司|街道|集团|中心|政府)$")
 
 
 def _unit_like(text: str) -> bool:
