@@ -139,3 +139,14 @@ def test_row_numbers_that_jump_in_a_table_one_cell_per_line() -> None:
     text = _cells_per_line().replace("2\n完成老旧小区改造12个\n区住建局\n各街道办事处\n2024年11月\n3\n", "4\n")
     assert [p for p, _, _ in _rows(text)] == [["1"], ["4"]]
     assert _rows(text)[1][1] == [("区民政局", "lead"), ("区市场监管局", "cooperating")]
+
+
+def test_a_table_one_cell_per_line_without_row_numbers() -> None:
+    text = ("青石乡2024年人居环境整治任务清单\n重点任务\n责任单位\n完成时限\n"
+            "完成主干道两侧绿化提升2公里。\n乡农业综合服务中心\n2024年6月\n"
+            "新建垃圾分类收集点12个，分类覆盖率达到90%。\n乡环卫所、各村委会\n2024年9月\n"
+            "开展卫生村评比。\n乡党政办\n每季度\n")
+    rows = _rows(text)
+    assert [p for p, _, _ in rows] == [["1"], ["2"], ["3"]]
+    assert rows[1][1] == [("乡环卫所", "responsible"), ("各村委会", "responsible")]
+    assert rows[0][2] == date(2024, 6, 30) and rows[2][2] is None
