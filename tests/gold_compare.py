@@ -11,20 +11,18 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path as FilePath
 from types import ModuleType
 from typing import Any
 
 
-def _accuracy() -> ModuleType:
-    """benchmarks/accuracy.py, whose canonical forms and matching rules these comparisons share."""
-    name = "govplan_benchmark_accuracy"
+def load_script(name: str, path: FilePath) -> ModuleType:
+    """A script that is not part of a package, imported by path once (dataclasses look their module up in
+    ``sys.modules``)."""
     if name in sys.modules:
         return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(
-        name, FilePath(__file__).resolve().parent.parent / "benchmarks" / "accuracy.py")
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
@@ -32,15 +30,13 @@ def _accuracy() -> ModuleType:
     return module
 
 
-_acc = _accuracy()
-canon_label = _acc.canon_label
-canon_unit = _acc.canon_unit
+# benchmarks/accuracy.py, whose canonical forms and matching rules these comparisons share.
+_acc = load_script("govplan_benchmark_accuracy",
+                   FilePath(__file__).resolve().parent.parent / "benchmarks" / "accuracy.py")
 
 Path = tuple[str, ...]
-
-
-def canon_path(path: list[str]) -> Path:
-    return tuple(canon_label(p) for p in path)
+canon_path: Callable[[Sequence[str]], Path] = _acc.canon_path
+canon_label: Callable[[str], str] = _acc.canon_label
 
 
 def _walk(items: list[dict[str, Any]], parent: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
@@ -55,26 +51,13 @@ def _is_container(path: Path) -> bool:
     return len(path) == 1 and path[0].startswith("附件")
 
 
-def _tool_units(it: dict[str, Any]) -> tuple[set[str], set[str]]:
-    names = {canon_unit(u["name"]) for u in it.get("units") or []}
-    leads = {canon_unit(u["name"]) for u in it.get("units") or [] if u.get("role") == "lead"}
-    names.discard("")
-    return names, leads
-
-
-def _tool_percents(it: dict[str, Any]) -> Counter[float]:
-    counted: Counter[float] = _acc.tool_percents(it.get("targets") or [])
-    return counted
-
-
 def _deadline_text(d: dict[str, Any] | None) -> str:
     if not d:
         return "none"
     return f"raw={d.get('raw')!r} due={d.get('due')} ongoing={d.get('ongoing')}"
 
 
-def _deadline_ok(gold: str | None, tool: dict[str, Any] | None) -> bool:
-    found = _acc.ToolDeadline.read(tool)
+def _deadline_ok(gold: str | None, found: Any) -> bool:
     if gold is None or found is None:
         return gold is None and found is None
     matched: bool = _acc.deadline_matches(gold, found)
@@ -92,50 +75,33 @@ def _tool_plans(out: dict[str, Any]) -> list[dict[Path, dict[str, Any]]]:
     return plans
 
 
-def _align(gold: list[set[Path]], tool: list[set[Path]]) -> dict[int, int]:
-    """Tool plan -> gold document, in order, sharing the most item paths (as the scorer does)."""
-    remap: dict[int, int] = _acc.align_plans(gold, tool)
-    return remap
-
-
-def _show(path: Path, *sources: dict[Path, dict[str, Any]]) -> str:
-    for items in sources:  # the labels as the gold or the tool wrote them, not their canonical form
-        if path in items and items[path].get("path"):
-            return " > ".join(items[path]["path"])
-    return " > ".join(path) or "(root)"
-
-
 def differences(gold: dict[str, Any], out: dict[str, Any]) -> list[str]:
     """Every way `out` (a Document dumped as JSON) differs from `gold`; [] when they agree."""
-    g_docs = [{canon_path(it["path"]): it for it in d["items"]} for d in gold["documents"]]
+    g_docs: list[dict[Path, Any]] = _acc.gold_plans(gold)
     t_plans = _tool_plans(out)
-    remap = _align([set(d) for d in g_docs], [set(p) for p in t_plans])
+    remap: dict[int, int] = _acc.align_plans([set(d) for d in g_docs], [set(p) for p in t_plans])
     diffs: list[str] = []
     for j, plan in enumerate(t_plans):
         if j not in remap:
-            diffs += [f"plan {j}: extra item {_show(p, plan)}" for p in plan]
+            diffs += [f"plan {j}: extra item {_acc.tool_facts(it).shown}" for it in plan.values()]
     for i, g_items in enumerate(g_docs):
         t_items = next((t_plans[j] for j, gi in remap.items() if gi == i), {})
         tag = f"plan {i}: " if len(g_docs) > 1 else ""
         for p in sorted(set(g_items) - set(t_items)):
-            diffs.append(f"{tag}missing item {_show(p, g_items)}")
+            diffs.append(f"{tag}missing item {g_items[p].shown}")
         for p in sorted(set(t_items) - set(g_items)):
-            diffs.append(f"{tag}extra item {_show(p, t_items)}")
+            diffs.append(f"{tag}extra item {_acc.tool_facts(t_items[p]).shown}")
         for p in sorted(set(g_items) & set(t_items)):
-            g, t = g_items[p], t_items[p]
-            where = f"{tag}item {_show(p, g_items)}"
-            units, lead = _tool_units(t)
-            g_units = {canon_unit(u) for u in g["units"]}
-            g_lead = {canon_unit(u) for u in g["lead"]}
-            if units != g_units:
-                diffs.append(f"{where}: units expected {sorted(g_units)} got {sorted(units)}")
-            if lead != g_lead:
-                diffs.append(f"{where}: lead expected {sorted(g_lead)} got {sorted(lead)}")
-            if not _deadline_ok(g["deadline"], t.get("deadline")):
-                diffs.append(f"{where}: deadline expected {g['deadline']} got {_deadline_text(t.get('deadline'))}")
-            g_pct = Counter(round(float(v), 4) for v in g["percents"])
-            t_pct = _tool_percents(t)
-            if g_pct != t_pct:
-                diffs.append(f"{where}: percents expected {sorted(g_pct.elements())} "
-                             f"got {sorted(t_pct.elements())}")
+            g, t = g_items[p], _acc.tool_facts(t_items[p])
+            where = f"{tag}item {g.shown}"
+            if t.units != g.units:
+                diffs.append(f"{where}: units expected {sorted(g.units)} got {sorted(t.units)}")
+            if t.lead != g.lead:
+                diffs.append(f"{where}: lead expected {sorted(g.lead)} got {sorted(t.lead)}")
+            if not _deadline_ok(g.deadline, t.deadline):
+                diffs.append(f"{where}: deadline expected {g.deadline} "
+                             f"got {_deadline_text(t_items[p].get('deadline'))}")
+            if t.percents != g.percents:
+                diffs.append(f"{where}: percents expected {sorted(g.percents.elements())} "
+                             f"got {sorted(t.percents.elements())}")
     return diffs

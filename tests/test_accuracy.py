@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections import Counter
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+
+from tests.gold_compare import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "benchmarks" / "real"
 # The development set the gold was copied from, with its own scorer; beside the repository in CI only.
 REALDEV_SCORER = ROOT.parent / "shared" / "realdev" / "score.py"
 
-
-def _load(name: str, path: Path) -> ModuleType:
-    """A script that is not part of a package, imported by path."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
-
-
-acc = _load("govplan_benchmark_accuracy", ROOT / "benchmarks" / "accuracy.py")
+acc = load_script("govplan_benchmark_accuracy", ROOT / "benchmarks" / "accuracy.py")
 
 Json = dict[str, Any]
 
@@ -326,7 +314,7 @@ def test_every_real_document_is_scored(real_outputs: list[tuple[Json, Json]]) ->
 def test_agrees_with_the_realdev_scorer(real_outputs: list[tuple[Json, Json]]) -> None:
     if not REALDEV_SCORER.exists():
         pytest.skip(f"{REALDEV_SCORER} is not beside this clone")
-    theirs = _load("realdev_score", REALDEV_SCORER)
+    theirs = load_script("realdev_score", REALDEV_SCORER)
     totals = {f: [0, 0, 0] for f in acc.FIELDS}
     mine = acc.Summary([])
     for gold, out in real_outputs:
