@@ -25,7 +25,7 @@ import os
 import re
 import sys
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -216,22 +216,21 @@ def collect(inputs: list[str], glob: str) -> list[Found]:
     """
     check_glob(glob)
     dirs = [p for p in inputs if Path(p).is_dir()]
-    bases = dict(zip(dirs, _unique([Path(os.path.abspath(d)).name or "root" for d in dirs]), strict=True))
+    # with one folder, names are relative to it; with several, under each folder's own name
+    natural_bases = [(Path(os.path.abspath(d)).name or "root") if len(dirs) > 1 else "" for d in dirs]
+    bases = dict(zip(dirs, zip(_unique(natural_bases), natural_bases, strict=True), strict=True))
     found: list[tuple[str, str, str]] = []  # path, rel, natural rel
     for given in inputs:
         p = Path(given)
-        if p.is_dir():
-            base = bases[given] if len(dirs) > 1 else ""
-            natural_base = Path(os.path.abspath(given)).name if len(dirs) > 1 else ""
-            for f in sorted(p.rglob(glob)):
-                rel_path = f.relative_to(p)
-                if ".." in rel_path.parts or not f.is_file():
-                    continue
-                rel = rel_path.as_posix()
-                found.append((str(f), f"{base}/{rel}" if base else rel,
-                              f"{natural_base}/{rel}" if natural_base else rel))
+        if given in bases:
+            base, natural_base = bases[given]
+            for f in sorted(p.rglob(glob)):  # check_glob keeps every match inside p
+                if f.is_file():
+                    rel = f.relative_to(p).as_posix()
+                    found.append((str(f), f"{base}/{rel}" if base else rel,
+                                  f"{natural_base}/{rel}" if natural_base else rel))
         elif p.exists():
-            rel = Path(given).as_posix() if not p.is_absolute() and ".." not in p.parts else p.name
+            rel = p.as_posix() if not p.is_absolute() and ".." not in p.parts else p.name
             found.append((given, rel, rel))
         else:
             raise InputError(f"{given}: no such file or folder")
@@ -242,9 +241,7 @@ def collect(inputs: list[str], glob: str) -> list[Found]:
         if key not in seen:
             seen.add(key)
             unique.append((path, rel, natural))
-    counts: dict[str, int] = {}
-    for _, rel, _ in unique:
-        counts[_stem(rel).casefold()] = counts.get(_stem(rel).casefold(), 0) + 1
+    counts = Counter(_stem(rel).casefold() for _, rel, _ in unique)
     stems = _unique([rel if counts[_stem(rel).casefold()] > 1 else _stem(rel) for _, rel, _ in unique])
     return [Found(path, stem, _stem(natural)) for (path, _, natural), stem in zip(unique, stems, strict=True)]
 
