@@ -12,7 +12,8 @@ inside the source, and normalising the clean or match text again changes nothing
 
 A failing input is shrunk (whole lines, then characters, while it fails the same way) and saved
 under ``tests/fuzz_cases/``; ``tests/test_fuzz_cases.py`` replays every file there. Exit status 1
-when a new failure was found.
+when a new failure was found. The span walk and the GBK damage are the tests' own (tests.test_properties,
+tests.test_markup), so the test extras must be installed.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import sys
 import time
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
@@ -38,7 +39,8 @@ if str(ROOT) not in sys.path:
 
 import govplan  # noqa: E402
 from govplan.normalise import normalise  # noqa: E402
-from govplan.records import Document, Item, Span  # noqa: E402
+from tests.test_markup import misalign  # noqa: E402
+from tests.test_properties import all_spans  # noqa: E402
 
 
 class Slow(Exception):
@@ -46,29 +48,6 @@ class Slow(Exception):
 
 
 # --- the properties -------------------------------------------------------------------------------
-
-
-def _items(items: list[Item]) -> Iterator[Item]:
-    for it in items:
-        yield it
-        yield from _items(it.children)
-
-
-def _spans(doc: Document) -> Iterator[Span]:
-    for w in doc.warnings:
-        if w.span:
-            yield w.span
-    for plan in doc.plans:
-        yield plan.span
-        for w in plan.warnings:
-            if w.span:
-                yield w.span
-        for it in _items(plan.items):
-            yield it.span
-            yield from (u.span for u in it.units)
-            yield from (t.span for t in it.targets)
-            if it.deadline:
-                yield it.deadline.span
 
 
 def _where(exc: BaseException) -> str:
@@ -93,7 +72,7 @@ def failure(text: str) -> tuple[str, str] | None:
     source = text[1:] if text.startswith("\ufeff") else text
     n = len(source)
     lines = source.count("\n") + 1 + source.count("\r") - source.count("\r\n")
-    for span in _spans(doc):
+    for span in all_spans(doc):
         if not (0 <= span.start <= span.end <= n and 1 <= span.start_line <= span.end_line <= lines):
             return "span", f"{span!r} outside a source of {n} characters and {lines} lines"
     once = normalise(source)
@@ -136,30 +115,10 @@ CELLS = ["序号", "工作任务", "牵头单位", "配合单位", "完成时限
          "2025年6月底前", "长期坚持", "100%", "≥95%", "1", "2", "", "各县（市、区）人民政府"]
 
 
-def _misalign(line: str) -> str:
-    """A byte lost before the line: GBK read one byte out of step until an ASCII byte; pairs that
-    are no character show as "?" (and take the ASCII byte with them), user-defined ones vanish."""
-    data = line.encode("gb18030", "replace")
-    out = ["?"]
-    i = 1
-    while i < len(data):
-        if data[i] < 0x80:
-            out.append(chr(data[i]))
-            i += 1
-            continue
-        try:
-            c = data[i:i + 2].decode("gbk")
-        except UnicodeDecodeError:
-            c = "?"
-        out.append("" if "\ue000" <= c <= "\uf8ff" else c)
-        i += 2
-    return "".join(out)
-
-
 def _misdecode(line: str, rng: random.Random) -> str:
     how = rng.randrange(5)
     if how == 0:
-        return _misalign(line)
+        return misalign(line)
     if how == 1:  # UTF-8 read as GBK
         return line.encode("utf-8").decode("gbk", "replace")
     if how == 2:  # GBK read as UTF-8

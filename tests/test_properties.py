@@ -41,7 +41,8 @@ def _items(items: list[Item]) -> Iterator[Item]:
         yield from _items(it.children)
 
 
-def _spans(doc: Document) -> Iterator[Span]:
+def all_spans(doc: Document) -> Iterator[Span]:
+    """Every span a document holds: warnings, plans, items and their values."""
     for w in doc.warnings:
         if w.span:
             yield w.span
@@ -67,7 +68,7 @@ def check_document(text: str) -> Document:
     source = text[1:] if text.startswith("\ufeff") else text
     n = len(source)
     lines = source.count("\n") + 1 + source.count("\r") - source.count("\r\n")
-    for span in _spans(doc):
+    for span in all_spans(doc):
         assert 0 <= span.start <= span.end <= n, span
         assert 1 <= span.start_line <= span.end_line <= lines, (span, lines)
     for plan in doc.plans:
