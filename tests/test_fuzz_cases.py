@@ -3,28 +3,16 @@ not raise, spans lie inside the source, normalising again changes nothing."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+
+from .gold_compare import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted((ROOT / "tests" / "fuzz_cases").glob("*.txt"))
 
-
-def _load(name: str, path: Path) -> ModuleType:
-    """A script that is not part of a package, imported by path."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-fuzz = _load("govplan_benchmark_fuzz", ROOT / "benchmarks" / "fuzz.py")
+fuzz = load_script("govplan_benchmark_fuzz", ROOT / "benchmarks" / "fuzz.py")
 
 # Failures in stages other than normalise, left to their owners: file → the traceback's last line.
 KNOWN: dict[str, str] = {}
