@@ -85,9 +85,16 @@ def _rows(text: str, pos: int) -> tuple[list[list[tuple[int, int]]], int]:
     return rows, pos
 
 
+# a backslash escape, or the doubled quote of a string in that quote
+_FIELD_ESCAPE_RX = {q: re.compile(r"\\(.)|" + q * 2, re.S) for q in "'\""}
+
+
+def _escape_value(m: re.Match[str], quote: str) -> str:
+    return _SQL_ESCAPES.get(m.group(1), m.group(1)) if m.group(1) else quote
+
+
 def _unescaped(text: str, a: int, b: int, quote: str) -> str:
-    return re.sub(r"\\(.)|" + quote * 2, lambda m: _SQL_ESCAPES.get(m.group(1), m.group(1)) if m.group(1)
-                  else quote, text[a:b], flags=re.S)
+    return _FIELD_ESCAPE_RX[quote].sub(lambda m: _escape_value(m, quote), text[a:b])
 
 
 def _is_title(value: str, page: str) -> bool:
@@ -99,11 +106,7 @@ def _is_title(value: str, page: str) -> bool:
 
 
 def _field_escapes(text: str, a: int, b: int, quote: str) -> list[Edit]:
-    edits: list[Edit] = []
-    for m in re.finditer(r"\\(.)|" + quote * 2, text[a:b], flags=re.S):
-        s, e = a + m.start(), a + m.end()
-        edits.append((s, e, _SQL_ESCAPES.get(m.group(1), m.group(1)) if m.group(1) else quote))
-    return edits
+    return [(m.start(), m.end(), _escape_value(m, quote)) for m in _FIELD_ESCAPE_RX[quote].finditer(text, a, b)]
 
 
 def sql_edits(text: str) -> list[Edit]:
