@@ -306,31 +306,31 @@ class RowSink:
     and renamed when the batch completes; ``-`` (standard output), a device or a FIFO is written
     straight through, with nothing to resume from."""
 
-    def __init__(self, path: Path, kind: str, force: bool) -> None:
+    def __init__(self, path: Path, target: tuple[Path, str] | None, kind: str, force: bool) -> None:
+        """``target`` is ``resolve_output(path)``, None for standard output."""
         self.path = path
         self.kind = kind
         self.partial: Path | None = None
         self.fh: TextIO
         old: dict[str, list[dict[str, Any]]] = {}
-        if str(path) == STDOUT:
-            self.fh, self.own = sys.stdout, False
+        if target is None:
+            self.fh = sys.stdout
+        elif target[1] == "stream":
+            self.fh = open_stream(target[0])
         else:
-            real, how = resolve_output(path)
-            if how == "stream":
-                self.fh, self.own = open_stream(real), True
-            else:
-                if not real.parent.is_dir():
-                    raise OutputError(f"{path}: the folder {path.parent} does not exist")
-                self.path = real
-                self.partial = real.with_name(real.name + ".partial")
-                if not force:
-                    old = _read_rows(real, kind)
-                    interrupted = _read_rows(self.partial, kind)
-                    if interrupted:
-                        # the last file of an interrupted run may be incomplete: do it again
-                        interrupted.pop(next(reversed(interrupted)))
-                    old.update(interrupted)
-                self.fh, self.own = self.partial.open("w", encoding="utf-8", newline=""), True
+            real = target[0]
+            if not real.parent.is_dir():
+                raise OutputError(f"{path}: the folder {real.parent} does not exist")
+            self.path = real
+            self.partial = real.with_name(real.name + ".partial")
+            if not force:
+                old = _read_rows(real, kind)
+                interrupted = _read_rows(self.partial, kind)
+                if interrupted:
+                    # the last file of an interrupted run may be incomplete: do it again
+                    interrupted.pop(next(reversed(interrupted)))
+                old.update(interrupted)
+            self.fh = self.partial.open("w", encoding="utf-8", newline="")
         self.old = old
         if kind == "csv":
             self.fh.write(("" if self.fh is sys.stdout else "\ufeff") + csv_header())
@@ -352,7 +352,7 @@ class RowSink:
 
     def close(self, complete: bool) -> None:
         self.fh.flush()
-        if not self.own:
+        if self.fh is sys.stdout:
             return
         if self.partial is not None:
             os.fsync(self.fh.fileno())
@@ -422,37 +422,44 @@ class BatchRequest:
     encoding: str | None = None
 
 
-def _claims(req: BatchRequest) -> list[tuple[str, Path, list[str]]]:
+Targets = dict[str, tuple[Path, str]]  # option → resolve_output() of its file; standard output has none
+
+
+def _targets(req: BatchRequest) -> Targets:
+    return {option: resolve_output(given)
+            for option, given in (("--jsonl", req.jsonl), ("--csv", req.csv), ("--sqlite", req.sqlite))
+            if given is not None and str(given) != STDOUT}
+
+
+def _claims(req: BatchRequest, targets: Targets, errors: Path | None) -> list[tuple[str, Path, list[str]]]:
     """(option, resolved path, files it writes) for each output named by a file path."""
     claims: list[tuple[str, Path, list[str]]] = []
-    for option, given in (("--jsonl", req.jsonl), ("--csv", req.csv), ("--sqlite", req.sqlite)):
-        if given is None or str(given) == STDOUT:
-            continue
-        real, how = resolve_output(given)
+    for option, (real, how) in targets.items():
         files = [str(real)]
         if option == "--sqlite":
             if how == "stream":
-                raise OutputError(f"{given}: a SQLite database must be a regular file, not a device or FIFO")
+                raise OutputError(f"{req.sqlite}: a SQLite database must be a regular file, not a device or FIFO")
             files += [f"{real}{aux}" for aux in ("-journal", "-wal", "-shm")]
         elif how == "file":
             files.append(f"{real}.partial")
         claims.append((option, real, files))
-    errors = errors_path(req)
     if errors is not None:
         claims.append(("errors.jsonl", Path(os.path.realpath(errors)), [os.path.realpath(errors)]))
     return claims
 
 
-def check_outputs(req: BatchRequest, found: list[Found]) -> None:
-    """Refuse, before anything is written, outputs that would overwrite an input (exit 5), each
-    other (exit 2), or an ``errors.jsonl`` that govplan did not write (exit 5)."""
+def check_outputs(req: BatchRequest, found: list[Found]) -> Targets:
+    """The outputs' targets; refused, before anything is written, when they would overwrite an input
+    (exit 5), each other (exit 2), or an ``errors.jsonl`` that govplan did not write (exit 5)."""
     if req.sqlite is not None and str(req.sqlite) == STDOUT:
         raise ValueError("--sqlite -: a SQLite database cannot go to standard output; give a file")
     if req.jsonl is not None and req.csv is not None and str(req.jsonl) == str(req.csv) == STDOUT:
         raise ValueError("--jsonl - and --csv - both write to standard output; give one of them a file")
+    targets = _targets(req)
+    errors = errors_path(req)
     inputs = {os.path.realpath(f.path): f.path for f in found}
     owner: dict[str, str] = {}
-    for option, real, files in _claims(req):
+    for option, real, files in _claims(req, targets, errors):
         for name in files:
             if name in inputs:
                 raise OutputError(f"{real}: the {option} output would overwrite an input ({inputs[name]}); "
@@ -470,10 +477,10 @@ def check_outputs(req: BatchRequest, found: list[Found]) -> None:
             if real_out in owner:
                 raise ValueError(f"{owner[real_out]} and -o both write {real_out} (the output of {f.path}); "
                                  "give each output its own path")
-    errors = errors_path(req)
     if errors is not None and resolve_output(errors)[1] == "file" and errors.exists() and not is_errors_file(errors):
         raise OutputError(f"{errors}: exists and was not written by govplan (not its errors.jsonl); "
                           "move it, or choose another output folder")
+    return targets
 
 
 def renamed(req: BatchRequest, found: list[Found]) -> list[str]:
@@ -495,7 +502,7 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
     found = collect(req.inputs, req.glob)
     if not found:
         raise InputError(f"no input files matched {req.glob!r} in {', '.join(req.inputs)}")
-    check_outputs(req, found)
+    targets = check_outputs(req, found)
     if notice is not None:
         for line in renamed(req, found):
             notice(line)
@@ -503,21 +510,23 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
         req.out_dir.mkdir(parents=True, exist_ok=True)
     sinks: list[RowSink] = []
     if req.jsonl is not None:
-        sinks.append(RowSink(req.jsonl, "jsonl", req.force))
+        sinks.append(RowSink(req.jsonl, targets.get("--jsonl"), "jsonl", req.force))
     if req.csv is not None:
-        sinks.append(RowSink(req.csv, "csv", req.force))
+        sinks.append(RowSink(req.csv, targets.get("--csv"), "csv", req.force))
     con = None
     db_known: dict[str, tuple[str, str]] = {}
     if req.sqlite is not None:
         from .database import connect, known
 
-        if not req.sqlite.parent.is_dir():
-            raise OutputError(f"{req.sqlite}: the folder {req.sqlite.parent} does not exist")
-        con = connect(resolve_output(req.sqlite)[0])
+        db = targets["--sqlite"][0]
+        if not db.parent.is_dir():
+            raise OutputError(f"{req.sqlite}: the folder {db.parent} does not exist")
+        con = connect(db)
         db_known = {} if req.force else known(con)
 
     jobs: list[Job] = []
-    for k, (path, rel) in enumerate((f.path, f.stem) for f in found):
+    for k, f in enumerate(found):
+        path, rel = f.path, f.stem
         shas: set[str | None] = set()
         if not req.force:
             if req.out_dir is not None:
