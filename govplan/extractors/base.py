@@ -75,3 +75,6 @@ class ItemText:
     deadline_cell: TextRun | None = None
     target_cell: TextRun | None = None  # an indicator table's target value…
     measure: str | None = None  # …and its unit of measure (%, 万人, 个)
+    # the targets of ``run``, read once: by the targets extractor, or first by the deadlines
+    # extractor telling a target's horizon (到2025年，覆盖率达到90%) from a deadline
+    text_targets: Extraction | None = field(default=None, repr=False, compare=False)

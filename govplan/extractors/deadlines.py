@@ -265,7 +265,6 @@ class _Parser:
         self.rx = _rx(rules)
         self.rules = rules
         self.ctx = ctx
-        self.targets: Extraction | None = None  # the item's targets, read when a horizon needs them
 
     def parse_value(self, text: str, a: int, b: int, out: Extraction, run: TextRun) -> FoundDeadline:
         """A field or cell value text[a:b] (already trimmed) as a deadline; raw-only if unparsed.
@@ -496,11 +495,12 @@ class _Parser:
             pass
         return FoundDeadline(start=ns, end=ne, due=_month_end(year, month), precision="month", modifier=mod)
 
-    def _text_dates(self, run: TextRun) -> list[tuple[int, FoundDeadline, bool]]:
+    def _text_dates(self, item: ItemText) -> list[tuple[int, FoundDeadline, bool]]:
         """Every dated phrase in running text that may end the work, in text order, as (start,
         deadline, marked): marked when a lead-in, 前/底 or a completion verb makes it a deadline.
         Starts, dates done already, named documents, seasons, history, policy periods and the
         horizons of targets are left out."""
+        run = item.run
         text = run.match
         found: list[tuple[int, FoundDeadline, bool]] = []
         starts: list[tuple[int, FoundDeadline, bool]] = []  # 2021年启动…: the year only if nothing ends
@@ -526,7 +526,7 @@ class _Parser:
                 continue  # 实施期限至2025年12月31日: how long a policy applies
             year_end = m.group("half") in ("底", "末") and m.group("lead") and not m.group("mod")
             if not (m.group("q") or (m.group("half") and not year_end) or m.group("m") or m.group("mod")) \
-                    and self._horizon(run, m.end()):
+                    and self._horizon(item, m.end()):
                 continue  # 到2025年(底)，覆盖率达到90%: when a target is to be met, not when work ends
             a = m.start("lead") if m.group("lead") else y_at
             got.start, got.end = run.span(a, m.end())
@@ -554,23 +554,23 @@ class _Parser:
         return self.rx.policy.search(before) is not None or (
             ranged is not None and self.rx.policy_then.match(text, b) is not None)
 
-    def _horizon(self, run: TextRun, end: int) -> bool:
+    def _horizon(self, item: ItemText, end: int) -> bool:
         """Whether the rest of the sentence after a year (到2025年，…) states a target."""
-        if self.targets is None:
-            self.targets = Extraction()
-            targets.extract(ItemText(run=run), self.rules, self.ctx, self.targets)
-        if not self.targets.targets:
+        found = targets.in_text(item, self.rules).targets
+        if not found:
             return False
+        run = item.run
         stop = _SENTENCE_END_RX.search(run.match, end)
         ns, ne = run.span(end, stop.start() if stop else len(run.match))
-        return any(ns <= t.start < ne for t in self.targets.targets)
+        return any(ns <= t.start < ne for t in found)
 
-    def in_text(self, run: TextRun) -> FoundDeadline | None:
+    def in_text(self, item: ItemText) -> FoundDeadline | None:
         """The item's deadline in running text: its latest dated completion, or the first
         relative or month-only date, a sentence's later stage ending the work; every dated
         stage is kept as a milestone when there are several."""
+        run = item.run
         text = run.match
-        dates = self._text_dates(run)
+        dates = self._text_dates(item)
         dated = [(a, got) for a, got, marked in dates if marked]
         best: tuple[int, FoundDeadline] | None = dated[0] if dated else None
         for m in self.rx.relative.finditer(text):
@@ -791,7 +791,7 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
                 out.deadline = got
                 return
     if field is None and ("年" in text or "月" in text or "季" in text or "期" in text or "末" in text):
-        found = parser.in_text(run)
+        found = parser.in_text(item)
         if found is not None:
             out.deadline = found
     if out.deadline is None:

@@ -17,6 +17,7 @@ import regex
 
 from ..chinese import cn_int, cn_number
 from ..rules import RuleSet, TimedPattern, compiler, per_ruleset
+from ..textrun import TextRun
 from .base import Extraction, FoundTarget, FoundWarning, ItemText, PlanContext
 
 _CLAUSE_END = set(",，。；;:：!！?？\n()（）")
@@ -173,11 +174,24 @@ def _indicator(item: ItemText, rx: _Rx, out: Extraction) -> None:
 
 def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -> None:
     del ctx
-    rx = _rx(rules)
     if item.target_cell is not None:
-        _indicator(item, rx, out)
+        _indicator(item, _rx(rules), out)
         return
-    run = item.run
+    found = in_text(item, rules)
+    out.warnings += found.warnings
+    out.targets += found.targets
+
+
+def in_text(item: ItemText, rules: RuleSet) -> Extraction:
+    """The targets (and placeholder warnings) of the item's running text, read once per item:
+    the deadlines extractor asks for them too, to tell a target's horizon from a deadline."""
+    if item.text_targets is None:
+        item.text_targets = Extraction()
+        _running(item.run, _rx(rules), item.text_targets)
+    return item.text_targets
+
+
+def _running(run: TextRun, rx: _Rx, out: Extraction) -> None:
     text = run.match
     for m in (rx.placeholder.finditer(text) if _PLACEHOLDER_HINT_RX.search(text) else ()):
         ns, ne = run.span(m.start(), m.end())
