@@ -222,7 +222,7 @@ _AFTER_VALUE_RX = re.compile(
 _TERMINAL_END = set("。；;！!？?:：")
 
 
-def _fragment_edits(text: str) -> list[markup.Edit]:
+def _fragment_edits(text: str) -> list[Edit]:
     """Line breaks to delete around fragments (（ / 三 / ）推进…, 1 / 2 / .推进…, 达到 / 98% / 。)."""
     if _FRAGMENT_HINT_RX.search(text) is None:
         return []
@@ -231,7 +231,7 @@ def _fragment_edits(text: str) -> list[markup.Edit]:
     for raw in text.split("\n"):
         lines.append((pos, pos + len(raw), raw.strip(" \t\u3000")))
         pos += len(raw) + 1
-    edits: list[markup.Edit] = []
+    edits: list[Edit] = []
 
     def join(k: int) -> None:
         """Delete the break after line k and the indent of the line after it."""
@@ -307,6 +307,10 @@ def _compose(outer: OffsetMap, inner: OffsetMap) -> OffsetMap:
     return OffsetMap(norm_starts or [0], src_starts or [0], inner.norm_len, outer.src_len, ends)
 
 
+# rounds of stripping, and of repairing, before giving up on reaching a fixed point
+_ROUNDS = 8
+
+
 def _strip(source: str) -> tuple[str, OffsetMap, int]:
     """Delete markup, CRs before LF, zero-width characters and pinyin glosses; return text and map.
 
@@ -315,7 +319,7 @@ def _strip(source: str) -> tuple[str, OffsetMap, int]:
     text, offsets, glosses = _strip_once(source)
     if text is source:
         return text, offsets, glosses  # nothing to strip: a second round would find nothing either
-    for _ in range(8):
+    for _ in range(_ROUNDS):
         again, inner, more = _strip_once(text)
         if again == text:
             break
@@ -660,9 +664,6 @@ def _forward(m: OffsetMap, pos: int) -> int:
         return 0
     size = (m.norm_starts[k + 1] if k + 1 < len(m.norm_starts) else m.norm_len) - m.norm_starts[k]
     return m.norm_starts[k] + min(pos - m.src_starts[k], size)
-
-
-_ROUNDS = 8
 
 
 def _convert(text: str) -> str:
