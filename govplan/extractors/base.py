@@ -1,11 +1,21 @@
-"""What extractors receive and return."""
+"""What extractors receive and return, and the text tests they share."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from ..textrun import TextRun
+
+# where a sentence ends, for a date or a horizon that governs the rest of its sentence
+SENTENCE_END_RX = re.compile(r"[。;；\n]")
+
+
+def in_title(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies inside a 《book title》 (《…行动方案(2021—2025年)》 names a document)."""
+    k = text.rfind("《", 0, pos)
+    return k >= 0 and text.find("》", k, pos) < 0
 
 
 @dataclass

@@ -24,7 +24,7 @@ from ..chinese import DAY_NUMERAL, YEAR_NUMERAL, cn_int
 from ..rules import RuleSet, TimedPattern, compiler, per_ruleset
 from ..textrun import TextRun
 from . import targets
-from .base import Extraction, FoundDeadline, FoundWarning, ItemText, PlanContext
+from .base import SENTENCE_END_RX, Extraction, FoundDeadline, FoundWarning, ItemText, PlanContext, in_title
 
 _N = DAY_NUMERAL
 _Y = (YEAR_NUMERAL
@@ -43,7 +43,6 @@ _NEXT_YEAR_RX = re.compile(r"^(?:次年|明年|翌年|下一年度?)\s*")
 # 即日起至2025年12月31日: from now until a date (the date is the deadline); 即日起 alone goes on
 _FROM_NOW_RX = re.compile(r"^(?:自|从)?(?:即日|今日|印发之日|发布之日)起\s*(?:至|到|截至)?\s*")
 _STAGE_SEP_RX = re.compile(r"[,，;；、]")
-_SENTENCE_END_RX = re.compile(r"[。;；\n]")
 _STAGE_DATE_RX = re.compile(r"\d{1,2}\s*月|[一二三四1-4]季度|年底|年末|上半年|下半年")
 _START_VERB_RX = re.compile(r"\s*(?:前后)?(?:启动|开始|动员|部署|谋划|摸底|调研)")
 # work done at a regular interval, with no date of its own: 每季度召开1次调度会议
@@ -514,7 +513,7 @@ class _Parser:
                 continue  # a start, not a deadline
             if "已" in text[max(0, m.start() - 3):m.start()]:
                 continue  # 已于2021年10月15日完成: done already, not due
-            if self._vague(m, text) or _in_title(text, m.start()):
+            if self._vague(m, text) or in_title(text, m.start()):
                 continue  # 2025年汛期前; 《…行动方案(2021—2025年)》 names a document
             got = _from_match(m, self.ctx.year)
             if got is None:
@@ -560,7 +559,7 @@ class _Parser:
         if not found:
             return False
         run = item.run
-        stop = _SENTENCE_END_RX.search(run.match, end)
+        stop = SENTENCE_END_RX.search(run.match, end)
         ns, ne = run.span(end, stop.start() if stop else len(run.match))
         return any(ns <= t.start < ne for t in found)
 
@@ -639,7 +638,7 @@ class _Parser:
         if best[1].due is not None:
             stages.setdefault(best[0], best[1])
             # 于4月30日前制定计划，11月30日前完成抽查: the sentence's later stages count too
-            end = _SENTENCE_END_RX.search(text, best[0])
+            end = SENTENCE_END_RX.search(text, best[0])
             stop = end.start() if end else len(text)
             year = best[1].due.year
             for st in self._stages(text[:stop], year, best[0] + 1, years=False):
@@ -674,19 +673,13 @@ def _annotation_start(text: str) -> int | None:
         k = body.rfind("(")
         return k if k >= 0 else None
     k = text.rfind("——")
-    return k if k >= 0 and not _SENTENCE_END_RX.search(body, k) else None
+    return k if k >= 0 and not SENTENCE_END_RX.search(body, k) else None
 
 
 def _in_brackets(text: str, pos: int) -> bool:
     """Whether ``pos`` lies inside a bracket (an annotation)."""
     k = text.rfind("(", 0, pos)
     return k >= 0 and text.find(")", k, pos) < 0
-
-
-def _in_title(text: str, pos: int) -> bool:
-    """Whether ``pos`` lies inside a 《book title》."""
-    k = text.rfind("《", 0, pos)
-    return k >= 0 and text.find("》", k, pos) < 0
 
 
 def _cell_pieces(parser: _Parser, cell: TextRun, a: int, b: int, out: Extraction) -> FoundDeadline:
@@ -783,7 +776,7 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
             field = (a, b)
     if field is None and "年" in text and ")" in text:
         for m in parser.rx.clause_date.finditer(text):
-            if _in_title(text, m.start()) or not _in_brackets(text, m.start()):
+            if in_title(text, m.start()) or not _in_brackets(text, m.start()):
                 continue  # ,2022年底, in running text is read with the text's other dates
             got = _from_match(m, parser.ctx.year)
             if got is not None:

@@ -18,7 +18,7 @@ import regex
 from ..chinese import cn_int, cn_number
 from ..rules import RuleSet, TimedPattern, compiler, per_ruleset
 from ..textrun import TextRun
-from .base import Extraction, FoundTarget, FoundWarning, ItemText, PlanContext
+from .base import SENTENCE_END_RX, Extraction, FoundTarget, FoundWarning, ItemText, PlanContext, in_title
 
 _CLAUSE_END = set(",，。；;:：!！?？\n()（）")
 _HAS_DIGIT_RX = re.compile(r"[0-9]")
@@ -31,7 +31,6 @@ _NAME_TOKEN_RX = re.compile(r"(?<![\dA-Za-z.])\d[A-Z](?![A-Za-z])")
 # a year that sets a target's horizon (到2025年，…; 提高到2025年的55%), not a baseline to compare
 # with (比2020年, 由2020年的45%, 在2020年的基础上) nor a start (2021年起)
 _HORIZON_RX = re.compile(r"(?<![\d.比较与同由从])((?:19|20)\d{2})\s*年(?!度?的?(?:基础|水平上)|同期|相比|以来|起)")
-_SENTENCE_END_RX = re.compile(r"[。;；\n]")
 # the most characters between a rise or fall word and a count it applies to (提升农贸市场12家 upgrades
 # 12 markets; 增长10% rises by 10%)
 _CHANGE_GAP = 2
@@ -309,7 +308,7 @@ def _horizons(text: str) -> list[tuple[int, int]]:
     if "年" not in text:
         return []
     return [(m.start(), int(m.group(1))) for m in _HORIZON_RX.finditer(text)
-            if not _in_title(text, m.start())]
+            if not in_title(text, m.start())]
 
 
 def _by(text: str, start: int, horizons: list[tuple[int, int]]) -> int | None:
@@ -318,15 +317,9 @@ def _by(text: str, start: int, horizons: list[tuple[int, int]]) -> int | None:
     for pos, y in horizons:
         if pos >= start:
             break
-        if _SENTENCE_END_RX.search(text, pos, start) is None:
+        if SENTENCE_END_RX.search(text, pos, start) is None:
             year = y
     return year
-
-
-def _in_title(text: str, pos: int) -> bool:
-    """Whether ``pos`` lies inside a 《book title》 (《…行动方案(2021—2025年)》 sets no horizon)."""
-    k = text.rfind("《", 0, pos)
-    return k >= 0 and text.find("》", k, pos) < 0
 
 
 def _chinese_counts(text: str, run: Any, rx: _Rx, out: Extraction, horizons: _Horizons) -> None:
