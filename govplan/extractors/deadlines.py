@@ -682,6 +682,15 @@ def _in_brackets(text: str, pos: int) -> bool:
     return k >= 0 and text.find(")", k, pos) < 0
 
 
+def _strip(text: str, a: int, b: int, chars: str = " ") -> tuple[int, int]:
+    """The positions of text[a:b] less ``chars`` at either end."""
+    while a < b and text[a] in chars:
+        a += 1
+    while b > a and text[b - 1] in chars:
+        b -= 1
+    return a, b
+
+
 def _cell_pieces(parser: _Parser, cell: TextRun, a: int, b: int, out: Extraction) -> FoundDeadline:
     """A deadline cell in pieces (one per merged sub-row: 11月 / 2021.12 / 2021年11月): the latest
     dated piece is the deadline, and every dated piece a milestone."""
@@ -691,11 +700,7 @@ def _cell_pieces(parser: _Parser, cell: TextRun, a: int, b: int, out: Extraction
     while start < b:
         end = text.find("\n", start, b)
         end = b if end < 0 else end
-        p, q = start, end
-        while p < q and text[p] == " ":
-            p += 1
-        while q > p and text[q - 1] == " ":
-            q -= 1
+        p, q = _strip(text, start, end)
         if q > p and not _NO_DATE_RX.match(text[p:q]):
             pieces.append(parser.parse_value(text, p, q, out, cell))
         start = end + 1
@@ -715,11 +720,7 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
     parser = _Parser(rules, ctx)
     if item.deadline_cell is not None:
         cell = item.deadline_cell
-        a, b = 0, len(cell.match)
-        while a < b and cell.match[a] in " \n":
-            a += 1
-        while b > a and cell.match[b - 1] in " \n":
-            b -= 1
+        a, b = _strip(cell.match, 0, len(cell.match), " \n")
         if b > a and not _NO_DATE_RX.match(cell.match[a:b]):
             out.deadline = _cell_pieces(parser, cell, a, b, out) if "\n" in cell.match[a:b] \
                 else parser.parse_value(cell.match, a, b, out, cell)
@@ -766,11 +767,7 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         line_end = text.find("\n")
         line_end = len(text) if line_end < 0 else line_end
         k = text.rfind("\t", 0, line_end)
-        a, b = k + 1, line_end
-        while a < b and text[a] == " ":
-            a += 1
-        while b > a and text[b - 1] == " ":
-            b -= 1
+        a, b = _strip(text, k + 1, line_end)
         if k >= 0 and b > a and parser.rx.cell.match(text[a:b]):
             out.deadline = parser.parse_value(text, a, b, out, run)
             field = (a, b)
