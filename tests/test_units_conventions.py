@@ -185,13 +185,17 @@ def test_first_is_lead_stated_once_in_the_first_item_holds_for_the_plan() -> Non
     }
 
 
-def test_first_is_lead_stated_after_a_full_stop() -> None:
+@pytest.mark.parametrize(("rule", "first"), [
+    ("。列第一位者为牵头单位，下同", "lead"),  # stated after a full stop, in the first annotation
+    ("", "responsible"),  # without the rule no unit leads
+])
+def test_first_is_lead_in_the_first_annotation(rule: str, first: str) -> None:
     text = ("某县就业帮扶若干措施\n"
-            "（一）发放稳岗补贴。（县人社局、县财政局负责。列第一位者为牵头单位，下同）\n"
+            f"（一）发放稳岗补贴。（县人社局、县财政局负责{rule}）\n"
             "（二）开发公益岗位。（县民政局、县人社局负责）\n")
     assert _items(text) == {
-        "（一）": [("县人社局", "lead"), ("县财政局", "responsible")],
-        "（二）": [("县民政局", "lead"), ("县人社局", "responsible")],
+        "（一）": [("县人社局", first), ("县财政局", "responsible")],
+        "（二）": [("县民政局", first), ("县人社局", "responsible")],
     }
 
 
@@ -210,16 +214,6 @@ def test_first_is_lead_stated_before_the_items(front: str) -> None:
         "一、": [],
         "一、>1.": [("县农业农村局", "lead"), ("县卫健局", "responsible"), ("各乡镇人民政府", "responsible")],
         "一、>2.": [("县生态环境局", "lead"), ("县水利局", "responsible")],
-    }
-
-
-def test_without_the_rule_no_unit_leads() -> None:
-    text = ("某县就业帮扶若干措施\n"
-            "（一）发放稳岗补贴。（县人社局、县财政局负责）\n"
-            "（二）开发公益岗位。（县民政局、县人社局负责）\n")
-    assert _items(text) == {
-        "（一）": [("县人社局", "responsible"), ("县财政局", "responsible")],
-        "（二）": [("县民政局", "responsible"), ("县人社局", "responsible")],
     }
 
 
