@@ -52,7 +52,7 @@ _CIRCLED = frozenset(map(chr, range(0x2460, 0x2488)))  # ①-⑳ and ⑴-⒇, as
 _CELL_ENDS = frozenset("|│┃")
 _RULE_LINE_RX = re.compile(r"[-—─━=_+ ]{3,}")  # a line that only divides rows: ---- or ────
 # what a converter writes for an empty cell on a line of its own (/, ——); "无" is Chinese and stays
-_EMPTY_CELLS = frozenset(("/", "—", "——", "-", "--", "－", "\\"))
+EMPTY_CELLS = frozenset(("/", "—", "——", "-", "--", "－", "\\"))
 # spaces where a line break was, in a text that lost them: …工作要点 为全面提升… / …年底前） （二）…
 _LOST_BREAK_RX = re.compile(r"(?<=[\u3400-\u9fff。；;:：）)”】])[ \u3000]+(?=[\u3400-\u9fff（(“【])")
 _HAN_RX = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
@@ -245,8 +245,8 @@ def segment(norm: Normalised, rules: RuleSet, numbers: list[Line] | None = None)
             if body[-1] == "|":
                 body = body[:-1]
             piped = True  # a row broken over lines goes on with fewer bars: 2 | 建设…泊位 / 1500个… | 12月底 |
-        elif not gap:
-            piped = piped and has_tab
+        else:
+            piped = False
         if not has_tab and body[-1] in _CELL_ENDS and (len(body) == 1 or body.count(body[-1]) == 1):
             # one cell a line, each ending with a separator (序号│ / 1│ / 推行…│); a separator alone on
             # a line divides rows or stands for an empty cell: the layout stage tells which
@@ -256,7 +256,7 @@ def segment(norm: Normalised, rules: RuleSet, numbers: list[Line] | None = None)
                     numbers.append(Line(a, a + 1, raw.strip(edge), lineno, gap, bare=True))
                 gap = True
                 continue
-        elif not has_tab and numbers is not None and (_RULE_LINE_RX.fullmatch(body) or body in _EMPTY_CELLS):
+        elif not has_tab and numbers is not None and (_RULE_LINE_RX.fullmatch(body) or body in EMPTY_CELLS):
             numbers.append(Line(a, a + len(body), body, lineno, gap, bare=True))
             gap = True
             continue

@@ -17,8 +17,8 @@ from .model import (
     _is_rule,
     _unit_like,
     column_key,
+    column_keys,
     finish,
-    year_columns,
 )
 
 _SHORT_HEADING_RX = re.compile(r"^[\u3400-\u9fff()（）\d]{1,12}$")
@@ -122,7 +122,7 @@ class _CellLines:
         a text column). Rows are numbered by their place."""
         rx = self.lay.rx
         names = [t for t, _ in pieces]
-        cols = [column_key(t, rx) or f"col{m}" for m, t in enumerate(names)]
+        cols = column_keys(names, rx)
         n = len(cols)
         body = [ln for ln in stream if not _is_rule(ln)]
         table = Table(cols=cols, headings=dict(zip(cols, names, strict=True)),
@@ -211,11 +211,8 @@ class _CellLines:
         complete = [len(c) + 1 for c in chunks[:-1]] or [len(chunks[-1]) + 1]
         n = min(complete)
         names = _fit_headings(names, n, rx)
-        cols = [column_key(t, rx) or f"col{m}" for m, t in enumerate(names)]
-        year_columns(cols, names)
-        if cols.count("task") > 1 and "content" not in cols:
-            cols[cols.index("task", cols.index("task") + 1)] = "content"
-        headings = {c: t for c, t in zip(cols, names, strict=True)}
+        cols = column_keys(names, rx)
+        headings = dict(zip(cols, names, strict=True))
         table = Table(cols=cols, headings=headings, lines=[ln for _, p in pieces for ln in p], layout="cell_lines")
         at_end = end >= len(stream)
         for num, cl in zip(starts, chunks, strict=True):

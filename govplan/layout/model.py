@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..rules import RuleSet, TimedPattern, compiler, per_ruleset
-from ..segment import Line
+from ..segment import EMPTY_CELLS, Line
 
 Span = tuple[int, int]
 Cell = tuple[str, int, int]  # folded text, normalised start, end
@@ -81,20 +81,21 @@ def column_key(cell: str, rx: LayoutRules) -> str:
     return next((k for k, p in rx.columns if p.match(cell)), "")
 
 
-def table_header(cells: list[str], rx: LayoutRules) -> list[str] | None:
-    """Column keys when ``cells`` are a task table's heading row (three known columns, and a 序号,
-    or a task with its deadline or units, or an indicator with its target)."""
-    cols: list[str] = []
-    known = 0
-    for cell in cells:
-        key = column_key(cell, rx)
-        known += bool(key)
-        cols.append(key or f"col{len(cols)}")
+def column_keys(cells: list[str], rx: LayoutRules) -> list[str]:
+    """The column key of each heading (col3 for one the rule pack does not know)."""
+    cols = [column_key(cell, rx) or f"col{k}" for k, cell in enumerate(cells)]
     year_columns(cols, cells)
     if cols.count("task") > 1 and "content" not in cols:
         # 项目名称 | 工作任务: the second names what the first is about
-        k = cols.index("task", cols.index("task") + 1)
-        cols[k] = "content"
+        cols[cols.index("task", cols.index("task") + 1)] = "content"
+    return cols
+
+
+def table_header(cells: list[str], rx: LayoutRules) -> list[str] | None:
+    """Column keys when ``cells`` are a task table's heading row (three known columns, and a 序号,
+    or a task with its deadline or units, or an indicator with its target)."""
+    cols = column_keys(cells, rx)
+    known = sum(1 for c in cols if not c.startswith("col"))
     if known >= 3 and ("seq" in cols or ("indicator" in cols and "target_value" in cols) or (
             ("task" in cols or "content" in cols) and any(k in cols for k in ("deadline", "units", "lead_units")))):
         return cols
@@ -176,6 +177,12 @@ class Context:
         return self.clean[cell[1]:cell[2]].replace(" ", "")
 
 
+
+
+# How a name ends where names run together with nothing between them. Narrower than the units
+# pack's unit_suffix on purpose: 社 (人社局), 行 (发行) and 关 (机关) end names there but also stand
+# inside them, and the shortest name that ends here is where a glued run is cut; places (经开区,
+# 高新园, 五星街道) end names in such tables too.
 _UNIT_TAIL_RX = re.compile(r"(?:[局委办园镇乡区县院站队会部厅处科联协室所)]|公司|街道|集团|中心|政府)$")
 
 
@@ -193,4 +200,4 @@ def _is_rule(line: Line) -> bool:
 
 def _is_empty_cell(line: Line) -> bool:
     """/ or —— alone on a line: an empty cell, never a row divider."""
-    return line.stripped in ("/", "—", "——", "-", "--", "－", "\\")
+    return line.stripped in EMPTY_CELLS
