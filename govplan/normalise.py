@@ -666,6 +666,11 @@ def _forward(m: OffsetMap, pos: int) -> int:
     return m.norm_starts[k] + min(pos - m.src_starts[k], size)
 
 
+# Where a run may start in the clean or match text too: conversion makes no "?" and no ASCII
+# character non-ASCII, folding makes "?" only of "？".
+_RUN_HINT_RX = re.compile("[?\ufffd？](?=[^\x00-\x7f])")
+
+
 def _convert(text: str) -> str:
     """The clean text of stripped and repaired text: look-alikes replaced, Simplified."""
     return converter("t2s").convert(text.translate(DAMAGE_TABLE) if _DAMAGE_RX.search(text) else text)
@@ -679,8 +684,8 @@ def _repair(text: str, offsets: OffsetMap) -> tuple[str, OffsetMap, int, list[tu
     records: list[tuple[int, int, str, str]] = []
     for _ in range(_ROUNDS):
         edits, repairs = repair_misaligned(text)
-        if not edits and "?" not in text and "\ufffd" not in text and "？" not in text:
-            break  # no run can start anywhere: conversion makes no "?" (folding makes one of ？)
+        if not edits and not _RUN_HINT_RX.search(text):
+            break  # no run can start anywhere, in the converted texts either
         if not edits:
             # A second normalisation reads the clean text (radicals replaced, Simplified) or the
             # match text (folded too): what a run reads as there is read here too. Both keep positions.
