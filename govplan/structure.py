@@ -82,8 +82,6 @@ class Node:
     row_lines: list[Line] = field(default_factory=list)
     glued: bool = False  # a row of a table with no separators: one span a unit in its unit cells
     continued: set[tuple[int, int]] = field(default_factory=set)  # unit spans that go on the one before
-    # the cells (pieces of text) of a row's first line when it has too few: its last cell goes on
-    short_cells: list[list[tuple[int, int]]] | None = None
 
 
 @dataclass
@@ -249,6 +247,7 @@ def _title_ish(line: Line) -> bool:
 
 class _Builder:
     def __init__(self, blocks: list[Block], rules: RuleSet) -> None:
+        self.blocks = blocks
         lines = [b for b in blocks if isinstance(b, Line)]
         self.lines = lines
         self.rx = compiled(rules)
@@ -456,11 +455,11 @@ class _Builder:
         return new
 
     # -- main loop --------------------------------------------------------------------------
-    def build(self, blocks: list[Block], clean: str) -> list[PlanNode]:
+    def build(self, clean: str) -> list[PlanNode]:
         self.clean = clean
         attachment_list = False
         i = -1
-        for block in blocks:
+        for block in self.blocks:
             plan = self.plans[-1]
             if isinstance(block, Table):
                 self._table(plan, block)
@@ -678,4 +677,4 @@ def _han_side(m: re.Match[str]) -> bool:
 
 def build(blocks: list[Block], rules: RuleSet, clean: str) -> list[PlanNode]:
     """Build plans and item trees from layout blocks; ``clean`` gives labels as written."""
-    return _Builder(blocks, rules).build(blocks, clean)
+    return _Builder(blocks, rules).build(clean)
