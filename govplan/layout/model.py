@@ -49,10 +49,6 @@ class Table:
     # does not carry the next number continues the row above
     numbered: bool = False
 
-    @property
-    def start(self) -> int:
-        return self.lines[0].start
-
 
 Block = Line | Table
 
