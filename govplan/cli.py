@@ -169,10 +169,7 @@ def extract(
     try:
         doc = parse_bytes(sys.stdin.buffer.read(), options, path=None) if file == "-" else parse_file(file, options)
         text = render(doc, fmt.value)
-        if output is None or str(output) == "-":
-            write_output("-", text)
-        else:
-            write_output(output, text, bom=fmt is Format.csv)
+        write_output("-" if output is None else output, text, bom=fmt is Format.csv)  # no BOM on stdout
     except BrokenPipeError:
         _broken_pipe()
     except GovplanError as exc:
