@@ -228,7 +228,11 @@ class TargetsPack(_Model):
     # what after a number makes it a scope or a rate rather than a target (5岁以下儿童, 70%的补助)
     not_a_target_after: str = "(?!x)x"
     not_a_target_after_examples: list[str] = Field(default_factory=list)
-    _v = field_validator("counters", "placeholder", "not_a_target_after")(_check_regex)
+    # a year that sets the horizon of the targets after it in its sentence (group ``y``)
+    horizon: str = "(?!x)x"
+    horizon_examples: list[str] = Field(default_factory=list)
+    not_a_horizon_examples: list[str] = Field(default_factory=list)
+    _v = field_validator("counters", "placeholder", "not_a_target_after", "horizon")(_check_regex)
 
 
 class DocumentPack(_Model):
@@ -426,6 +430,10 @@ def check_examples(rules: RuleSet) -> list[str]:
         need(t.placeholder, ex, "targets.placeholder")
     for ex in t.not_a_target_after_examples:
         need(t.not_a_target_after, ex, "targets.not_a_target_after")
+    for ex in t.horizon_examples:
+        need(t.horizon, ex, "targets.horizon")
+    for ex in t.not_a_horizon_examples:
+        need(t.horizon, ex, "targets.horizon", expect=False)
     for ex in t.quantity_verbs_examples:
         if not any(w in ex for w in t.quantity_verbs):
             problems.append(f"targets.quantity_verbs: none of the verbs in example {ex!r}")

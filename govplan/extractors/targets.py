@@ -28,9 +28,6 @@ _PLACEHOLDER_HINT_RX = re.compile(r"[xX×*＊]")
 _QUOTED_RX = re.compile(r"“[^“”]{0,30}”")
 # a digit and a capital naming a thing, not a quantity: 5G基站, 5A级景区, 3D打印
 _NAME_TOKEN_RX = re.compile(r"(?<![\dA-Za-z.])\d[A-Z](?![A-Za-z])")
-# a year that sets a target's horizon (到2025年，…; 提高到2025年的55%), not a baseline to compare
-# with (比2020年, 由2020年的45%, 在2020年的基础上) nor a start (2021年起)
-_HORIZON_RX = re.compile(r"(?<![\d.比较与同由从])((?:19|20)\d{2})\s*年(?!度?的?(?:基础|水平上)|同期|相比|以来|起)")
 # the most characters between a rise or fall word and a count it applies to (提升农贸市场12家 upgrades
 # 12 markets; 增长10% rises by 10%)
 _CHANGE_GAP = 2
@@ -48,6 +45,7 @@ class _Rx:
     baseline: tuple[str, ...]
     quantity: list[tuple[str, str]]  # (verb, "=")
     not_after: TimedPattern
+    horizon: TimedPattern
 
 
 def _rx(rules: RuleSet) -> _Rx:
@@ -75,6 +73,7 @@ def _build(rules: RuleSet) -> _Rx:
         baseline=tuple(t.baseline_words),
         quantity=sorted(((w, "=") for w in t.quantity_verbs), key=lambda x: -len(x[0])),
         not_after=rc(t.not_a_target_after),
+        horizon=rc(t.horizon),
     )
     return rx
 
@@ -199,7 +198,7 @@ def _running(run: TextRun, rx: _Rx, out: Extraction) -> None:
     last_end = -10
     last_comp: str | None = None
     # the horizon year of each target is read once all targets are found (most items have none)
-    horizons = _Horizons(text)
+    horizons = _Horizons(text, rx.horizon)
     for m in (rx.number.finditer(text) if _HAS_DIGIT_RX.search(text) else ()):
         start, end = m.span()
         follow = text[end : end + 2]
@@ -291,23 +290,24 @@ def _running(run: TextRun, rx: _Rx, out: Extraction) -> None:
 class _Horizons:
     """The years that may set a target's horizon, read from the text the first time one is asked."""
 
-    __slots__ = ("found", "text")
+    __slots__ = ("found", "pattern", "text")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, pattern: TimedPattern) -> None:
         self.text = text
+        self.pattern = pattern
         self.found: list[tuple[int, int]] | None = None
 
     def by(self, start: int) -> int | None:
         if self.found is None:
-            self.found = _horizons(self.text)
+            self.found = _horizons(self.text, self.pattern)
         return _by(self.text, start, self.found)
 
 
-def _horizons(text: str) -> list[tuple[int, int]]:
+def _horizons(text: str, pattern: TimedPattern) -> list[tuple[int, int]]:
     """(position, year) of every year in the text that may set a target's horizon."""
     if "年" not in text:
         return []
-    return [(m.start(), int(m.group(1))) for m in _HORIZON_RX.finditer(text)
+    return [(m.start(), int(m.group("y"))) for m in pattern.finditer(text)
             if not in_title(text, m.start())]
 
 
