@@ -85,8 +85,11 @@ def _lines_run(norm: Normalised, lines: list[Line], first_heading: bool = False)
     return TextRun.join(norm.match, norm.clean, parts)
 
 
-def _cell_run(norm: Normalised, spans: list[tuple[int, int]], sep: str = "") -> TextRun:
-    return TextRun.join(norm.match, norm.clean, [("" if k == 0 else sep, a, b) for k, (a, b) in enumerate(spans)])
+def _cell_run(norm: Normalised, spans: list[tuple[int, int]], sep: str = "",
+              continued: set[tuple[int, int]] | None = None) -> TextRun:
+    """The cell's spans joined by ``sep``, less a span that goes on the one before it."""
+    return TextRun.join(norm.match, norm.clean, [("" if k == 0 or (continued and sp in continued) else sep, *sp)
+                                                 for k, sp in enumerate(spans)])
 
 
 def _is_heading(text: str) -> bool:
@@ -108,13 +111,9 @@ def item_text(node: Node, norm: Normalised) -> tuple[ItemText, str, tuple[int, i
         wrapped = bool(node.row_lines) and node.row_lines[0].aligned
         for col, role in (("lead_units", "lead"), ("units", "responsible"), ("cooperating", "cooperating")):
             if col in node.cells:
-                if node.glued:
-                    # names glued with nothing between them are told apart by the span of each
-                    spans = node.cells[col]
-                    named = [("" if k == 0 or sp in node.continued else "、", *sp) for k, sp in enumerate(spans)]
-                    cells.append((TextRun.join(norm.match, norm.clean, named), role))
-                    continue
-                cells.append((_cell_run(norm, node.cells[col], "" if wrapped else "\n"), role))
+                # names glued with nothing between them are told apart by the span of each
+                sep = "、" if node.glued else "" if wrapped else "\n"
+                cells.append((_cell_run(norm, node.cells[col], sep, node.continued), role))
         # a deadline cell in pieces (one per merged sub-row) is a list of stages
         dl = _cell_run(norm, node.cells["deadline"], "\n") if "deadline" in node.cells else None
         target = _cell_run(norm, node.cells["target_value"]) if "target_value" in node.cells else None
