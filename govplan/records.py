@@ -8,6 +8,7 @@ as written) and a ``span`` into the decoded source.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -163,7 +164,10 @@ class _Spans:
     def __init__(self, norm: Normalised) -> None:
         self.norm = norm
         src = norm.source
-        self.line_starts = [0] + [m.end() for m in regex.finditer(r"\r\n|\r|\n", src)]
+        if "\r" in src:
+            self.line_starts = [0] + [m.end() for m in regex.finditer(r"\r\n|\r|\n", src)]
+        else:  # the common case, with the scan in C
+            self.line_starts = list(itertools.accumulate((len(ln) + 1 for ln in src.split("\n")), initial=0))[:-1]
         offsets = norm.offsets
         # most inputs lose nothing in normalising: positions are then source positions
         self.identity = len(offsets.norm_starts) == 1 and offsets.src_starts[0] == 0 \

@@ -42,9 +42,10 @@ class TextRun:
 
     def to_norm(self, i: int) -> int:
         """Normalised position of run position ``i`` (a separator maps to the end of its piece)."""
-        if not self.run_starts:
-            return 0
-        k = max(bisect.bisect_right(self.run_starts, i) - 1, 0)
+        starts = self.run_starts
+        if len(starts) <= 1:  # one piece (most cells and items): no search
+            return self.norm_starts[0] + min(i - starts[0], self.lengths[0]) if starts else 0
+        k = max(bisect.bisect_right(starts, i) - 1, 0)
         off = i - self.run_starts[k]
         if off > self.lengths[k]:
             off = self.lengths[k]

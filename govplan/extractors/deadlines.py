@@ -586,7 +586,7 @@ class _Parser:
             got.start, got.end = run.span(m.start(), m.end())
             best = (m.start(), got)
             break
-        for mm in _MONTH_IN_TEXT_RX.finditer(text):
+        for mm in _MONTH_IN_TEXT_RX.finditer(text) if "月" in text else ():
             if best is not None and mm.start() > best[0]:
                 break
             if not (mm.group("mod") or mm.group("part") in ("底", "末") or self.rx.verb.match(text, mm.end())):
@@ -716,6 +716,17 @@ def _cell_pieces(parser: _Parser, cell: TextRun, a: int, b: int, out: Extraction
     return got
 
 
+def _last_clause_ongoing(parser: _Parser, text: str) -> regex.Match[str] | None:
+    """长期坚持 as the text's last clause: searched from the last clause mark only (the pattern
+    holds none, so a match can start nowhere else)."""
+    k = max(text.rfind(","), text.rfind(";"))
+    return parser.rx.ongoing_end.search(text, k) if k >= 0 else None
+
+
+# what ends a field's value (or opens a bracket inside it)
+_VALUE_STOP_RX = re.compile(r"[;；)）\]】〕\n。(（]")
+
+
 def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -> None:
     parser = _Parser(rules, ctx)
     if item.deadline_cell is not None:
@@ -730,14 +741,17 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
     field: tuple[int, int] | None = None
     for m in (parser.rx.field.finditer(text) if ":" in text or "】" in text else ()):
         a = m.end()
-        b = a
+        b = len(text)
         depth = 0  # brackets opened inside the value: 6月30日前(首批)、12月31日前(全部)
-        while b < len(text) and (text[b] not in ";；)）]】〕\n。" or (depth and text[b] in ")）")):
-            if text[b] in "(（":
+        for stop in _VALUE_STOP_RX.finditer(text, a):
+            mark = stop.group()
+            if mark in "(（":
                 depth += 1
-            elif text[b] in ")）":
+            elif depth and mark in ")）":
                 depth -= 1
-            b += 1
+            else:
+                b = stop.start()
+                break
         while b < len(text) and text[b] in ";；":
             # 3月底前完成摸底；11月底前全部完成: the schedule goes on past a semicolon while
             # the next clause is another dated stage, not another field
@@ -789,7 +803,7 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
         # in running text (每季度召开调度会议) it is not a deadline
         tail = _annotation_start(text) if "每" in text else None
         clause = (parser.rx.ongoing_clause.search(text) if ")" in text else None) \
-            or parser.rx.ongoing_end.search(text) or (_RECURRING_RX.search(text, tail) if tail is not None else None)
+            or _last_clause_ongoing(parser, text) or (_RECURRING_RX.search(text, tail) if tail is not None else None)
         if clause is not None:
             ns, ne = run.span(clause.start(), clause.end())
             out.deadline = FoundDeadline(start=ns, end=ne, ongoing=True)

@@ -402,9 +402,11 @@ class _Parser:
         if not clauses:
             return False
         if not any(self.rx.cue.search(c) for c in clauses):
-            rest = text[b + 1:].lstrip(" 。.;；")
             # closing the item's text, or its first paragraph (a note or a closing may follow)
-            at_end = truncated or not rest.strip() or rest[0] == "\n"
+            k, n = b + 1, len(text)
+            while k < n and text[k] in " 。.;；":
+                k += 1
+            at_end = truncated or k >= n or text[k] == "\n" or not text[k:].strip()
             # (a date beside the names is the deadline: （市司法局、市公安局，2023年6月底前）)
             listed = [n for c in clauses if not _NOT_A_NAME_RX.search(c) for n in _NAME_SPLIT_RX.split(c) if n]
             return at_end and bool(listed) and all(
@@ -531,6 +533,8 @@ class _Parser:
     def fields(self, run: TextRun, a: int, b: int, found: list[FoundUnit]) -> bool:
         """Labelled fields inside text[a:b]; True when any was found."""
         text = run.match
+        if text.find(":", a, b) < 0 and text.find("：", a, b) < 0 and text.find("】", a, b) < 0:
+            return False  # every label ends with one of these: no search
         hit = False
         for m in self.rx.field.finditer(text, a, b):
             role = self.field_role(m.group("label"))
@@ -583,7 +587,7 @@ def extract(item: ItemText, rules: RuleSet, ctx: PlanContext, out: Extraction) -
                 pos = max(pos, b)
     if not found and not item.units_cells:
         text = item.run.match
-        for m in _ASSIGN_RX.finditer(text):
+        for m in _ASSIGN_RX.finditer(text) if "由" in text else ():  # only 由… clauses are read here
             a, b = m.span("body")
             # after 由 a unit list is enough (由市交通运输局负责，市公安局协助); when clauses of names
             # and cues open it, the task may follow (由X主办，Y协助，清理…)
