@@ -74,8 +74,14 @@ class Converter:
         # alternation that large is slow to search.
         self._phrase_rx: re.Pattern[str] | None = None
         self._by_first: dict[str, list[str]] = {}
+        # In text with no character to convert only the phrases made of such characters can match
+        # (函覆, 反覆 in t2s): a shorter alternation for what most plans are.
+        self._plain_rx: re.Pattern[str] | None = None
         if 0 < len(phrases) <= 2000:
-            self._phrase_rx = re.compile("|".join(re.escape(k) for k in sorted(phrases, key=len, reverse=True)))
+            ordered = sorted(phrases, key=len, reverse=True)
+            self._phrase_rx = re.compile("|".join(re.escape(k) for k in ordered))
+            plain = [k for k in ordered if self._chars.isdisjoint(k)]
+            self._plain_rx = re.compile("|".join(re.escape(k) for k in plain) or "(?!x)x")
         else:
             for k in sorted(phrases, key=len, reverse=True):
                 self._by_first.setdefault(k[0], []).append(k)
@@ -92,9 +98,11 @@ class Converter:
     def convert(self, text: str) -> str:
         if len(text) >= VECTOR_MIN:
             return self._convert_vector(text)
-        if self._chars.isdisjoint(text) and self._phrase_first.isdisjoint(text):
+        plain = self._chars.isdisjoint(text)
+        if plain and self._phrase_first.isdisjoint(text):
             return text  # nothing to convert: most plans are already in the target script
-        return self._with_phrases(text, text.translate(self._table), not self._phrase_first.isdisjoint(text))
+        return self._with_phrases(text, text if plain else text.translate(self._table),
+                                  not self._phrase_first.isdisjoint(text), plain)
 
     def _convert_vector(self, text: str) -> str:
         """The same conversion with numpy lookup tables: for long texts, ~20x faster than
@@ -107,7 +115,7 @@ class Converter:
         if not has_chars and not has_phrases:
             return text
         out = lut[codes].tobytes().decode("utf-32-le", "surrogatepass") if has_chars else text
-        return self._with_phrases(text, out, has_phrases)
+        return self._with_phrases(text, out, has_phrases, not has_chars)
 
     def _arrays(self) -> tuple[Any, Any, Any]:
         if self._np_arrays is None:
@@ -122,12 +130,12 @@ class Converter:
             self._np_arrays = (lut, changed, first)
         return self._np_arrays
 
-    def _with_phrases(self, text: str, out: str, has_phrases: bool) -> str:
+    def _with_phrases(self, text: str, out: str, has_phrases: bool, plain: bool = False) -> str:
         if not has_phrases:
             return out
         # Phrase keys are written in the source script, so search the input; the converted text
         # has the same length, so positions carry over.
-        spans = self._phrase_spans(text)
+        spans = self._phrase_spans(text, plain)
         if not spans:
             return out
         pieces: list[str] = []
@@ -139,9 +147,11 @@ class Converter:
         pieces.append(out[last:])
         return "".join(pieces)
 
-    def _phrase_spans(self, text: str) -> list[tuple[int, int]]:
+    def _phrase_spans(self, text: str, plain: bool = False) -> list[tuple[int, int]]:
+        """Where phrases start and end; ``plain``: the text holds no character to convert."""
         if self._phrase_rx is not None:
-            return [m.span() for m in self._phrase_rx.finditer(text)]
+            rx = self._plain_rx if plain and self._plain_rx is not None else self._phrase_rx
+            return [m.span() for m in rx.finditer(text)]
         spans: list[tuple[int, int]] = []
         by_first = self._by_first
         i, n = 0, len(text)
