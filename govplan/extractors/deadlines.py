@@ -115,10 +115,12 @@ def _build(rules: RuleSet) -> _Rx:
     rx = _Rx(
         field=rc(rf"(?:【\s*(?:{d.field_labels.pattern})\s*】|(?:{d.field_labels.pattern})\s*[:：])\s*"),
         ongoing=rc(rf"^(?:{d.ongoing.pattern})"),
+        # (the clause mark is matched and kept out with \K, not looked behind for: a search then
+        # skips to clause marks instead of trying the pattern at every character)
         # an annotation's last clause that says when without a label: (…负责;持续办理)
         # a date that is a whole clause of an annotation: (市数据局负责,2023年6月)
-        clause_date=rc(rf"(?<=[(;,])\s*(?P<lead>{d.lead_in})?\s*{DATE_CORE}{_MOD}\s*(?=[);,])"),
-        ongoing_clause=rc(rf"(?<=[;,])\s*(?:{d.ongoing.pattern})(?:办理|进行)?\s*(?=\))"),
+        clause_date=rc(rf"[(;,]\K\s*(?P<lead>{d.lead_in})?\s*{DATE_CORE}{_MOD}\s*(?=[);,])"),
+        ongoing_clause=rc(rf"[;,]\K\s*(?:{d.ongoing.pattern})(?:办理|进行)?\s*(?=\))"),
         # the item's last clause: …，由市农业农村局负责，长期坚持。
         ongoing_end=rc(rf"(?<=[;,])\s*(?:{d.ongoing_last_clause})\s*(?=[。.]?\s*$)"),
         non_date=rc(d.non_date.pattern),

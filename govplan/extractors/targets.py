@@ -58,8 +58,10 @@ def _build(rules: RuleSet) -> _Rx:
     mags = "|".join(sorted((regex.escape(k) for k in t.magnitudes), key=len, reverse=True))
     rx = _Rx(
         number=rc(
-            # not IPv6 or 7×24, but yes after a placeholder letter standing for a character (全x50以上)
-            rf"(?<![\d.×*/\-])(?:(?<=\p{{Han}}[xX])|(?<![A-Za-z]))(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?)\s*(?P<mag>{mags})?\s*"
+            # not IPv6 or 7×24, but yes after a placeholder letter standing for a character (全x50以上);
+            # the first digit comes before the looks behind it, so that the search skips to digits
+            rf"(?P<num>\d(?<![\d.×*/\-]\d)(?:(?<=\p{{Han}}[xX]\d)|(?<![A-Za-z]\d))\d*(?:,\d{{3}})*(?:\.\d+)?)\s*"
+            rf"(?P<mag>{mags})?\s*"
             rf"(?:(?P<pct>%|‰)|(?P<pp>个?百分点)|(?P<counter>{t.counters}))?"
         ),
         percent_cn=rc(r"百分之(?P<cn>[零一二三四五六七八九十百]+)(?:点(?P<frac>[零一二三四五六七八九]+))?"),

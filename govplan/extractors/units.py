@@ -103,10 +103,12 @@ def _build(rules: RuleSet) -> _Rx:
         prefix=rc(u.prefix_pattern),
         own_place=rc(u.own_place_pattern),
         no_prefix=rc(u.no_prefix_suffix),
-        suffix=rc(u.unit_suffix),
+        # whether a name ends with a unit's suffix: searched backwards from the end ((?r)), where a
+        # pattern anchored at the end ($) fails at once, instead of tried at every character
+        suffix=rc(f"(?r)(?:{u.unit_suffix})"),
         shared_head=rc(u.shared_suffix_head),
         shared_suffix=rc(u.shared_suffix),
-        government=rc(u.government_suffix),
+        government=rc(f"(?r)(?:{u.government_suffix})"),
         first_is_lead=rc("|".join(f"(?:{p.pattern})" for p in u.first_is_lead) or "(?!x)x"),
         any_field=rc(rf"【\s*(?:{labels}|{dl})\s*】|(?:{labels}|{dl})\s*[:：]"),
     )
