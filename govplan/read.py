@@ -223,14 +223,9 @@ def read_bytes(data: bytes, *, path: str | None = None, encoding: str | None = N
 
 def read_format(fmt: str, data: bytes, *, path: str | None = None, encoding: str | None = None) -> RawSource:
     """Read ``data`` with the reader of ``fmt`` (a key of ``readers.FORMATS``)."""
-    from .readers import reader
+    from . import readers
 
-    if fmt == "html":
-        from .readers import html
-
-        extracted = html.read(data, path, encoding=encoding)
-    else:
-        extracted = reader(fmt)(data, path)
+    extracted = readers.read(fmt, data, path, encoding=encoding)
     text = extracted.text
     if text.startswith("\ufeff"):
         text = text[1:]

@@ -129,6 +129,9 @@ def _zip_format(data: bytes) -> str:
 
 def _ole_format(data: bytes) -> str:
     """An OLE compound file's format: "doc" for Word and WPS documents; Excel and PowerPoint are refused."""
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        raise NotTextError("looks like a password-protected (encrypted) Office document: "
+                           "open it, remove the password and save it again")
     if "WordDocument".encode("utf-16-le") in data:
         return "doc"
     if "Workbook".encode("utf-16-le") in data or b"B\x00o\x00o\x00k\x00\x00\x00" in data:
@@ -173,15 +176,20 @@ def sniff(data: bytes, path: str | None = None) -> str | None:
     return None
 
 
-def reader(fmt: str) -> Reader:
-    """The ``read`` function of a format, importing its module now; a missing module or dependency
-    raises ``NotTextError`` naming what to install."""
+def read(fmt: str, data: bytes, path: str | None = None, *, encoding: str | None = None) -> Extracted:
+    """Read ``data`` with the reader of ``fmt`` (a key of ``FORMATS``), importing it now.
+
+    A reader's module, or a library it needs, that is not installed raises ``NotTextError``
+    naming what to install; ``encoding`` overrides a web page's charset (other formats carry
+    their own).
+    """
     spec = FORMATS[fmt]
     try:
         module = importlib.import_module(f"{__name__}.{spec.module}")
+        if fmt == "html":
+            return module.read(data, path, encoding=encoding)  # type: ignore[no-any-return]
+        return module.read(data, path)  # type: ignore[no-any-return]
     except ImportError as exc:
         missing = f" ({exc.name} is missing)" if exc.name else ""
         raise NotTextError(f"looks like {spec.what}; reading it needs what is not installed{missing}: "
                            f"{spec.install}") from exc
-    read: Reader = module.read
-    return read
