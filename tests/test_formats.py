@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import json
 import time
 import zipfile
 from pathlib import Path
@@ -376,3 +377,164 @@ def test_json_output_of_every_format_validates_against_the_model_behind_the_sche
         doc = govplan.parse_file(FORMATS_DIR / f"plan.{ext}")
         again = Document.model_validate_json(render(doc, "json"))
         assert again.source.format == ext
+
+
+# --- the .docx reader's details ----------------------------------------------------------------------
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _docx(body: str, numbering: str = "", styles: str = "") -> bytes:
+    """A minimal .docx package around a body (and numbering/styles parts) written as XML."""
+    rels = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'officeDocument" Target="word/document.xml"/></Relationships>')
+    doc_rels = ['<Relationship Id="rN" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                'numbering" Target="numbering.xml"/>' if numbering else "",
+                '<Relationship Id="rS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                'styles" Target="styles.xml"/>' if styles else ""]
+    types = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+             '<Default Extension="xml" ContentType="application/xml"/>'
+             '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+             'wordprocessingml.document.main+xml"/>'
+             '<Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+             'wordprocessingml.numbering+xml"/>'
+             '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+             'wordprocessingml.styles+xml"/></Types>')
+    parts = {
+        "[Content_Types].xml": types.encode(),
+        "_rels/.rels": rels.encode(),
+        "word/_rels/document.xml.rels": ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                                         f'package/2006/relationships">{"".join(doc_rels)}</Relationships>').encode(),
+        "word/document.xml": f'<?xml version="1.0"?><w:document {W}><w:body>{body}</w:body></w:document>'.encode(),
+    }
+    if numbering:
+        parts["word/numbering.xml"] = f'<?xml version="1.0"?><w:numbering {W}>{numbering}</w:numbering>'.encode()
+    if styles:
+        parts["word/styles.xml"] = f'<?xml version="1.0"?><w:styles {W}>{styles}</w:styles>'.encode()
+    return _zip(parts)
+
+
+def _p(text: str, num: tuple[int, int] | None = None, style: str | None = None, runs: str | None = None) -> str:
+    ppr = ""
+    if num or style:
+        ppr = "<w:pPr>" + (f'<w:pStyle w:val="{style}"/>' if style else "") + (
+            f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>' if num else "") + "</w:pPr>"
+    return f"<w:p>{ppr}{runs if runs is not None else f'<w:r><w:t>{text}</w:t></w:r>'}</w:p>"
+
+
+def _levels(*levels: tuple[str, str]) -> str:
+    return "".join(f'<w:lvl w:ilvl="{k}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/>'
+                   f'<w:suff w:val="nothing"/></w:lvl>' for k, (fmt, text) in enumerate(levels))
+
+
+def _docx_text(data: bytes) -> list[str]:
+    return read_bytes(data, path="t.docx").text.split("\n")
+
+
+def test_docx_list_numbering_counts_per_list_and_restarts_under_its_parent() -> None:
+    numbering = (f'<w:abstractNum w:abstractNumId="1">{_levels(("chineseCounting", "%1、"), ("chineseCounting", "（%2）"), ("decimal", "%3."))}</w:abstractNum>'
+                 f'<w:abstractNum w:abstractNumId="2">{_levels(("decimalEnclosedCircle", "%1"), ("bullet", ""))}</w:abstractNum>'
+                 f'<w:abstractNum w:abstractNumId="3">{_levels(("chineseLegalSimplified", "%1、"))}</w:abstractNum>'
+                 '<w:num w:numId="1"><w:abstractNumId w:val="1"/></w:num>'
+                 '<w:num w:numId="2"><w:abstractNumId w:val="2"/></w:num>'
+                 '<w:num w:numId="3"><w:abstractNumId w:val="3"/>'
+                 '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="10"/></w:lvlOverride></w:num>')
+    body = "".join([
+        _p("总体要求", (1, 0)), _p("正文不编号"), _p("主要任务", (1, 0)), _p("推进改革", (1, 1)), _p("第一项", (1, 2)),
+        _p("第二项", (1, 2)), _p("优化服务", (1, 1)), _p("又一项", (1, 2)), _p("甲", (2, 0)), _p("乙", (2, 0)),
+        _p("要点", (2, 1)), _p("拾", (3, 0)), _p("关闭编号", (0, 0)),
+    ])
+    assert _docx_text(_docx(body, numbering)) == [
+        "一、总体要求", "正文不编号", "二、主要任务", "（一）推进改革", "1.第一项", "2.第二项", "（二）优化服务", "1.又一项",
+        "①甲", "②乙", "• 要点", "壹拾、拾", "关闭编号"]
+
+
+def test_docx_numbering_from_a_paragraph_style() -> None:
+    numbering = (f'<w:abstractNum w:abstractNumId="5">{_levels(("chineseCounting", "第%1条"))}</w:abstractNum>'
+                 '<w:num w:numId="7"><w:abstractNumId w:val="5"/></w:num>')
+    styles = ('<w:style w:type="paragraph" w:styleId="Tiao"><w:pPr><w:numPr><w:numId w:val="7"/></w:numPr></w:pPr>'
+              '</w:style><w:style w:type="paragraph" w:styleId="TiaoBold"><w:basedOn w:val="Tiao"/></w:style>')
+    body = _p(" 总则", style="Tiao") + _p(" 适用范围", style="TiaoBold")
+    assert _docx_text(_docx(body, numbering, styles)) == ["第一条 总则", "第二条 适用范围"]
+
+
+def test_docx_runs_fields_breaks_tabs_hidden_text_and_revisions() -> None:
+    runs = ("<w:r><w:t>一、加强</w:t></w:r><w:ins><w:r><w:t>统筹</w:t></w:r></w:ins>"
+            "<w:del><w:r><w:delText>删掉的</w:delText></w:r></w:del>"
+            '<w:r><w:rPr><w:vanish/></w:rPr><w:t>隐藏</w:t></w:r>'
+            '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>协调</w:t></w:r>'
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+            '<w:r><w:footnoteReference w:id="1"/></w:r>'
+            "<w:r><w:tab/><w:t>（市发展改革委牵头）</w:t><w:br/><w:t>第二行</w:t></w:r>")
+    sdt = "<w:sdt><w:sdtContent>" + _p("控件里的段落") + "</w:sdtContent></w:sdt>"
+    assert _docx_text(_docx(_p("", runs=runs) + sdt)) == ["一、加强统筹协调 （市发展改革委牵头）", "第二行", "控件里的段落"]
+
+
+def test_docx_table_merges_apply_to_each_row_they_span() -> None:
+    def tc(text: str, props: str = "") -> str:
+        return f"<w:tc><w:tcPr>{props}</w:tcPr>{_p(text)}</w:tc>"
+
+    restart, cont, span3 = '<w:vMerge w:val="restart"/>', "<w:vMerge/>", '<w:gridSpan w:val="3"/>'
+    nested = f"<w:tbl><w:tr>{tc('甲')}{tc('乙')}</w:tr></w:tbl>"
+    rows = [
+        tc("序号") + tc("任务") + tc("牵头单位"),
+        tc("一、民生实事", span3),
+        tc("1") + tc("建学校") + tc("市教育局", restart),
+        tc("2") + f"<w:tc>{_p('建医院')}{nested}</w:tc>" + tc("", cont),
+    ]
+    body = ("<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>"
+            + "".join(f"<w:tr>{r}</w:tr>" for r in rows) + "</w:tbl>" + _p("表后段落"))
+    body += f"<w:tbl><w:tr>{tc('一列表格：方框里的文字')}</w:tr></w:tbl>"
+    assert _docx_text(_docx(body)) == ["序号\t任务\t牵头单位", "一、民生实事", "1\t建学校\t市教育局", "2\t建医院 甲 乙\t",
+                                       "表后段落", "一列表格：方框里的文字"]
+
+
+@pytest.mark.parametrize(("n", "text"), [(1, "一"), (10, "十"), (11, "十一"), (20, "二十"), (21, "二十一"),
+                                         (100, "一百"), (105, "一百零五"), (110, "一百一十")])
+def test_chinese_counting(n: int, text: str) -> None:
+    from govplan.readers.docx import chinese_number
+
+    assert chinese_number(n) == text
+
+
+# --- batch ------------------------------------------------------------------------------------------------
+
+def test_batch_reads_every_supported_format_and_says_what_it_did_not_read(tmp_path: Path) -> None:
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from govplan.batch import BatchRequest, run_batch
+    from govplan.cli import app
+
+    folder = tmp_path / "downloads"
+    (folder / "sub").mkdir(parents=True)
+    for name in ("plan.txt", "plan.docx", "plan.html"):
+        shutil.copy(FORMATS_DIR / name, folder / ("sub" if name.endswith("html") else "") / name)
+    shutil.copy(FORMATS_DIR / "plan.html", folder / "PAGE.HTM")
+    (folder / "sheet.xlsx").write_bytes(_zip({"xl/workbook.xml": b"<workbook/>"}))
+    (folder / "~$plan.docx").write_bytes(b"\x06owner ")
+    (folder / "notes.md").write_text("# notes", encoding="utf-8")
+    (folder / "renamed.docx").write_bytes(_zip({"xl/workbook.xml": b"<workbook/>"}))
+
+    summary = run_batch(BatchRequest(inputs=[str(folder)], jsonl=tmp_path / "items.jsonl", workers=1))
+    read_names = {Path(json.loads(line)["source"]).name
+                  for line in (tmp_path / "items.jsonl").read_text(encoding="utf-8").splitlines()}
+    assert read_names == {"plan.txt", "plan.docx", "plan.html", "PAGE.HTM"}
+    assert summary.files == 5 and summary.ok == 4 and summary.failed == 1
+    assert summary.errors[0]["path"].endswith("renamed.docx") and summary.errors[0]["exit_code"] == 4
+    assert "Excel workbook" in summary.errors[0]["error"]  # a failure, never an empty plan
+    not_read = {Path(n["path"]).name: n["reason"] for n in summary.not_read}
+    assert not_read == {"sheet.xlsx": "not a supported format (.xlsx)", "notes.md": "not a supported format (.md)",
+                        "~$plan.docx": "an editor's lock or metadata file"}
+
+    narrowed = run_batch(BatchRequest(inputs=[str(folder)], glob="*.docx", jsonl=tmp_path / "d.jsonl", workers=1,
+                                      force=True))
+    assert narrowed.files == 3 and not narrowed.not_read  # plan.docx, renamed.docx and the lock file: asked for
+
+    result = CliRunner().invoke(app, ["batch", str(folder), "--jsonl", str(tmp_path / "cli.jsonl"), "--force"])
+    assert result.exit_code == 7
+    assert "not read: " in result.stderr and "sheet.xlsx: not a supported format (.xlsx)" in result.stderr

@@ -68,7 +68,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            "install LibreOffice (soffice on PATH)"),
 )}
 
-TEXT_EXTENSIONS = (".txt", ".text", ".md")
+TEXT_EXTENSIONS = (".txt",)
 
 # Every extension a folder is searched for by default (``govplan batch``).
 EXTENSIONS: tuple[str, ...] = TEXT_EXTENSIONS + tuple(e for f in FORMATS.values() for e in f.extensions)
