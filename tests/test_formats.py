@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import govplan
 from govplan.errors import NotTextError
@@ -538,3 +540,34 @@ def test_batch_reads_every_supported_format_and_says_what_it_did_not_read(tmp_pa
     result = CliRunner().invoke(app, ["batch", str(folder), "--jsonl", str(tmp_path / "cli.jsonl"), "--force"])
     assert result.exit_code == 7
     assert "not read: " in result.stderr and "sheet.xlsx: not a supported format (.xlsx)" in result.stderr
+
+
+def test_extract_reads_a_docx_from_standard_input_by_its_content() -> None:
+    from typer.testing import CliRunner
+
+    from govplan.cli import app
+
+    result = CliRunner().invoke(app, ["extract", "-", "--format", "json"],
+                                input=(FORMATS_DIR / "plan.docx").read_bytes())
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["source"]["format"] == "docx" and doc["source"]["path"] is None
+    assert len(doc["plans"][0]["items"]) == 3
+
+
+_TAGS = ["<p>", "</p>", "<div class=nav>", "</div>", "<br>", "<table>", "<tr>", "<td rowspan=3>", "<td colspan=2>",
+         "</td>", "</tr>", "</table>", "<span>", "</span>", "<script>", "</script>", "&nbsp;", "&amp;", "<a href=#>",
+         "</a>", "一、", "（一）", "推进", "（市政府牵头）", "\t", "\n", " ", "<li>", "<h1>", "</h1>", "<!--", "-->"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_TAGS), max_size=60))
+def test_the_html_reader_is_total(parts: list[str]) -> None:
+    """Any run of tags and text is read (or refused with a NotTextError), never a crash, and its
+    lines follow the contract: no blank first or last line, tabs only between table cells."""
+    from govplan.readers import html
+
+    text = html.read(("<html><body>" + "".join(parts)).encode("utf-8")).text
+    assert text == text.strip("\n")
+    for line in text.split("\n"):
+        assert line == line.strip(" ") or "\t" in line
