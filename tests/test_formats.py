@@ -485,13 +485,15 @@ def test_docx_table_merges_apply_to_each_row_they_span() -> None:
         tc("序号") + tc("任务") + tc("牵头单位"),
         tc("一、民生实事", span3),
         tc("1") + tc("建学校") + tc("市教育局", restart),
-        tc("2") + f"<w:tc>{_p('建医院')}{nested}</w:tc>" + tc("", cont),
+        tc("2") + f"<w:tc>{_p('建医院')}{_p('第二段')}</w:tc>" + tc("", cont),
     ]
     body = ("<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>"
             + "".join(f"<w:tr>{r}</w:tr>" for r in rows) + "</w:tbl>" + _p("表后段落"))
     body += f"<w:tbl><w:tr>{tc('一列表格：方框里的文字')}</w:tr></w:tbl>"
-    assert _docx_text(_docx(body)) == ["序号\t任务\t牵头单位", "一、民生实事", "1\t建学校\t市教育局", "2\t建医院 甲 乙\t",
-                                       "表后段落", "一列表格：方框里的文字"]
+    # a table laying out a page (a table inside it): its cells' paragraphs, in order
+    body += f"<w:tbl><w:tr>{tc('正文')}<w:tc>{_p('侧栏')}{nested}</w:tc></w:tr></w:tbl>"
+    assert _docx_text(_docx(body)) == ["序号\t任务\t牵头单位", "一、民生实事", "1\t建学校\t市教育局", "2\t建医院 第二段\t",
+                                       "表后段落", "一列表格：方框里的文字", "正文", "侧栏", "甲\t乙"]
 
 
 @pytest.mark.parametrize(("n", "text"), [(1, "一"), (10, "十"), (11, "十一"), (20, "二十"), (21, "二十一"),

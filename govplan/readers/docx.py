@@ -11,7 +11,9 @@
   start values of its definition.
 * A table is rows of tab-separated cells (``render_table``): a cell merged across columns
   (``gridSpan``) or down rows (``vMerge``) stands once, in its first row and column, with the
-  cells it covers empty; a one-column table (a box around text) is read as its paragraphs.
+  cells it covers empty. A table that lays text out (one column, tables inside it, or a cell of
+  more than 3,000 characters, as in a web page saved as .docx) is read as its paragraphs, cell
+  after cell, as the .html reader reads layout tables.
 """
 
 from __future__ import annotations
@@ -416,30 +418,43 @@ class _Body:
 
     def table(self, tbl: Any) -> list[str]:
         rows = [tr for tr in _blocks(tbl, _TR)]
+        cells = [list(_blocks(tr, _TC)) for tr in rows]
+        if _is_layout(tbl, cells):
+            return [line for row in cells for tc in row for line in self.lines(tc)]
         grid_cols = tbl.find(_w("tblGrid"))
         width = len(grid_cols.findall(_w("gridCol"))) if grid_cols is not None else 0
         matrix: list[list[str | None]] = []
-        for tr in rows:
+        for tr, tcs in zip(rows, cells, strict=True):
             row: list[str | None] = []
             trpr = tr.find(_w("trPr"))
             before = _int(_child_val(trpr, "gridBefore"), 0) if trpr is not None else 0
             row.extend([""] * before)
-            for tc in _blocks(tr, _TC):
+            for tc in tcs:
                 tcpr = tc.find(_w("tcPr"))
-                span = max(1, min(64, _int(_child_val(tcpr, "gridSpan"), 1))) if tcpr is not None else 1
                 vmerge = tcpr.find(_w("vMerge")) if tcpr is not None else None
                 continued = vmerge is not None and (vmerge.get(_VAL) or "continue") == "continue"
-                text = None if continued else " ".join(self.lines(tc))
-                row.append(text)
-                row.extend([None] * (span - 1))
+                row.append(None if continued else " ".join(self.lines(tc)))
+                row.extend([None] * (_span(tc) - 1))
             matrix.append(row)
         width = max([width, *(len(r) for r in matrix)]) if matrix else 0
-        if width <= 1:  # a box around text, not a table of data
-            return [line for tc in tbl.iter(_TC) for line in self.lines(tc)] if matrix else []
         for row in matrix:
             row.extend([""] * (width - len(row)))
         matrix = [row for row in matrix if any(row)]
         return render_table(matrix).split("\n") if matrix else []
+
+
+def _span(tc: Any) -> int:
+    return max(1, min(64, _int(_child_val(tc.find(_w("tcPr")), "gridSpan"), 1)))
+
+
+def _is_layout(tbl: Any, cells: list[list[Any]]) -> bool:
+    """A table that lays text out rather than holding data (as for a web page's tables): one
+    column (a box around text), a table inside it, or a cell holding a whole article."""
+    if max((sum(_span(tc) for tc in row) for row in cells), default=0) <= 1:
+        return True
+    if any(el is not tbl for el in tbl.iter(_TBL)):
+        return True
+    return any(len("".join(tc.itertext())) > 3000 for row in cells for tc in row)
 
 
 def _child_val(parent: Any, tag: str) -> str | None:
