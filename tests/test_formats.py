@@ -68,6 +68,9 @@ def test_the_same_plan_gives_the_same_records_in_every_format() -> None:
     assert by_path[("附件", "4")][1] == [("市公安局", "cooperating"), ("市大数据中心", "lead")]
     assert by_path[("附件", "4")][2] == (None, True)
     assert by_path[("附件", "3")][4] == "二、网上办事"
+    # a cell with one unit a line (Word paragraphs, <br>) lists both units
+    assert set(by_path[("附件", "3")][1]) == {("市大数据中心", "lead"), ("市发展改革局", "cooperating"),
+                                              ("市财政局", "cooperating")}
     assert by_path[("二、", "（一）", "1.")][1] == [("各区人民政府", "cooperating"), ("市司法局", "cooperating"),
                                                   ("市政务服务数据管理局", "lead")]
     assert by_path[("一、",)][3] == [(95.0, "%", ">="), (90.0, "%", ">=")]
@@ -191,6 +194,18 @@ def test_every_format_has_its_extensions_in_the_batch_default() -> None:
 
 # --- the serialisation ---------------------------------------------------------------------------------
 
+@pytest.mark.parametrize(("lines", "text"), [
+    (["完成", "时限"], "完成时限"), (["市发改委", "市财政局", "各区人民政府"], "市发改委、市财政局、各区人民政府"),
+    (["市政务服务数据管理局（牵头）", "市司法局"], "市政务服务数据管理局（牵头）、市司法局"),
+    (["1.加强统筹。", "2.推进改革。"], "1.加强统筹。2.推进改革。"), (["推进政务服务", "标准化建设"], "推进政务服务标准化建设"),
+    (["Word", "文档"], "Word 文档"), (["", " 市民政局 ", ""], "市民政局"),
+])
+def test_a_cells_lines_are_joined_on_its_row(lines: list[str], text: str) -> None:
+    from govplan.readers import cell_text
+
+    assert cell_text(lines) == text
+
+
 def test_render_table_writes_merged_cells_once_and_group_rows_alone() -> None:
     rows: list[list[str | None]] = [["序号", "任务", "牵头单位"], ["一、民生", None, None], ["1", "建学校", "市教育局"],
                                     ["2", "建医院", None], ["3", "a\tb\nc", ""]]
@@ -213,10 +228,11 @@ def test_html_blocks_inline_breaks_and_entities() -> None:
 def test_html_table_with_rowspan_colspan_and_layout_tables() -> None:
     table = ("<table><tr><th>序号</th><th>任务</th><th>牵头单位</th></tr>"
              "<tr><td colspan=3>一、民生</td></tr>"
-             "<tr><td>1</td><td>建<br>学校</td><td rowspan=2>市教育局</td></tr>"
+             "<tr><td>1</td><td>建<br>学校</td><td rowspan=2><p>市教育局</p><p>市卫生健康委</p></td></tr>"
              "<tr><td>2</td><td>建医院</td></tr></table>")
     text = _html(f"<table><tr><td><p>（一）正文。</p>{table}</td></tr></table>")
-    assert text.split("\n") == ["（一）正文。", "序号\t任务\t牵头单位", "一、民生", "1\t建 学校\t市教育局", "2\t建医院\t"]
+    assert text.split("\n") == ["（一）正文。", "序号\t任务\t牵头单位", "一、民生", "1\t建学校\t市教育局、市卫生健康委",
+                                 "2\t建医院\t"]
 
 
 @pytest.mark.parametrize(
@@ -485,14 +501,14 @@ def test_docx_table_merges_apply_to_each_row_they_span() -> None:
         tc("序号") + tc("任务") + tc("牵头单位"),
         tc("一、民生实事", span3),
         tc("1") + tc("建学校") + tc("市教育局", restart),
-        tc("2") + f"<w:tc>{_p('建医院')}{_p('第二段')}</w:tc>" + tc("", cont),
+        tc("2") + f"<w:tc>{_p('新建')}{_p('社区医院')}</w:tc>" + tc("", cont),
     ]
     body = ("<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>"
             + "".join(f"<w:tr>{r}</w:tr>" for r in rows) + "</w:tbl>" + _p("表后段落"))
     body += f"<w:tbl><w:tr>{tc('一列表格：方框里的文字')}</w:tr></w:tbl>"
     # a table laying out a page (a table inside it): its cells' paragraphs, in order
     body += f"<w:tbl><w:tr>{tc('正文')}<w:tc>{_p('侧栏')}{nested}</w:tc></w:tr></w:tbl>"
-    assert _docx_text(_docx(body)) == ["序号\t任务\t牵头单位", "一、民生实事", "1\t建学校\t市教育局", "2\t建医院 第二段\t",
+    assert _docx_text(_docx(body)) == ["序号\t任务\t牵头单位", "一、民生实事", "1\t建学校\t市教育局", "2\t新建社区医院\t",
                                        "表后段落", "一列表格：方框里的文字", "正文", "侧栏", "甲\t乙"]
 
 

@@ -6,8 +6,10 @@ every format, and every span points into the text govplan extracted from the fil
 
 * a paragraph (or heading, list item, line broken by ``<br>``) is a line; inline markup (runs,
   spans, links, bold) never splits one; no blank lines are needed;
-* a table row is a line with its cells between tabs (``render_table``); a cell's own line breaks
-  and paragraphs become single spaces (``clean_cell``);
+* a table row is a line with its cells between tabs (``render_table``); a cell's own paragraphs
+  and line breaks are joined on that line (``cell_text``): with ``、`` after a line that names a
+  unit (a Word cell with one unit a line reads as the typed list 市发改委、市财政局), with
+  nothing between other Chinese or around punctuation, and with a space otherwise;
 * a merged cell's text stands once, in its first row and column; the cells it covers are empty.
   The layout stage reads an empty cell under a filled one as the same merged cell, exactly as it
   does for a table pasted as text;
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import importlib
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Callable
@@ -77,6 +80,44 @@ EXTENSIONS: tuple[str, ...] = TEXT_EXTENSIONS + tuple(e for f in FORMATS.values(
 def clean_cell(text: str) -> str:
     """A table cell's text on one line: tabs and line breaks inside it become single spaces."""
     return " ".join(text.split())
+
+
+_HAN_RX = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_NO_SEP_AFTER = "。；;，,、：:！？!?（(【[“‘《〔"
+_NO_SEP_BEFORE = "）)】]”’》〕，,。；;、：:！？!?"
+
+
+def _names_a_unit(line: str) -> bool:
+    """Whether a line ends like a unit's name (the bundled rule pack's ``units.unit_suffix``)."""
+    from ..rules import bundled_rules, compiler
+
+    rules = bundled_rules()
+    return compiler(rules)(rules.units.unit_suffix).search(line.replace("（", "(").replace("）", ")")) is not None
+
+
+def cell_text(lines: list[str]) -> str:
+    """A table cell's lines (its paragraphs, its line breaks) as the one line its row has room for.
+
+    Between two lines of Chinese: 、 where the first names a unit (a cell listing one unit a
+    line, which the unit extractor then splits as it splits a typed list), else nothing (Chinese
+    needs no space: a heading broken as 完成/时限, a sentence going on); nothing after or before
+    punctuation; a space between anything else.
+    """
+    pieces = [p for p in (clean_cell(line) for line in lines) if p]
+    if not pieces:
+        return ""
+    out = pieces[0]
+    for prev, nxt in itertools.pairwise(pieces):
+        if prev[-1] in _NO_SEP_AFTER or nxt[0] in _NO_SEP_BEFORE:
+            sep = ""
+        elif _HAN_RX.match(nxt[0]) and _names_a_unit(prev):
+            sep = "、"
+        elif _HAN_RX.match(prev[-1]) and _HAN_RX.match(nxt[0]):
+            sep = ""
+        else:
+            sep = " "
+        out += sep + nxt
+    return out
 
 
 def render_table(rows: list[list[str | None]]) -> str:

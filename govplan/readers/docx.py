@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import NotTextError
-from . import Extracted, render_table
+from . import Extracted, cell_text, render_table
 
 # Bounds on the package, checked before anything is decompressed: a .docx of a plan is a few MB.
 MAX_PART = 64 * 1024 * 1024  # one part, uncompressed (document.xml of a 2,000-page plan is ~30 MB)
@@ -433,7 +433,7 @@ class _Body:
                 tcpr = tc.find(_w("tcPr"))
                 vmerge = tcpr.find(_w("vMerge")) if tcpr is not None else None
                 continued = vmerge is not None and (vmerge.get(_VAL) or "continue") == "continue"
-                row.append(None if continued else " ".join(self.lines(tc)))
+                row.append(None if continued else cell_text(self.lines(tc)))
                 row.extend([None] * (_span(tc) - 1))
             matrix.append(row)
         width = max([width, *(len(r) for r in matrix)]) if matrix else 0

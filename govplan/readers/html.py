@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import NotTextError
-from . import Extracted, clean_cell, render_table
+from . import Extracted, cell_text, clean_cell, render_table
 
 # A page larger than this is refused: a plan's page is a few hundred KB; 64 MiB parses in seconds
 # and a few hundred MB of memory.
@@ -388,7 +388,7 @@ class _Renderer:
                 for dr in range(rowspan):
                     for dc in range(colspan):
                         grid.setdefault((r + dr, c + dc), None)
-                grid[(r, c)] = " ".join(_Renderer().lines(cell)) or ""
+                grid[(r, c)] = cell_text(_Renderer().lines(cell))
                 c += colspan
                 width = max(width, c)
         matrix: list[list[str | None]] = []
