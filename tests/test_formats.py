@@ -235,6 +235,14 @@ def test_html_table_with_rowspan_colspan_and_layout_tables() -> None:
                                  "2\t建医院\t"]
 
 
+def test_html_heading_beside_the_article_is_kept_once() -> None:
+    article = "<p>为推进改革，制定本方案。</p>" * 30
+    page = f"<div class=nav><a href=/>首页</a></div><h1>某市改革方案</h1><div id=zoom>{article}</div>"
+    assert _html(page).split("\n")[:2] == ["某市改革方案", "为推进改革，制定本方案。"]
+    page = f"<h1>某市改革方案</h1><div id=zoom><p>某市改革方案</p>{article}</div>"
+    assert _html(page).split("\n")[:2] == ["某市改革方案", "为推进改革，制定本方案。"]
+
+
 @pytest.mark.parametrize(
     ("data", "encoding"),
     [

@@ -112,7 +112,11 @@ def read(data: bytes, path: str | None = None, *, encoding: str | None = None) -
                          encoding=charset, confidence=confidence)
     weights = _strip(root)
     body = _article(root, weights)
-    lines = _page_fields(root, body, weights) + list(_title_before(root, body)) + _Renderer().lines(body)
+    lines = _Renderer().lines(body)
+    heading = list(_title_before(root, body))
+    if heading and heading[0].replace(" ", "") in "".join(lines[:3]).replace(" ", ""):
+        heading = []  # the body repeats it
+    lines = _page_fields(root, body, weights) + heading + lines
     return Extracted(text="\n".join(lines), format="html", reader=f"lxml {lxml.__version__}", warnings=warnings,
                      encoding=charset, confidence=confidence)
 
