@@ -105,7 +105,7 @@ def read(data: bytes, path: str | None = None, *, encoding: str | None = None) -
     parser = etree.HTMLParser(remove_comments=True, remove_pis=True)
     try:
         root = etree.fromstring(text, parser)
-    except (etree.ParserError, ValueError) as exc:
+    except (etree.LxmlError, ValueError) as exc:
         raise NotTextError(f"the web page cannot be parsed ({exc}): save its article as text first") from exc
     if root is None:
         return Extracted(text="", format="html", reader=f"lxml {lxml.__version__}", warnings=warnings,
@@ -198,7 +198,7 @@ def _weights(root: Any) -> dict[Any, int]:
 
 # --- where the article is ----------------------------------------------------------------------------
 
-def _is_layout_table(table: Any, weights: dict[Any, int] | None = None) -> bool:
+def _is_layout_table(table: Any) -> bool:
     """A table that lays a page out rather than holding data: one column, a table inside it,
     or a cell holding a whole article."""
     rows = _rows(table)
