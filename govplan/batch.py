@@ -95,6 +95,7 @@ class Summary:
     bytes: int = 0
     seconds: float = 0.0
     errors: list[dict[str, Any]] = field(default_factory=list)
+    not_read: list[dict[str, str]] = field(default_factory=list)  # files in the folders not taken, and why
 
 
 # --- the work of one file (runs in a worker process) ------------------------------------------
@@ -206,26 +207,47 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-def collect(inputs: list[str], glob: str) -> list[Found]:
-    """Every input file with a per-file output name, in a stable order; names are unique.
+def _not_taken(f: Path) -> str | None:
+    """Why a file found in a folder is not read when no ``--glob`` is given; None to read it."""
+    from .readers import EXTENSIONS
 
-    Names mirror the input folders. Where two inputs would share an output (plan.txt and plan.md;
-    two input folders of the same name; files given by absolute or ``../`` paths) the colliding
-    ones keep their own extension (plan.txt.json, plan.md.json), and any name still taken gets
-    -2, -3, … in input order.
+    if f.name.startswith(("~$", "._", ".~lock.")):
+        return "an editor's lock or metadata file"
+    if f.suffix.lower() not in EXTENSIONS:
+        return f"not a supported format ({f.suffix.lower() or 'no extension'})"
+    return None
+
+
+def collect(inputs: list[str], glob: str | None) -> tuple[list[Found], list[tuple[str, str]]]:
+    """Every input file with a per-file output name, in a stable order; names are unique; and the
+    files in the folders that are not read, each with why.
+
+    From folders, ``glob`` takes the files it matches; without one, every file of a supported
+    format (``readers.EXTENSIONS``, any case) is taken and the rest are listed as not read.
+    Files given by name are always read. Names mirror the input folders.
+
+    Where two inputs would share an output (plan.txt and plan.docx; two input folders of the same
+    name; files given by absolute or ``../`` paths) the colliding ones keep their own extension
+    (plan.txt.json, plan.docx.json), and any name still taken gets -2, -3, … in input order.
     """
-    check_glob(glob)
+    if glob is not None:
+        check_glob(glob)
     dirs = [p for p in inputs if Path(p).is_dir()]
     # with one folder, names are relative to it; with several, under each folder's own name
     natural_bases = [(Path(os.path.abspath(d)).name or "root") if len(dirs) > 1 else "" for d in dirs]
     bases = dict(zip(dirs, zip(_unique(natural_bases), natural_bases, strict=True), strict=True))
     found: list[tuple[str, str, str]] = []  # path, rel, natural rel
+    skipped: list[tuple[str, str]] = []
     for given in inputs:
         p = Path(given)
         if given in bases:
             base, natural_base = bases[given]
-            for f in sorted(p.rglob(glob)):  # check_glob keeps every match inside p
+            for f in sorted(p.rglob(glob or "*")):  # check_glob keeps every match inside p
                 if f.is_file():
+                    why = _not_taken(f) if glob is None else None
+                    if why is not None:
+                        skipped.append((str(f), why))
+                        continue
                     rel = f.relative_to(p).as_posix()
                     found.append((str(f), f"{base}/{rel}" if base else rel,
                                   f"{natural_base}/{rel}" if natural_base else rel))
@@ -243,7 +265,8 @@ def collect(inputs: list[str], glob: str) -> list[Found]:
             unique.append((path, rel, natural))
     counts = Counter(_stem(rel).casefold() for _, rel, _ in unique)
     stems = _unique([rel if counts[_stem(rel).casefold()] > 1 else _stem(rel) for _, rel, _ in unique])
-    return [Found(path, stem, _stem(natural)) for (path, _, natural), stem in zip(unique, stems, strict=True)]
+    return ([Found(path, stem, _stem(natural)) for (path, _, natural), stem in zip(unique, stems, strict=True)],
+            skipped)
 
 
 # --- ordered, bounded parallel map ----------------------------------------------------------------
@@ -409,7 +432,7 @@ def output_path(out_dir: Path, stem: str, fmt: str) -> Path:
 @dataclass
 class BatchRequest:
     inputs: list[str]
-    glob: str = "*.txt"
+    glob: str | None = None  # None: every supported format
     out_dir: Path | None = None
     fmt: str = "json"
     jsonl: Path | None = None
@@ -499,9 +522,11 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
     ``notice`` with each line to show the user before the work starts."""
     if req.out_dir is None and req.jsonl is None and req.csv is None and req.sqlite is None:
         raise ValueError("nothing to write: give -o DIR, --jsonl FILE, --csv FILE or --sqlite FILE")
-    found = collect(req.inputs, req.glob)
+    found, not_read = collect(req.inputs, req.glob)
     if not found:
-        raise InputError(f"no input files matched {req.glob!r} in {', '.join(req.inputs)}")
+        what = repr(req.glob) if req.glob is not None else "a supported format (.txt, .docx, .html, .pdf, .doc, .wps)"
+        others = f" ({len(not_read)} other file(s), e.g. {not_read[0][0]}: {not_read[0][1]})" if not_read else ""
+        raise InputError(f"no input files matched {what} in {', '.join(req.inputs)}{others}")
     targets = check_outputs(req, found)
     if notice is not None:
         for line in renamed(req, found):
@@ -546,7 +571,7 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
     opts = BatchOptions(script=req.script, rules=req.rules, encoding=req.encoding, fmt=req.fmt,
                         want_rendered=req.out_dir is not None, row_kinds=tuple(s.kind for s in sinks),
                         want_data=con is not None)
-    summary = Summary(files=len(jobs))
+    summary = Summary(files=len(jobs), not_read=[{"path": p, "reason": why} for p, why in not_read])
     if on_start is not None:
         on_start(len(jobs), sum(j.size for j in jobs))
     rel_of = {j.path: j.rel for j in jobs}

@@ -61,6 +61,7 @@ class BatchUI:
         mbps = s.bytes / 1e6 / s.seconds if s.seconds > 0 else 0.0
         for name, value in [
             ("files", s.files), ("converted", s.ok - s.skipped), ("skipped (already current)", s.skipped),
+            ("not read (not a plan format)", len(s.not_read)),
             ("failed", s.failed), ("with warnings", s.with_warnings), ("items", s.items), ("units", s.units),
             ("deadlines", s.deadlines), ("targets", s.targets), ("seconds", f"{s.seconds:.2f}"),
             ("MB/s", f"{mbps:.2f}"),
@@ -68,6 +69,11 @@ class BatchUI:
             table.add_row(name, str(value))
         console = Console(stderr=True)
         console.print(table)
+        for item in s.not_read[:10]:
+            console.print(f"[yellow]not read[/]: {item['path']}: {item['reason']}", markup=True, highlight=False,
+                          soft_wrap=True)
+        if len(s.not_read) > 10:
+            console.print(f"… and {len(s.not_read) - 10} more not read")
         for err in s.errors[:20]:
             console.print(f"[red]failed[/]: {err['path']}: {err['error']}", markup=True, highlight=False)
         if len(s.errors) > 20:

@@ -25,7 +25,9 @@ EXIT_CODES: list[tuple[int, str]] = [
     (1, "Internal error: a bug in govplan; please report it with the input."),
     (2, "Usage error: an unknown option, a bad option value, a missing argument, two outputs naming one file."),
     (3, "Input error: no such file, a directory, unreadable, too large, unknown encoding name."),
-    (4, "The input is not text (a PDF, Word document, image, archive or other binary file)."),
+    (4, "The input is not a plan govplan can read: an image, archive, spreadsheet or other binary file, a damaged "
+        "or encrypted document, a PDF with no text layer, or a format whose reader needs what is not installed "
+        "(the message names it)."),
     (5, "Output error: the output cannot be written, it would overwrite an input, or an errors.jsonl "
         "govplan did not write is in the way."),
     (6, "Rule pack error: the file given with --rules is not a valid rule pack."),
@@ -140,7 +142,8 @@ def _same_file(a: Path, b: Path) -> bool:
 
 @app.command()
 def extract(
-    file: Annotated[str, typer.Argument(help="Plan text file, or '-' for standard input.", metavar="FILE")],
+    file: Annotated[str, typer.Argument(help="Plan file (.txt, .docx, .html, .pdf, .doc/.wps; read by its content "
+                                        "first), or '-' for standard input.", metavar="FILE")],
     fmt: FormatOpt = Format.json,
     output: OutputOpt = None,
     script: ScriptOpt = Script.simplified,
@@ -155,6 +158,8 @@ def extract(
       govplan extract samples/meizhou-2022.txt
 
       govplan extract plan.txt --format yaml -o plan.yaml
+
+      govplan extract 实施方案.docx
 
       govplan extract - < plan.txt --script traditional --format csv
     """
@@ -204,7 +209,9 @@ def batch(
                                                  dir_okay=False)] = None,
     sqlite: Annotated[Path | None, typer.Option("--sqlite", help="A SQLite database: sources, plans, items, units, "
                                                 "deadlines, targets, warnings.", dir_okay=False)] = None,
-    glob: Annotated[str, typer.Option("--glob", help="Which files to take from folders.")] = "*.txt",
+    glob: Annotated[str | None, typer.Option("--glob", help="Which files to take from folders (default: every "
+                                             "supported format: .txt, .docx, .html/.htm, .pdf, .doc, .wps; the "
+                                             "others are listed as not read).")] = None,
     workers: Annotated[int, typer.Option("--workers", "-w", min=0, max=256,
                                          help="Worker processes (0, the default: one per CPU).")] = 0,
     force: Annotated[bool, typer.Option("--force", help="Redo inputs whose outputs are already current.")] = False,
@@ -216,7 +223,9 @@ def batch(
     """Convert many plans: per-file outputs, JSON Lines, CSV and SQLite, in parallel, resumable.
 
     A file that fails is reported and listed in errors.jsonl next to the outputs; the others go on
-    (exit code 7 when any failed). A re-run skips inputs already converted by this version of
+    (exit code 7 when any failed). From folders, every file of a supported format is taken
+    (.txt, .docx, .html/.htm, .pdf, .doc, .wps; --glob narrows it); the others are listed as not
+    read, never parsed as empty plans. A re-run skips inputs already converted by this version of
     govplan with the same content, so an interrupted batch resumes; --force redoes them.
 
     Examples:

@@ -3,8 +3,11 @@
 Order of evidence: a byte-order mark; strict UTF-8; UTF-16 without a BOM (byte pairs that decode
 to plausible Chinese); then chardet, chosen by measuring it on Chinese text. Bytes that
 still do not decode are replaced, and a warning gives the byte offset of the first bad one.
-Binary files (PDF, Word, images, archives, anything with NUL bytes) are refused with a message
-that says what to do.
+
+Files in a format govplan has a reader for (.docx, .html, .pdf, .doc/.wps: ``readers.sniff``, by
+content first) go to that reader, whose text the rest of the pipeline reads as it reads plain
+text. Other binary files (images, archives, spreadsheets, anything with NUL bytes) are refused
+with a message that says what to do.
 """
 
 from __future__ import annotations
@@ -47,12 +50,8 @@ _CANONICAL = {
     "ascii": "utf-8",
 }
 
+# Formats with no reader (those with one are ``readers.sniff``'s).
 _MAGIC = (
-    (b"%PDF", "a PDF", "extract its text first, for example with pdftotext"),
-    (b"PK\x03\x04", "a ZIP archive or an Office document (.docx/.xlsx)",
-     "save it as plain text (.txt) or extract its text first, for example with pandoc or docx2txt"),
-    (b"\xd0\xcf\x11\xe0", "an old Office document (.doc/.xls)",
-     "save it as plain text (.txt) first, for example with antiword or LibreOffice"),
     (b"{\\rtf", "an RTF document", "save it as plain text (.txt) first"),
     (b"\x89PNG", "a PNG image", "run OCR on it first, then pass the text"),
     (b"\xff\xd8\xff", "a JPEG image", "run OCR on it first, then pass the text"),
@@ -75,6 +74,8 @@ class RawSource:
     sha256: str
     size: int
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    format: str = "text"  # "text", or the reader's format: "docx", "html", "pdf", "doc"
+    reader: str | None = None  # the library (and version) a reader extracted the text with
 
 
 def _sniff_binary(data: bytes) -> None:
@@ -211,8 +212,26 @@ def read_bytes(data: bytes, *, path: str | None = None, encoding: str | None = N
     if len(data) > MAX_BYTES:
         raise InputError(f"input is {len(data) // 2**20} MiB; the largest accepted is {MAX_BYTES // 2**20} MiB: "
                          "split it first")
-    _sniff_binary(data)
-    return decode(data, path=path, encoding=encoding)
+    from .readers import sniff
+
+    fmt = sniff(data, path)
+    if fmt is None:
+        _sniff_binary(data)
+        return decode(data, path=path, encoding=encoding)
+    return read_format(fmt, data, path=path, encoding=encoding)
+
+
+def read_format(fmt: str, data: bytes, *, path: str | None = None, encoding: str | None = None) -> RawSource:
+    """Read ``data`` with the reader of ``fmt`` (a key of ``readers.FORMATS``)."""
+    from . import readers
+
+    extracted = readers.read(fmt, data, path, encoding=encoding)
+    text = extracted.text
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return RawSource(text=text, path=path, encoding=extracted.encoding, confidence=extracted.confidence,
+                     sha256=hashlib.sha256(data).hexdigest(), size=len(data), warnings=list(extracted.warnings),
+                     format=extracted.format, reader=extracted.reader)
 
 
 def read_path(path: Path, *, encoding: str | None = None) -> RawSource:

@@ -131,10 +131,12 @@ class Plan(_Record):
 
 class SourceInfo(_Record):
     path: str | None = Field(description="The input path as given; null for standard input.")
-    encoding: str = Field(description="Encoding the bytes were decoded with.")
+    encoding: str = Field(description="Encoding the bytes were decoded with (for a file format: its text's, e.g. the charset of a web page; utf-8 for a .docx).")
     encoding_confidence: float | None = Field(description="1.0 for a BOM or valid UTF-8; the detector's confidence otherwise.")
     sha256: str = Field(description="SHA-256 of the input bytes.")
     size: int = Field(ge=0, description="Input size in bytes.")
+    format: Literal["text", "docx", "html", "pdf", "doc"] = Field(description="What the input was read as: plain text, or a file format read by one of govplan's readers (doc also covers .wps).")
+    reader: str | None = Field(description="The library (and its version) that extracted the text from the file, e.g. 'python-docx 1.2.0'; null for plain text.")
     script: Literal["traditional", "simplified", "mixed"] = Field(description="Script of the source text.")
     output_script: Literal["simplified", "traditional"]
     converter: str = Field(description="The Chinese script converter (and its dictionaries) used, for reproducibility.")
@@ -340,7 +342,7 @@ def build_document(raw: RawSource, norm: Normalised, results: list[PlanResult], 
         "schema_version": SCHEMA_VERSION,
         "govplan_version": __version__,
         "source": {"path": raw.path, "encoding": raw.encoding, "encoding_confidence": raw.confidence,
-                   "sha256": raw.sha256, "size": raw.size, "script": norm.script, "output_script": output_script,
+                   "sha256": raw.sha256, "size": raw.size, "format": raw.format, "reader": raw.reader, "script": norm.script, "output_script": output_script,
                    "converter": converter_name},
         "plans": plans,
         "warnings": doc_warnings,
