@@ -1,0 +1,193 @@
+"""The PDF reader: the same plan as a PDF and as text gives the same records; hostile PDFs give clear errors."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from govplan.errors import InputError, NotTextError
+from govplan.readers import pdf
+
+from .pdfgen import make_pdf, paragraph
+
+needs_pdfplumber = pytest.mark.skipif(importlib.util.find_spec("pdfplumber") is None,
+                                      reason="the pdf extra is not installed: pip install -e '.[pdf]'")
+
+FORMATS = Path(__file__).parent / "fixtures" / "formats"
+
+
+def _flat(doc: object) -> list[tuple[object, ...]]:
+    """Each item's path, title, units with roles, deadline and targets, in document order."""
+    out: list[tuple[object, ...]] = []
+
+    def walk(items: list) -> None:  # type: ignore[type-arg]
+        for it in items:
+            due = it.deadline.due.isoformat() if it.deadline and it.deadline.due else None
+            ongoing = it.deadline.ongoing if it.deadline else None
+            out.append((tuple(it.path), it.title, tuple((u.name, u.role) for u in it.units), due, ongoing,
+                        tuple((t.value, t.unit, t.comparator) for t in it.targets)))
+            walk(it.children)
+
+    for plan in doc.plans:  # type: ignore[attr-defined]
+        out.append(("plan", plan.title, plan.doc_number, plan.issued))
+        walk(plan.items)
+    return out
+
+
+@needs_pdfplumber
+def test_the_pdf_reads_as_the_text_of_the_same_plan() -> None:
+    """task-plan.pdf was made by LibreOffice from task-plan.docx; task-plan.txt is the same plan as text."""
+    got = pdf.read((FORMATS / "task-plan.pdf").read_bytes(), "task-plan.pdf")
+    want = (FORMATS / "task-plan.txt").read_text(encoding="utf-8")
+    assert got.format == "pdf" and got.reader.startswith("pdfplumber ")
+    assert got.warnings == []
+    assert got.text == want
+
+
+@needs_pdfplumber
+def test_the_pdf_gives_the_same_items_units_roles_and_deadlines_as_the_text() -> None:
+    import govplan
+
+    from_pdf = govplan.parse_text(pdf.read((FORMATS / "task-plan.pdf").read_bytes(), None).text)
+    from_txt = govplan.parse_file(FORMATS / "task-plan.txt")
+    flat = _flat(from_pdf)
+    assert flat == _flat(from_txt)
+    rows = [x for x in flat if x[0][:1] == ("附件",) and len(x[0]) == 2]
+    assert len(rows) == 15  # 9 rows on one page, 6 on the next, the heading row not repeated
+    # rows 2 and 3 lie under the 牵头单位 cell merged over rows 1-3
+    assert [r[2][0] for r in rows[:3]] == [("县政务服务中心", "lead")] * 3
+    assert rows[2][2][1:] == (("各乡镇人民政府", "cooperating"),)
+
+
+@needs_pdfplumber
+def test_page_furniture_is_dropped_and_lines_rejoin_across_pages() -> None:
+    text = pdf.read((FORMATS / "task-plan.pdf").read_bytes(), None).text
+    lines = text.splitlines()
+    assert not any(line.strip("- ").isdigit() for line in lines)  # - 1 - … - 5 -
+    # the running header is the plan's title: it stays once, where the plan names itself
+    assert lines.count("东岚县2024年优化营商环境重点任务实施方案") == 1
+    # item 1 starts at the foot of page 1 and ends on page 2
+    assert any(line.startswith("1.推进政务服务事项“一网通办”。依托") and line.endswith("2024年6月底前）")
+               for line in lines)
+    # pdfplumber's text has spaces around digits between Chinese characters ("2024 年 3 月"): not ours
+    assert "2024年3月15日" in lines and " 年" not in text
+    assert text.count("序号\t重点任务") == 1
+
+
+def _page(n: int, body: list[tuple[float, float, float, str]], header: str | None, footer: str | None
+          ) -> list[tuple[float, float, float, str]]:
+    page = list(body)
+    if header:
+        page.insert(0, (200.0 if n % 2 else 100.0, 40.0, 9.0, header))
+    if footer:
+        page.append((280.0 if n % 2 else 80.0, 790.0, 10.0, footer))
+    return page
+
+
+@needs_pdfplumber
+@pytest.mark.parametrize("footer", ["- {n} -", "— {n} —", "第{n}页 共3页", "{n}/3", "Page {n} of 3", "{n}"])
+def test_page_numbers_in_any_form_are_dropped(footer: str) -> None:
+    para = "为持续优化营商环境，激发市场主体活力，推动经济高质量发展，结合本县实际，制定本方案，请认真贯彻落实。" * 3
+    lines = paragraph(para, x=80, top=100, size=16, per_line=27)
+    pages = [_page(n, [line for line in lines if n == 1] or [(80.0, 100.0, 16.0, f"第{n}部分")],
+                   None, footer.format(n=n)) for n in (1, 2, 3)]
+    text = pdf.read(make_pdf(pages), None).text
+    assert text.splitlines() == [para, "第2部分", "第3部分"]
+
+
+@needs_pdfplumber
+def test_running_headers_on_odd_and_even_pages_are_dropped_and_paragraphs_run_on() -> None:
+    para = "各乡镇人民政府要结合实际制定具体措施，明确责任分工，确保各项任务按时完成，每季度报送工作进展情况。" * 2
+    lines = paragraph(para, x=80, top=600, size=16, per_line=27)
+    split = 3  # the paragraph's first three lines end page 1, the rest start page 2
+    first = [(80.0, 100.0, 16.0, "一、工作目标"), *lines[:split]]
+    second = [(x, top - 560, size, t) for x, top, size, t in lines[split:]] + [(80.0, 300.0, 16.0, "二、重点任务")]
+    third = [(80.0, 100.0, 16.0, "三、保障措施")]
+    fourth = [(80.0, 100.0, 16.0, "四、附则")]
+    # a header is known by its repeating: each of the two stands on two of the four pages
+    heads = ["东岚县人民政府办公室文件", "东岚县2024年工作方案"]
+    pages = [_page(n, body, heads[1 - n % 2], f"- {n} -")
+             for n, body in ((1, first), (2, second), (3, third), (4, fourth))]
+    text = pdf.read(make_pdf(pages), None).text
+    assert text.splitlines() == ["一、工作目标", para, "二、重点任务", "三、保障措施", "四、附则"]
+
+
+@needs_pdfplumber
+def test_a_numbered_item_after_a_full_line_starts_its_own_line() -> None:
+    # a paragraph whose last line reaches the margin and ends a sentence, then an item at the margin
+    first = "推动政务服务事项标准化梳理和集中发布，实现办事指南统一规范，网上可办率达到百分之九十八。"
+    assert len(first) == 44
+    body = [*paragraph(first, x=80, top=100, size=16, per_line=23, indent=2),
+            (80.0, 156.0, 16.0, "（二）优化市场准入环境")]
+    text = pdf.read(make_pdf([body]), None).text
+    assert text.splitlines() == [first, "（二）优化市场准入环境"]
+
+
+@needs_pdfplumber
+def test_gaps_between_chinese_characters_are_not_spaces() -> None:
+    # characters placed one by one with gaps, as justified or letter-spaced text is drawn
+    title = [(200.0 + 40 * i, 100.0, 16.0, ch) for i, ch in enumerate("实施方案")]
+    mixed = [(80.0, 150.0, 16.0, "到"), (100.0, 150.0, 16.0, "2025"), (170.0, 150.0, 16.0, "年底")]
+    text = pdf.read(make_pdf([title + mixed]), None).text
+    assert text.splitlines() == ["实施方案", "到2025年底"]
+
+
+@needs_pdfplumber
+def test_a_scan_without_a_text_layer_needs_ocr() -> None:
+    with pytest.raises(NotTextError, match=r"no text layer.*OCR"):
+        pdf.read((FORMATS / "scan.pdf").read_bytes(), None)
+
+
+@needs_pdfplumber
+def test_a_pdf_whose_fonts_map_to_no_characters_needs_ocr() -> None:
+    data = make_pdf([[(80.0, 100.0, 16.0, "一、工作目标")]], unmapped=True)
+    with pytest.raises(NotTextError, match=r"ToUnicode.*OCR"):
+        pdf.read(data, None)
+
+
+@needs_pdfplumber
+def test_an_encrypted_pdf_is_a_clear_error() -> None:
+    with pytest.raises(InputError, match="encrypted") as err:
+        pdf.read((FORMATS / "encrypted.pdf").read_bytes(), None)
+    assert "\n" not in str(err.value)
+
+
+@needs_pdfplumber
+@pytest.mark.parametrize("data", [b"%PDF-1.4\nnot really a PDF\n", (FORMATS / "task-plan.pdf").read_bytes()[:20000]])
+def test_a_damaged_pdf_is_a_clear_error_or_what_can_be_read(data: bytes) -> None:
+    try:
+        got = pdf.read(data, None)
+    except NotTextError as exc:  # what survives has no text
+        assert "OCR" in str(exc)
+    except InputError as exc:
+        assert "damaged" in str(exc) and "\n" not in str(exc)
+    else:
+        assert isinstance(got.text, str)
+
+
+@needs_pdfplumber
+def test_a_pdf_of_2000_pages_is_refused_quickly() -> None:
+    data = make_pdf([[(80.0, 100.0, 16.0, f"第{n}页正文")] for n in range(2000)])
+    started = time.monotonic()
+    with pytest.raises(InputError, match=r"2000 pages.*split"):
+        pdf.read(data, None)
+    assert time.monotonic() - started < 10
+
+
+@needs_pdfplumber
+def test_pages_without_text_are_reported() -> None:
+    data = make_pdf([[(80.0, 100.0, 16.0, "一、工作目标")], [], [(80.0, 100.0, 16.0, "二、重点任务")]])
+    got = pdf.read(data, None)
+    assert got.text.splitlines() == ["一、工作目标", "二、重点任务"]
+    assert [code for code, _ in got.warnings] == ["no_text_layer"]
+    assert "pages 2" in got.warnings[0][1]
+
+
+def test_without_the_extra_the_error_names_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pdfplumber", None)
+    with pytest.raises(NotTextError, match=r"pip install 'govplan\[pdf\]'"):
+        pdf.read((FORMATS / "task-plan.pdf").read_bytes(), None)
