@@ -9,10 +9,14 @@ from __future__ import annotations
 
 # (x, top, size, text): top is measured from the top of the page, as pdfplumber reports it
 Text = tuple[float, float, float, str]
+# (x0, top0, x1, top1): a straight line
+Stroke = tuple[float, float, float, float]
 
 
-def make_pdf(pages: list[list[Text]], width: float = 595.0, height: float = 842.0, *, unmapped: bool = False) -> bytes:
-    """A PDF of ``pages``; ``unmapped`` draws glyph numbers (Identity-H) that map to no characters."""
+def make_pdf(pages: list[list[Text]], width: float = 595.0, height: float = 842.0, *, unmapped: bool = False,
+             strokes: list[list[Stroke]] | None = None) -> bytes:
+    """A PDF of ``pages``; ``unmapped`` draws glyph numbers (Identity-H) that map to no characters;
+    ``strokes`` are straight lines drawn on each page."""
     encoding, ordering = (b"Identity-H", b"Identity") if unmapped else (b"UniGB-UCS2-H", b"GB1")
     objects: list[bytes] = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -26,8 +30,9 @@ def make_pdf(pages: list[list[Text]], width: float = 595.0, height: float = 842.
         b"/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
     ]
     kids = []
-    for texts in pages:
-        ops = []
+    for n, texts in enumerate(pages):
+        ops = [f"{x0:g} {height - t0:g} m {x1:g} {height - t1:g} l S" for x0, t0, x1, t1 in (strokes or [])[n]] \
+            if strokes and n < len(strokes) else []
         for x, top, size, text in texts:
             baseline = height - top - 0.88 * size
             ops.append(f"BT /F1 {size:g} Tf {x:g} {baseline:g} Td <{text.encode('utf-16-be').hex()}> Tj ET")

@@ -136,6 +136,28 @@ def test_gaps_between_chinese_characters_are_not_spaces() -> None:
     assert text.splitlines() == ["实施方案", "到2025年底"]
 
 
+def _grid(xs: list[float], tops: list[float]) -> list[tuple[float, float, float, float]]:
+    return [(x, tops[0], x, tops[-1]) for x in xs] + [(xs[0], t, xs[-1], t) for t in tops]
+
+
+@needs_pdfplumber
+def test_a_ruled_table_gives_rows_of_cells_in_reading_order() -> None:
+    xs, tops = [80.0, 200.0, 400.0], [150.0, 180.0, 210.0]
+    page = [(80.0, 100.0, 16.0, "附件"), (84.0, 156.0, 12.0, "序号"), (204.0, 156.0, 12.0, "牵头单位"),
+            (84.0, 186.0, 12.0, "1"), (204.0, 186.0, 12.0, "县政务服务中心"), (80.0, 260.0, 16.0, "二、保障措施")]
+    text = pdf.read(make_pdf([page], strokes=[_grid(xs, tops)]), None).text
+    assert text.splitlines() == ["附件", "序号\t牵头单位", "1\t县政务服务中心", "二、保障措施"]
+
+
+@needs_pdfplumber
+def test_a_page_of_many_strokes_is_read_without_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf, "MAX_STROKES", 5)
+    page = [(84.0, 156.0, 12.0, "序号"), (204.0, 156.0, 12.0, "牵头单位")]
+    got = pdf.read(make_pdf([page], strokes=[_grid([80.0, 200.0, 400.0], [150.0, 180.0, 210.0])]), None)
+    assert [code for code, _ in got.warnings] == ["pdf_drawing"]
+    assert got.text.splitlines() == ["序号    牵头单位"]  # a column gap, read by the layout stage
+
+
 @needs_pdfplumber
 def test_a_scan_without_a_text_layer_needs_ocr() -> None:
     with pytest.raises(NotTextError, match=r"no text layer.*OCR"):

@@ -35,6 +35,9 @@ from . import Extracted, render_table
 # text 0.2 s. 500 pages is half a minute to two minutes, more than any plan; a longer PDF is
 # refused at once rather than stalling a batch.
 MAX_PAGES = 500
+# pdfplumber's table finder intersects every pair of strokes: 3,000 random strokes (a map, a
+# chart) take 2.6 s and it grows quadratically, so a page drawn with more is read as text only.
+MAX_STROKES = 4000
 # A page that takes longer than this (a vector drawing of millions of objects) ends the read.
 MAX_SECONDS = 300.0
 
@@ -84,6 +87,7 @@ class _Page:
     width: float
     height: float
     items: list[_Line | _Table] = field(default_factory=list)
+    drawing: bool = False  # too many strokes to look for tables among them
 
 
 def _is_cjk(ch: str) -> bool:
@@ -158,7 +162,9 @@ def _read_page(page: Any, number: int) -> _Page:
     chars = [c for c in page.chars if c["text"].strip()]
     tables: list[_Table] = []
     taken: set[int] = set()
-    for table in page.find_tables():
+    strokes = sum(len(page.objects.get(kind, ())) for kind in ("line", "rect", "curve"))
+    out.drawing = strokes > MAX_STROKES
+    for table in () if out.drawing else page.find_tables():
         if all(sum(c is not None for c in row.cells) < 2 for row in table.rows):
             continue  # a frame around text (one cell a row) is not a table
         box = table.bbox
@@ -332,6 +338,10 @@ def _open_error(exc: Exception) -> InputError:
     return InputError(f"cannot read the PDF, it is damaged or not a PDF ({detail}): re-save it or export it again")
 
 
+def _list(numbers: list[int]) -> str:
+    return ", ".join(map(str, numbers[:10])) + (" …" if len(numbers) > 10 else "")
+
+
 def read(data: bytes, path: str | None = None) -> Extracted:
     """The text of a PDF's text layer, in reading order, with tables as rows of cells."""
     try:
@@ -379,9 +389,12 @@ def read(data: bytes, path: str | None = None) -> Extracted:
         raise NotTextError("the PDF's fonts do not say which characters they draw (no ToUnicode map), so its text "
                            "cannot be extracted: it needs OCR first, for example ocrmypdf --force-ocr")
     warnings: list[tuple[str, str]] = []
+    drawn = [p.number for p in pages if p.drawing]
+    if drawn:
+        warnings.append(("pdf_drawing", f"{len(drawn)} PDF pages are drawings of more than {MAX_STROKES} strokes "
+                                        f"and were read without looking for tables: pages {_list(drawn)}"))
     if empty:
-        shown = ", ".join(map(str, empty[:10])) + (" …" if len(empty) > 10 else "")
         warnings.append(("no_text_layer", f"{len(empty)} of {len(pages)} PDF pages have no text (scanned "
-                                          f"images?) and were skipped: pages {shown}"))
+                                          f"images?) and were skipped: pages {_list(empty)}"))
     text = _stitch(pages, _furniture(pages))
     return Extracted(text=text, format="pdf", reader=f"pdfplumber {pdfplumber.__version__}", warnings=warnings)
