@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import govplan
 from govplan.errors import InputError, NotTextError
 from govplan.readers import pdf
 
@@ -50,8 +51,6 @@ def test_the_pdf_reads_as_the_text_of_the_same_plan() -> None:
 
 @needs_pdfplumber
 def test_the_pdf_gives_the_same_items_units_roles_and_deadlines_as_the_text() -> None:
-    import govplan
-
     from_pdf = govplan.parse_text(pdf.read((FORMATS / "task-plan.pdf").read_bytes(), None).text)
     from_txt = govplan.parse_file(FORMATS / "task-plan.txt")
     flat = _flat(from_pdf)
@@ -61,6 +60,14 @@ def test_the_pdf_gives_the_same_items_units_roles_and_deadlines_as_the_text() ->
     # rows 2 and 3 lie under the 牵头单位 cell merged over rows 1-3
     assert [r[2][0] for r in rows[:3]] == [("县政务服务中心", "lead")] * 3
     assert rows[2][2][1:] == (("各乡镇人民政府", "cooperating"),)
+
+
+@needs_pdfplumber
+def test_a_table_row_that_breaks_across_pages_is_one_row() -> None:
+    """The same plan with rows allowed to break: row 10's 牵头单位 goes on at the top of the next page."""
+    text = pdf.read((FORMATS / "task-plan-row-break.pdf").read_bytes(), None).text
+    assert "\t\t障局\t\t" in text.splitlines()  # the rest of the row, under the empty cells of row 10
+    assert _flat(govplan.parse_text(text)) == _flat(govplan.parse_file(FORMATS / "task-plan.txt"))
 
 
 @needs_pdfplumber
