@@ -179,6 +179,14 @@ def test_a_pdf_whose_fonts_map_to_no_characters_needs_ocr() -> None:
 
 
 @needs_pdfplumber
+def test_a_pdf_whose_characters_all_read_as_one_needs_ocr() -> None:
+    # what LibreOffice writes on a machine without a Chinese font: every character the same box
+    lines = paragraph("东" * 200 + "2024年", x=80, top=100, size=16, per_line=27)
+    with pytest.raises(NotTextError, match=r"most characters as one \(东\).*OCR"):
+        pdf.read(make_pdf([lines]), None)
+
+
+@needs_pdfplumber
 def test_an_encrypted_pdf_is_a_clear_error() -> None:
     with pytest.raises(InputError, match="encrypted") as err:
         pdf.read((FORMATS / "encrypted.pdf").read_bytes(), None)

@@ -388,6 +388,13 @@ def read(data: bytes, path: str | None = None) -> Extracted:
     if unmapped > 0.5 * total:
         raise NotTextError("the PDF's fonts do not say which characters they draw (no ToUnicode map), so its text "
                            "cannot be extracted: it needs OCR first, for example ocrmypdf --force-ocr")
+    text = _stitch(pages, _furniture(pages))
+    han = Counter(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
+    if sum(han.values()) >= 100 and han.most_common(1)[0][1] > 0.5 * sum(han.values()):
+        # what a PDF written without the fonts it names looks like: every character one glyph
+        char = han.most_common(1)[0][0]
+        raise NotTextError(f"the PDF's text layer gives most characters as one ({char}): it was made without "
+                           "the fonts it names, so its text must be read by OCR, for example ocrmypdf --force-ocr")
     warnings: list[tuple[str, str]] = []
     drawn = [p.number for p in pages if p.drawing]
     if drawn:
@@ -396,5 +403,4 @@ def read(data: bytes, path: str | None = None) -> Extracted:
     if empty:
         warnings.append(("no_text_layer", f"{len(empty)} of {len(pages)} PDF pages have no text (scanned "
                                           f"images?) and were skipped: pages {_list(empty)}"))
-    text = _stitch(pages, _furniture(pages))
     return Extracted(text=text, format="pdf", reader=f"pdfplumber {pdfplumber.__version__}", warnings=warnings)
