@@ -130,8 +130,8 @@ def _lines(chars: list[dict[str, Any]], page: int) -> list[_Line]:
                 gap = ch["x0"] - prev["x1"]
                 if gap > 2.0 * size:
                     text += "    "  # a column gap: the layout stage reads runs of spaces as cell breaks
-                elif gap > 0.2 * size and not (_is_cjk(text[-1]) or _is_cjk(t[0])):
-                    text += " "
+                elif gap > 0.2 * size and (not (_is_cjk(text[-1]) or _is_cjk(t[0])) or "|" in (text[-1], t[0])):
+                    text += " "  # between words, and around | (a table pasted as text reads ` | `)
             text += t
             prev = ch
         if text:
