@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import pdfplumber
+
 import govplan
 from govplan.read import read_path
 from govplan.readers import pdf
@@ -111,7 +113,8 @@ def main() -> int:
         started = time.monotonic()
         got = pdf.read(data, None)
         spent = time.monotonic() - started
-        pages = data.count(b"/Type /Page\n") or data.count(b"/Type/Page") or 1
+        with pdfplumber.open(work / f"{t.stem}.pdf") as opened:
+            pages = len(opened.pages)
         want = _records(govplan.parse_file(t))
         have = _records(govplan.parse_text(got.text))
         same = sum(1 for a, b in zip(want, have, strict=False) if a == b)
