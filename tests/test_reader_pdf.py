@@ -213,6 +213,33 @@ def test_a_damaged_pdf_is_a_clear_error_or_what_can_be_read(data: bytes) -> None
 
 
 @needs_pdfplumber
+def test_a_page_with_a_damaged_media_box_is_a_clear_error() -> None:
+    """Found by fuzzing: pdfplumber raised again while closing the file, after the first error."""
+    data = (FORMATS / "task-plan.pdf").read_bytes().replace(b"/MediaBox[0 0 595.303937007874",
+                                                           b"/MediaBox[0 0 595.3/\xf9937007874", 1)
+    with pytest.raises(InputError, match="damaged"):
+        pdf.read(data, None)
+
+
+@needs_pdfplumber
+def test_random_damage_never_escapes_as_a_traceback() -> None:
+    import random
+
+    from govplan.errors import GovplanError
+
+    base = (FORMATS / "task-plan.pdf").read_bytes()
+    rng = random.Random(7)
+    for _ in range(25):
+        data = bytearray(base)
+        for _ in range(rng.choice([1, 5, 50])):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        try:
+            pdf.read(bytes(data[:rng.randrange(len(data))] if rng.random() < 0.3 else data), None)
+        except GovplanError as exc:
+            assert "\n" not in str(exc)
+
+
+@needs_pdfplumber
 def test_a_pdf_of_2000_pages_is_refused_quickly() -> None:
     data = make_pdf([[(80.0, 100.0, 16.0, f"第{n}页正文")] for n in range(2000)])
     started = time.monotonic()

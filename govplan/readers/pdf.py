@@ -360,7 +360,7 @@ def read(data: bytes, path: str | None = None) -> Extracted:
             raise _open_error(exc) from exc
         except Exception as exc:  # pdfminer raises many kinds on damaged files
             raise _open_error(exc) from exc
-        with pdf:
+        try:
             try:
                 count = _page_count(pdf)
                 if count > MAX_PAGES:
@@ -382,6 +382,9 @@ def read(data: bytes, path: str | None = None) -> Extracted:
                 raise
             except Exception as exc:
                 raise _open_error(exc) from exc
+        finally:
+            with contextlib.suppress(Exception):  # closing walks the pages again, damaged ones too
+                pdf.close()
     if total == 0:
         raise NotTextError("the PDF has no text layer (a scanned image?): it needs OCR first, for example "
                            "ocrmypdf --language chi_sim in.pdf out.pdf, then pass out.pdf")
