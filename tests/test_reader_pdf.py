@@ -200,6 +200,13 @@ def test_an_encrypted_pdf_is_a_clear_error() -> None:
 
 
 @needs_pdfplumber
+def test_a_pdf_restricted_by_an_owner_password_only_is_read() -> None:
+    """Printing and copying restrictions need no password to read the text, as every viewer shows it."""
+    got = pdf.read((FORMATS / "restricted.pdf").read_bytes(), None)
+    assert got.text.splitlines() == ["一、工作目标", "到2025年底，全县新增市场主体3000户以上。"]
+
+
+@needs_pdfplumber
 @pytest.mark.parametrize("data", [b"%PDF-1.4\nnot really a PDF\n", (FORMATS / "task-plan.pdf").read_bytes()[:20000]])
 def test_a_damaged_pdf_is_a_clear_error_or_what_can_be_read(data: bytes) -> None:
     try:
