@@ -14,9 +14,9 @@ Stroke = tuple[float, float, float, float]
 
 
 def make_pdf(pages: list[list[Text]], width: float = 595.0, height: float = 842.0, *, unmapped: bool = False,
-             strokes: list[list[Stroke]] | None = None) -> bytes:
+             strokes: list[list[Stroke]] | None = None, landscape: frozenset[int] = frozenset()) -> bytes:
     """A PDF of ``pages``; ``unmapped`` draws glyph numbers (Identity-H) that map to no characters;
-    ``strokes`` are straight lines drawn on each page."""
+    ``strokes`` are straight lines drawn on each page; pages whose index is in ``landscape`` are turned."""
     encoding, ordering = (b"Identity-H", b"Identity") if unmapped else (b"UniGB-UCS2-H", b"GB1")
     objects: list[bytes] = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -30,7 +30,9 @@ def make_pdf(pages: list[list[Text]], width: float = 595.0, height: float = 842.
         b"/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
     ]
     kids = []
+    portrait = (width, height)
     for n, texts in enumerate(pages):
+        width, height = portrait[::-1] if n in landscape else portrait
         ops = [f"{x0:g} {height - t0:g} m {x1:g} {height - t1:g} l S" for x0, t0, x1, t1 in (strokes or [])[n]] \
             if strokes and n < len(strokes) else []
         for x, top, size, text in texts:

@@ -141,6 +141,16 @@ def test_a_numbered_item_after_a_full_line_starts_its_own_line() -> None:
 
 
 @needs_pdfplumber
+def test_a_landscape_page_has_margins_of_its_own() -> None:
+    para = "各乡镇人民政府要结合实际制定具体措施，明确责任分工，确保各项任务按时完成，每季度报送工作进展情况。" * 2
+    portrait = paragraph(para, x=80, top=100, size=16, per_line=27)
+    # on the landscape page a line ending at 528 is short (its margin is at 762): the next one is another line
+    landscape = [(80.0, 100.0, 16.0, "附件：东岚县重点任务分工表，请各单位对照分工认真抓好落实"), (80.0, 128.0, 16.0, "（此件公开发布）")]
+    text = pdf.read(make_pdf([portrait, landscape], landscape=frozenset({1})), None).text
+    assert text.splitlines() == [para, landscape[0][3], landscape[1][3]]
+
+
+@needs_pdfplumber
 def test_gaps_between_chinese_characters_are_not_spaces() -> None:
     # characters placed one by one with gaps, as justified or letter-spaced text is drawn
     title = [(200.0 + 40 * i, 100.0, 16.0, ch) for i, ch in enumerate("实施方案")]

@@ -243,8 +243,8 @@ def _geometry(lines: list[_Line], width: float) -> _Geometry:
     return _Geometry(left=left, right=right, gap=gap, mid=(left + right) / 2)
 
 
-def _runs_on(a: _Line, b: _Line, g: _Geometry) -> bool:
-    """Whether line ``b`` continues the paragraph that line ``a`` is part of."""
+def _runs_on(a: _Line, b: _Line, g: _Geometry, gb: _Geometry) -> bool:
+    """Whether line ``b`` continues the paragraph that line ``a`` is part of (``g``, ``gb``: their pages' margins)."""
     if abs(a.size - b.size) > 0.15 * a.size:
         return False
     if a.page == b.page and b.top - a.bottom > g.gap * 1.5 + 0.3 * a.size:
@@ -253,8 +253,10 @@ def _runs_on(a: _Line, b: _Line, g: _Geometry) -> bool:
         return False
     # Justified Chinese lines end within a character of the margin; a shorter line ends its
     # paragraph (a false break costs little: the normalise stage re-joins a line broken mid-sentence).
-    if a.x1 >= g.right - a.size and b.x0 <= g.left + 0.5 * b.size:
+    if a.x1 >= g.right - a.size and b.x0 <= gb.left + 0.5 * b.size:
         return True
+    if g is not gb:
+        return False
     # a wrapped title: a wide centred line, then a centred line in the same font
     centred_a = abs((a.x0 + a.x1) / 2 - g.mid) < a.size and a.x1 - a.x0 >= 0.7 * (g.right - g.left)
     centred_b = (b.x0 > g.left + b.size and b.x1 < g.right - b.size
@@ -265,9 +267,13 @@ def _runs_on(a: _Line, b: _Line, g: _Geometry) -> bool:
 def _stitch(pages: list[_Page], drop: set[int]) -> str:
     """Paragraphs and tables of every page as one text: a paragraph a line, a table row a line."""
     items = [it for page in pages for it in page.items if id(it) not in drop]
-    lines = [it for it in items if isinstance(it, _Line)]
-    width = max((p.width for p in pages), default=0.0)
-    g = _geometry(lines, width)
+    # margins differ between page sizes (a landscape task table after portrait text): each its own
+    size_of = {p.number: (round(p.width), round(p.height)) for p in pages}
+    by_size: dict[tuple[int, int], list[_Line]] = {}
+    for it in items:
+        if isinstance(it, _Line):
+            by_size.setdefault(size_of[it.page], []).append(it)
+    geometry = {key: _geometry(lines, float(key[0])) for key, lines in by_size.items()}
     out: list[str] = []
     para: _Line | None = None  # the paragraph's last line
     text = ""
@@ -289,7 +295,7 @@ def _stitch(pages: list[_Page], drop: set[int]) -> str:
         if table is not None:
             out.append(render_table(table.rows))
             table = None
-        if para is not None and _runs_on(para, it, g):
+        if para is not None and _runs_on(para, it, geometry[size_of[para.page]], geometry[size_of[it.page]]):
             text = _join(text, it.text.strip())
         else:
             if para is not None:
