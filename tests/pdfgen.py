@@ -14,9 +14,11 @@ Stroke = tuple[float, float, float, float]
 
 
 def make_pdf(pages: list[list[Text]], width: float = 595.0, height: float = 842.0, *, unmapped: bool = False,
-             strokes: list[list[Stroke]] | None = None, landscape: frozenset[int] = frozenset()) -> bytes:
+             strokes: list[list[Stroke]] | None = None, landscape: frozenset[int] = frozenset(),
+             count: int | None = None) -> bytes:
     """A PDF of ``pages``; ``unmapped`` draws glyph numbers (Identity-H) that map to no characters;
-    ``strokes`` are straight lines drawn on each page; pages whose index is in ``landscape`` are turned."""
+    ``strokes`` are straight lines drawn on each page; pages whose index is in ``landscape`` are turned;
+    ``count`` is the page count the page tree declares, if it is to lie."""
     encoding, ordering = (b"Identity-H", b"Identity") if unmapped else (b"UniGB-UCS2-H", b"GB1")
     objects: list[bytes] = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -45,7 +47,7 @@ def make_pdf(pages: list[list[Text]], width: float = 595.0, height: float = 842.
                        b"/Resources << /Font << /F1 3 0 R >> >> >>" % (width, height, content))
         kids.append(len(objects))
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (" ".join(f"{k} 0 R" for k in kids).encode(),
-                                                              len(kids))
+                                                              len(kids) if count is None else count)
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, 1):

@@ -266,6 +266,14 @@ def test_a_pdf_of_2000_pages_is_refused_quickly() -> None:
 
 
 @needs_pdfplumber
+def test_a_page_tree_that_lies_about_its_count_is_still_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf, "MAX_PAGES", 20)
+    data = make_pdf([[(80.0, 100.0, 16.0, f"第{n}页正文")] for n in range(30)], count=1)
+    with pytest.raises(InputError, match=r"more than 20 pages.*split"):
+        pdf.read(data, None)
+
+
+@needs_pdfplumber
 def test_pages_without_text_are_reported() -> None:
     data = make_pdf([[(80.0, 100.0, 16.0, "一、工作目标")], [], [(80.0, 100.0, 16.0, "二、重点任务")]])
     got = pdf.read(data, None)

@@ -373,6 +373,9 @@ def read(data: bytes, path: str | None = None) -> Extracted:
                     raise InputError(f"the PDF has {count} pages; the most read is {MAX_PAGES}: "
                                      "split it (for example with qpdf --split-pages) and pass the parts")
                 for number, page in enumerate(pdf.pages, 1):
+                    if number > MAX_PAGES:  # the page tree's count was wrong
+                        raise InputError(f"the PDF has more than {MAX_PAGES} pages, the most read: "
+                                         "split it (for example with qpdf --split-pages) and pass the parts")
                     if time.monotonic() - started > MAX_SECONDS:
                         raise InputError(f"reading the PDF took more than {MAX_SECONDS:.0f} s (stopped at page "
                                          f"{number} of {count}): split it and pass the parts")
