@@ -9,8 +9,9 @@ margin runs on into the next unless that one is indented, set apart or starts a 
 item, across page breaks too. Running headers and footers (text repeated at the same height on
 most pages) and page numbers (``- 3 -``, ``第3页 共10页``) are dropped.
 
-A PDF without a text layer (a scan) and a PDF whose fonts map to no characters are refused with
-``NotTextError``: they need OCR. Encrypted and damaged PDFs are ``InputError``; so is a PDF of
+A PDF without a text layer (a scan), one whose fonts map to no characters and one that gives most
+characters as the same one (written without its fonts) are refused with ``NotTextError``: they
+need OCR. Encrypted and damaged PDFs are ``InputError``; so is a PDF of
 more than ``MAX_PAGES`` pages, which would take minutes.
 """
 
@@ -31,14 +32,14 @@ from typing import Any
 from ..errors import InputError, NotTextError
 from . import Extracted, render_table
 
-# Measured: a plan page (16 pt text or a task table) takes about 0.06 s, a dense page of 10 pt
-# text 0.2 s. 500 pages is half a minute to two minutes, more than any plan; a longer PDF is
-# refused at once rather than stalling a batch.
+# Measured (benchmarks/pdf_roundtrip.py): 0.02–0.35 s a page, dense task tables the slowest.
+# 500 pages is a few minutes at most, more than any plan; a longer PDF is refused at once rather
+# than stalling a batch.
 MAX_PAGES = 500
 # pdfplumber's table finder intersects every pair of strokes: 3,000 random strokes (a map, a
 # chart) take 2.6 s and it grows quadratically, so a page drawn with more is read as text only.
 MAX_STROKES = 4000
-# A page that takes longer than this (a vector drawing of millions of objects) ends the read.
+# A read that has taken longer than this by the end of a page stops there.
 MAX_SECONDS = 300.0
 
 INSTALL = "pip install 'govplan[pdf]'"
