@@ -48,7 +48,7 @@ def test_per_file_outputs_mirror_the_tree(plans: Path, tmp_path: Path) -> None:
     doc = json.loads((out / (SAMPLES[0].stem + ".json")).read_text(encoding="utf-8"))
     assert doc["plans"] and doc["source"]["path"].endswith(SAMPLES[0].name)
     errors = [json.loads(line) for line in (out / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert len(errors) == 1 and errors[0]["path"].endswith("broken.txt") and errors[0]["exit_code"] == 4
+    assert len(errors) == 1 and errors[0]["path"].endswith("broken.txt") and errors[0]["exit_code"] == 3  # a damaged PDF
     assert "1 of 6 input(s) failed" in err
 
 

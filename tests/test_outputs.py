@@ -274,7 +274,7 @@ def test_errors_jsonl_not_written_by_govplan_is_never_touched(folder: Path, tmp_
     mine.write_text('{"note": "my own log"}\n', encoding="utf-8")
     for broken in (False, True):
         if broken:
-            (folder / "c.txt").write_bytes(b"%PDF-1.7 not text")
+            (folder / "c.txt").write_bytes(b"\x89PNG\r\n\x1a\n not text")
         result = invoke("batch", str(folder), "-o", str(out), "-q")
         assert result.exit_code == 5 and "not written by govplan" in _one_error_line(result.stderr)
         assert mine.read_text(encoding="utf-8") == '{"note": "my own log"}\n'
@@ -284,7 +284,7 @@ def test_errors_jsonl_not_written_by_govplan_is_never_touched(folder: Path, tmp_
 def test_errors_jsonl_of_govplan_is_replaced_and_removed(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     broken = folder / "c.txt"
-    broken.write_bytes(b"%PDF-1.7 not text")
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n not text")
     assert invoke("batch", str(folder), "-o", str(out), "-q").exit_code == 7
     errors = [json.loads(line) for line in (out / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [e["path"] for e in errors] == [str(broken)]
@@ -297,7 +297,7 @@ def test_errors_jsonl_on_a_fifo_is_written_through_and_never_deleted(folder: Pat
     out = tmp_path / "out"
     out.mkdir()
     reader = FifoReader(out / "errors.jsonl")
-    (folder / "c.txt").write_bytes(b"%PDF-1.7 not text")
+    (folder / "c.txt").write_bytes(b"\x89PNG\r\n\x1a\n not text")
     assert invoke("batch", str(folder), "-o", str(out), "-q").exit_code == 7
     assert json.loads(reader.result())["exit_code"] == 4
     (folder / "c.txt").unlink()

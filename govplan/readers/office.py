@@ -124,12 +124,21 @@ def convert(data: bytes, suffix: str, target: str, extension: str, *, timeout: f
         return result.read_bytes()
 
 
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
 def read(data: bytes, path: str | None = None) -> Extracted:
     """A .doc or .wps file's text, through LibreOffice and the best reader of what it converts to."""
     suffix = Path(path).suffix.lower() if path else ""
     if suffix not in (".doc", ".wps", ".dot", ".wpt"):
         suffix = ".doc"
     fmt = suffix.lstrip(".")
+    if data.startswith(_OLE_MAGIC[:4]) and (len(data) < 512 or not data.startswith(_OLE_MAGIC)):
+        # LibreOffice imports what it cannot open as text: a cut or damaged Word file would read as a
+        # plan of garbage. A compound file starts with a 512-byte header. (Other content named .doc,
+        # RTF or a Word web page, is LibreOffice's to read.)
+        raise InputError(f"cannot read the {suffix} file, it is damaged or cut short (no complete compound-file "
+                         "header): save it again from Word or WPS")
     program = soffice()
     if program is None:
         raise NotTextError(f"reading {suffix} files needs LibreOffice, which is not installed: {INSTALL}")
