@@ -50,6 +50,10 @@ NAMES = [
     ("推动园区扩区调位。(临港、空港管委会,各县(市、区)人民政府)",
      [("临港管委会", "responsible"), ("空港管委会", "responsible"), ("各县(市、区)人民政府", "responsible")]),
     ("推动园区扩区调位。(滨江区、湾北区管委会负责)", [("滨江区管委会", "responsible"), ("湾北区管委会", "responsible")]),
+    # issue 8: names side by side with a space between (a cell's lines joined), but not one name a
+    # PDF spaced (区人民政府 办公室: the right side names no place)
+    ("(牵头单位:市发改委 市财政局;配合单位:区人民政府 办公室)",
+     [("市发改委", "lead"), ("市财政局", "lead"), ("区人民政府办公室", "cooperating")]),
     # …but not a generic word: 公安、有关部门 are two
     ("(市场监管、有关部门负责)", [("市场监管", "responsible"), ("有关部门", "responsible")]),
     # spec: generic holders with 、 inside stay whole

@@ -150,6 +150,7 @@ def bracket_groups(text: str) -> list[tuple[int, int]]:
 
 
 _SPLIT_RX: dict[str, re.Pattern[str]] = {}
+_SPACES_RX = re.compile(r"(?<=\S) +(?=\S)")
 
 
 def _split_top(text: str, seps: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -222,7 +223,7 @@ class _Parser:
                 if etc.group("holder") and self.rx.suffix.search(etc.group("holder")):
                     holder = etc.span("holder")  # …or names a holder of its own: X等有关部门
             names = [g for part in _split_top(text, "、", ca, cb) for n in self._split_lines(text, *part)
-                     for g in self._split_glued(text, *n)]
+                     for s in self._split_spaces(text, *n) for g in self._split_glued(text, *s)]
             for na, nb in (n for part in names for n in self._split_and(text, *part)):
                 na, nb = _trim(text, na, nb)
                 if nb <= na:
@@ -262,6 +263,24 @@ class _Parser:
                 a = k + 1
             k = text.find("\n", k + 1, b)
         out.append((a, b))
+        return out
+
+    def _split_spaces(self, text: str, a: int, b: int) -> list[tuple[int, int]]:
+        """Names side by side with spaces between (a cell's lines joined: 市发改委 市财政局): split
+        where the name on the left ends with a unit's suffix and the one on the right starts with a
+        place and ends with a suffix (not 区人民政府 办公室, one name a PDF spaced)."""
+        if text.find(" ", a, b) < 0:
+            return [(a, b)]
+        out: list[tuple[int, int]] = []
+        start = a
+        for m in _SPACES_RX.finditer(text, a, b):
+            nxt = text.find(" ", m.end(), b)
+            left, right = text[start:m.start()].strip(), text[m.end():nxt if nxt >= 0 else b]
+            if len(left) >= 3 and len(right) >= 3 and self.rx.suffix.search(left) and self.rx.prefix.match(right) \
+                    and self.rx.suffix.search(right):
+                out.append((start, m.start()))
+                start = m.end()
+        out.append((start, b))
         return out
 
     def _split_glued(self, text: str, a: int, b: int) -> list[tuple[int, int]]:
