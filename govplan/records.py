@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any, Literal
@@ -21,6 +22,8 @@ from . import __version__
 from .extract import ItemResult, PlanResult
 from .normalise import Normalised, find_placeholders
 from .read import RawSource
+from .registry import plan_place, qualify
+from .rules import RuleSet, bundled_rules, compiler
 from .structure import strip_inner_spaces
 
 SCHEMA_VERSION = "1.0"
@@ -46,6 +49,10 @@ class Unit(_Record):
     name: str = Field(description="Unit name in the output script, shared prefixes expanded (省公安厅、卫生健康委 → 省卫生健康委), ASCII parentheses.")
     role: Literal["lead", "responsible", "cooperating"] = Field(description="lead: 牵头 (or first-listed where the plan says so, or X in 'X负责，Y配合'); cooperating: 配合/协助/参与; responsible: the rest.")
     raw: str = Field(description="The name as written in the source (source script; inserted pinyin glosses and hard line breaks removed).")
+    qualified: str | None = Field(
+        default=None, description="The name placed by the plan's issuer, title or document number (市X in a 梅州市 plan → "
+                                  "梅州市X, 省X in a 广东省 plan → 广东省X); a name that already says where it is stays; null "
+                                  "where the place is unknown (各县(市、区)人民政府, a 市X of an unnamed city).")
     span: Span
 
 
@@ -68,10 +75,6 @@ class Deadline(_Record):
     modifier: Literal["before", "end", "by", "during", "from"] | None = Field(
         default=None, description="The phrase's modifier: 前 before, 底/末 end, 到/至 by, 期间/内 during, 起 from.")
     span: Span
-    milestones: list[Milestone] = Field(
-        default_factory=list,
-        description="Every dated stage, in the order written, when the item states two or more "
-                    "(2021年底前上线，2022年底前建成 → both; 'due' is the latest); empty otherwise.")
 
 
 class Target(_Record):
@@ -104,12 +107,23 @@ class Item(_Record):
     number: str = Field(description="The label as written, e.g. '（三）', '⒉', '附件', or a table row's 序号.")
     path: list[str] = Field(description="Labels from the plan root to this item, e.g. ['一、', '（三）', '2.'] or ['附件', '12'].")
     level: int = Field(ge=1, description="Depth in the plan (1 for top-level items).")
+    task: bool = Field(description="Work someone must do: the item names units, or it has no sub-items, is not under a "
+                                   "framing section (指导思想, 保障措施 …) and is more than a heading. False for "
+                                   "framing, headings and attachments.")
     title: str = Field(description="The heading, or the first sentence.")
     text: str = Field(description="The item's own text (children excluded), hard line wraps joined.")
     units: list[Unit]
+    owners: list[str] = Field(description="Who owns the item: its lead units, or, where none is marked, its responsible "
+                                          "units (names as in 'units'); cooperating units never.")
     deadline: Deadline | None
+    milestones: list[Milestone] = Field(
+        description="Every dated stage, in the order written (2021年底前上线，2022年底前建成 → both; the deadline's "
+                    "'due' is the latest); a single dated deadline is one milestone; empty when nothing is dated.")
     targets: list[Target]
     cells: dict[str, str] | None = Field(default=None, description="For table rows: cell text by column heading, merged cells filled from the row above.")
+    same_as: list[str] | None = Field(
+        default=None, description="For a 附件 row that restates a body item: that item's path (titles matched "
+                                  "conservatively); null otherwise. Count such a row's task once, as its body item.")
     span: Span = Field(description="From the label to the end of the item's own text.")
     children: list[Item]
 
@@ -211,7 +225,8 @@ def _node_span(item: ItemResult, spans: _Spans) -> _Dict:
 
 
 def build_item(item: ItemResult, spans: _Spans, plan_warnings: list[_Dict], conv: Callable[[str], str],
-               headings: dict[str, str] | None = None) -> _Dict:
+               headings: dict[str, str] | None = None,
+               qualify: Callable[[str], str | None] = lambda name: None) -> _Dict:
     """An Item record as a dict (validated with its Document)."""
     node = item.node
     headings = headings or {}
@@ -233,15 +248,22 @@ def build_item(item: ItemResult, spans: _Spans, plan_warnings: list[_Dict], conv
     for w in ex.warnings:
         plan_warnings.append(_warning(w.code, w.message, path, spans.span(w.start, w.end)))
     raw, span = spans.raw, spans.span
-    units = [{"name": conv(u.name), "role": u.role, "raw": raw(u.start, u.end, u.parts), "span": span(u.start, u.end)}
-             for u in ex.units]
+    units = []
+    for u in ex.units:
+        q = qualify(u.name)
+        units.append({"name": conv(u.name), "role": u.role, "raw": raw(u.start, u.end, u.parts),
+                      "qualified": conv(q) if q is not None else None, "span": span(u.start, u.end)})
     deadline = None
+    milestones: list[_Dict] = []
     if ex.deadline is not None:
         d = ex.deadline
         deadline = {"raw": raw(d.start, d.end, d.parts), "due": d.due, "precision": d.precision, "ongoing": d.ongoing,
-                    "modifier": d.modifier, "span": span(d.start, d.end),
-                    "milestones": [{"raw": raw(s.start, s.end), "due": s.due, "precision": s.precision,
-                                    "span": span(s.start, s.end)} for s in d.milestones]}
+                    "modifier": d.modifier, "span": span(d.start, d.end)}
+        if d.milestones:
+            milestones = [{"raw": raw(s.start, s.end), "due": s.due, "precision": s.precision,
+                           "span": span(s.start, s.end)} for s in d.milestones]
+        elif d.due is not None and d.precision is not None:
+            milestones = [{"raw": deadline["raw"], "due": d.due, "precision": d.precision, "span": deadline["span"]}]
     targets = [{"raw": raw(t.start, t.end, t.parts), "value": t.value, "unit": t.unit, "comparator": t.comparator,
                 "by": t.by, "span": span(t.start, t.end)} for t in ex.targets]
     return {
@@ -249,23 +271,44 @@ def build_item(item: ItemResult, spans: _Spans, plan_warnings: list[_Dict], conv
         "number": number,
         "path": path,
         "level": node.level,
+        "task": False,  # set with the whole plan in view (mark_tasks)
         "title": conv(strip_inner_spaces(item.title)),
         "text": conv(text),
         "units": units,
+        "owners": owners(units),
         "deadline": deadline,
+        "milestones": milestones,
         "targets": targets,
         "cells": cells,
+        "same_as": None,
         "span": _node_span(item, spans),
-        "children": [build_item(c, spans, plan_warnings, conv, node.headings or headings) for c in item.children],
+        "children": [build_item(c, spans, plan_warnings, conv, node.headings or headings, qualify)
+                     for c in item.children],
     }
 
 
+def owners(units: list[_Dict]) -> list[str]:
+    """The lead units' names, or where none is marked the responsible units' (never cooperating)."""
+    lead = [u["name"] for u in units if u["role"] == "lead"]
+    return lead or [u["name"] for u in units if u["role"] == "responsible"]
+
+
 def build_plan(result: PlanResult, spans: _Spans, conv: Callable[[str], str],
-               framing: Callable[[str], bool] = lambda title: False) -> _Dict:
+               framing: Callable[[str], bool] = lambda title: False, rules: RuleSet | None = None) -> _Dict:
     """A Plan record as a dict (validated with its Document)."""
+    rules = rules or bundled_rules()
+    reg = rules.registry
+    place = plan_place(reg, result.issuer, result.title, result.doc_number)
+
+    def qualify_name(name: str) -> str | None:
+        return qualify(reg, name, place)
+
     warnings: list[_Dict] = []
-    items = [build_item(i, spans, warnings, conv) for i in result.items]
-    _missing_units(items, warnings, framing)
+    items = [build_item(i, spans, warnings, conv, None, qualify_name) for i in result.items]
+    heading_only = compiler(rules)(rules.document.heading_only)
+    mark_tasks(items, framing, lambda text: heading_only.search(text) is not None)
+    link_restated_rows(items)
+    _missing_units(items, warnings)
     a, b = result.plan.span
 
     def conv_opt(s: str | None) -> str | None:
@@ -285,28 +328,38 @@ def build_plan(result: PlanResult, spans: _Spans, conv: Callable[[str], str],
     }
 
 
-def _task_leaves(items: list[_Dict], framing: Callable[[str], bool]) -> Iterator[_Dict]:
-    """Leaf items outside framing sections (指导思想, 保障措施 …), which hold aims, not tasks, and
-    outside items that name units for all their sub-items."""
+def mark_tasks(items: list[_Dict], framing: Callable[[str], bool], heading_only: Callable[[str], bool],
+               in_framing: bool = False, owned_above: bool = False) -> None:
+    """Set each item's ``task``: it names units, or it is a leaf outside framing sections (指导思想,
+    保障措施 …, which hold aims), outside an item that names units for its sub-items, and more than
+    a bare heading. Attachments are containers, never tasks. The single source of what a task is:
+    the missing_units warning and the flat outputs read it."""
     for it in items:
-        if it["kind"] != "attachment" and framing(it["title"]):
-            continue
-        if it["children"]:
-            if not it["units"]:
-                yield from _task_leaves(it["children"], framing)
-        elif it["kind"] != "attachment" and not _bare_heading(it):
-            yield it
+        framed = in_framing or (it["kind"] != "attachment" and framing(it["title"]))
+        if it["kind"] == "attachment":
+            it["task"] = False
+        elif it["units"]:
+            it["task"] = True
+        else:
+            it["task"] = not it["children"] and not framed and not owned_above and not _bare_heading(it, heading_only)
+        mark_tasks(it["children"], framing, heading_only, framed, owned_above or bool(it["units"]))
 
 
-def _bare_heading(item: _Dict) -> bool:
+def _bare_heading(item: _Dict, heading_only: Callable[[str], bool]) -> bool:
     """A heading with nothing under it (二、项目安排和责任分工, before the attachment that holds them)."""
     text = item["text"]
-    return item["kind"] == "item" and text == item["title"] and not any(c in text for c in "。；;!！?？")
+    return item["kind"] == "item" and text == item["title"] and heading_only(text)
 
 
-def _missing_units(items: list[_Dict], warnings: list[_Dict], framing: Callable[[str], bool]) -> None:
-    """Warn about leaf tasks without units in a plan where most leaf tasks have them."""
-    leaves = list(_task_leaves(items, framing))
+def _walk_dicts(items: list[_Dict]) -> Iterator[_Dict]:
+    for it in items:
+        yield it
+        yield from _walk_dicts(it["children"])
+
+
+def _missing_units(items: list[_Dict], warnings: list[_Dict]) -> None:
+    """Warn about tasks without units in a plan where most tasks have them."""
+    leaves = [it for it in _walk_dicts(items) if it["task"] and not it["children"]]
     if len(leaves) < 4:
         return
     with_units = sum(1 for it in leaves if it["units"])
@@ -319,9 +372,64 @@ def _missing_units(items: list[_Dict], warnings: list[_Dict], framing: Callable[
                                      it["path"], it["span"]))
 
 
+# A 附件 row restates a body item when their titles agree after punctuation is dropped: equal, one
+# holding the other (政务外网升级改造 in 推进电子政务外网升级改造), or sharing most character pairs.
+_TITLE_NOISE_RX = re.compile(r"[\s\"“”‘’'「」『』《》〈〉()（）【】\[\]、，,。.;；:：!！?？·—\-]")
+SAME_AS_MIN = 0.75
+
+
+class _Title:
+    """A title ready for comparison: punctuation dropped, character pairs counted."""
+
+    __slots__ = ("pairs", "size", "text")
+
+    def __init__(self, title: str) -> None:
+        self.text = _TITLE_NOISE_RX.sub("", title)
+        self.pairs = Counter(self.text[i:i + 2] for i in range(len(self.text) - 1))
+        self.size = max(len(self.text) - 1, 0)
+
+
+def title_similarity(a: str | _Title, b: str | _Title) -> float:
+    """1 for equal titles, 0.9 where one holds the other (4 characters or more), else the Dice
+    coefficient of their character pairs."""
+    ta = a if isinstance(a, _Title) else _Title(a)
+    tb = b if isinstance(b, _Title) else _Title(b)
+    if not ta.text or not tb.text:
+        return 0.0
+    if ta.text == tb.text:
+        return 1.0
+    short, long = (ta.text, tb.text) if len(ta.text) <= len(tb.text) else (tb.text, ta.text)
+    if len(short) >= 4 and short in long:
+        return 0.9
+    total = ta.size + tb.size
+    return 2 * sum((ta.pairs & tb.pairs).values()) / total if total else 0.0
+
+
+def link_restated_rows(items: list[_Dict]) -> None:
+    """Set ``same_as`` of each task-table row whose title matches one body item's best, uniquely
+    and by at least SAME_AS_MIN."""
+    rows = [it for it in _walk_dicts(items) if it["kind"] == "row"]
+    if not rows:
+        return
+    body = [(it, _Title(it["title"])) for it in _walk_dicts(items) if it["kind"] == "item"]
+    if not body:
+        return
+    for row in rows:
+        title = _Title(row["title"])
+        best, best_score, tied = None, 0.0, False
+        for it, other in body:
+            score = title_similarity(title, other)
+            if score > best_score:
+                best, best_score, tied = it, score, False
+            elif score == best_score and score > 0:
+                tied = True
+        if best is not None and best_score >= SAME_AS_MIN and not tied:
+            row["same_as"] = list(best["path"])
+
+
 def build_document(raw: RawSource, norm: Normalised, results: list[PlanResult], *, output_script: str,
                    conv: Callable[[str], str], converter_name: str,
-                   framing: Callable[[str], bool] = lambda title: False) -> Document:
+                   framing: Callable[[str], bool] = lambda title: False, rules: RuleSet | None = None) -> Document:
     """The Document record; ``framing`` tells a framing-section heading (in the output script)."""
     spans = _Spans(norm)
     doc_warnings: list[_Dict] = [_warning(code, msg) for code, msg in raw.warnings]
@@ -333,7 +441,7 @@ def build_document(raw: RawSource, norm: Normalised, results: list[PlanResult], 
         doc_warnings.append(_warning("placeholder", (
             f"the text has {len(placeholders)} placeholder(s) such as {norm.match[a:b]!r} standing for a name, "
             "number or date; they are never read as values"), None, spans.span(a, b)))
-    plans = [build_plan(r, spans, conv, framing) for r in results]
+    plans = [build_plan(r, spans, conv, framing, rules) for r in results]
     if not raw.text.strip():
         doc_warnings.append(_warning("empty_input", "the input has no text"))
     elif not any(p["items"] for p in plans):
