@@ -239,10 +239,12 @@ def build_item(item: ItemResult, spans: _Spans, plan_warnings: list[_Dict], conv
         for col, pieces in node.cells.items():
             heading = (node.headings or headings).get(col, col)
             cells[heading] = conv(strip_inner_spaces("".join(clean[a:b] for a, b in pieces)))
+        content = [cells[(node.headings or headings).get(col, col)] for col in node.cells if col == "content"]
         number = node.path[-1] if node.path else str(node.value[0])
     else:
         text = item.run.clean.strip()
         cells = None
+        content = []
         number = node.path[-1] if node.path else ""
     path = list(node.path)
     for w in ex.warnings:
@@ -281,6 +283,7 @@ def build_item(item: ItemResult, spans: _Spans, plan_warnings: list[_Dict], conv
         "targets": targets,
         "cells": cells,
         "same_as": None,
+        _ROW_CONTENT: "".join(content),  # read by link_restated_rows, then dropped
         "span": _node_span(item, spans),
         "children": [build_item(c, spans, plan_warnings, conv, node.headings or headings, qualify)
                      for c in item.children],
@@ -372,10 +375,15 @@ def _missing_units(items: list[_Dict], warnings: list[_Dict]) -> None:
                                      it["path"], it["span"]))
 
 
-# A 附件 row restates a body item when their titles agree after punctuation is dropped: equal, one
-# holding the other (政务外网升级改造 in 推进电子政务外网升级改造), or sharing most character pairs.
+# A 附件 row restates a body item when their titles agree after punctuation is dropped (equal, one
+# holding the other, as 政务外网升级改造 in 推进电子政务外网升级改造, or sharing most character pairs),
+# or when both name the same owners and the row's title and content are found in the item (a task
+# table's 主要内容 condenses the body's text).
 _TITLE_NOISE_RX = re.compile(r"[\s\"“”‘’'「」『』《》〈〉()（）【】\[\]、，,。.;；:：!！?？·—\-]")
-SAME_AS_MIN = 0.75
+_ROW_CONTENT = "_row_content"
+SAME_AS_MIN = 0.75  # title similarity alone
+SAME_AS_WITH_OWNERS = 0.7  # title similarity + share of the row's content found in the item, same owners
+SAME_AS_MARGIN = 0.2  # ... and this far ahead of the next candidate
 
 
 class _Title:
@@ -405,26 +413,43 @@ def title_similarity(a: str | _Title, b: str | _Title) -> float:
     return 2 * sum((ta.pairs & tb.pairs).values()) / total if total else 0.0
 
 
+def _found_in(part: _Title, whole: _Title) -> float:
+    """Share of ``part``'s character pairs that ``whole`` holds."""
+    size = sum(part.pairs.values())
+    return sum((part.pairs & whole.pairs).values()) / size if size else 0.0
+
+
 def link_restated_rows(items: list[_Dict]) -> None:
-    """Set ``same_as`` of each task-table row whose title matches one body item's best, uniquely
-    and by at least SAME_AS_MIN."""
+    """Set ``same_as`` of each task-table row that restates a body item: by title alone (the one best
+    match, SAME_AS_MIN or more), else by title and content where the owners agree (SAME_AS_WITH_OWNERS
+    or more, SAME_AS_MARGIN ahead of any other item). Conservative: no link where in doubt."""
     rows = [it for it in _walk_dicts(items) if it["kind"] == "row"]
-    if not rows:
-        return
-    body = [(it, _Title(it["title"])) for it in _walk_dicts(items) if it["kind"] == "item"]
-    if not body:
-        return
+    body = [(it, _Title(it["title"]), _Title(it["text"])) for it in _walk_dicts(items) if it["kind"] == "item"]
     for row in rows:
-        title = _Title(row["title"])
+        content = row.pop(_ROW_CONTENT, "")
+        if not body:
+            continue
+        title, text = _Title(row["title"]), _Title(content or row["text"])
+        owners = set(row["owners"])
         best, best_score, tied = None, 0.0, False
-        for it, other in body:
-            score = title_similarity(title, other)
+        scored: list[tuple[float, _Dict]] = []
+        for it, other_title, other_text in body:
+            score = title_similarity(title, other_title)
             if score > best_score:
                 best, best_score, tied = it, score, False
             elif score == best_score and score > 0:
                 tied = True
+            scored.append((score + _found_in(text, other_text), it))
         if best is not None and best_score >= SAME_AS_MIN and not tied:
             row["same_as"] = list(best["path"])
+            continue
+        scored.sort(key=lambda pair: -pair[0])
+        top, it = scored[0]
+        runner_up = scored[1][0] if len(scored) > 1 else 0.0
+        if owners and set(it["owners"]) == owners and top >= SAME_AS_WITH_OWNERS and top - runner_up >= SAME_AS_MARGIN:
+            row["same_as"] = list(it["path"])
+    for it in _walk_dicts(items):
+        it.pop(_ROW_CONTENT, None)
 
 
 def build_document(raw: RawSource, norm: Normalised, results: list[PlanResult], *, output_script: str,

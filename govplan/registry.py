@@ -6,7 +6,8 @@ provinces' one-character names, and the aliases (市发改局 / 市发展改革�
 
 * A plan's place comes from its issuer, then its title, then its document number (粤办函 → 广东省);
   nothing else is guessed.
-* ``qualify``: 市X in a 梅州市 plan is 梅州市X, 省X in a 广东省 plan 广东省X; a name that already says
+* ``qualify``: 市X in a 梅州市 plan is 梅州市X, 省X in a 广东省 plan 广东省X, 区X in a 东湖区 plan
+  东湖区X; a name that already says
   where it is stays; anything else (各县(市、区)人民政府, 领导小组, a 市X whose city is unknown) is
   None.
 * ``fold``: a name with its department's spelling made canonical, its place prefix kept.
@@ -29,6 +30,7 @@ class Place:
 
     province: str | None = None
     city: str | None = None
+    county: str | None = None
 
 
 def place_of(reg: RegistryPack, text: str | None) -> Place:
@@ -38,23 +40,22 @@ def place_of(reg: RegistryPack, text: str | None) -> Place:
     m = compile_rule(reg.place, False).match(text.strip())
     if m is None:
         return Place()
-    return Place(m.group("province") or None, m.group("city") or None)
+    return Place(m.group("province") or None, m.group("city") or None, m.group("county") or None)
 
 
 def plan_place(reg: RegistryPack, issuer: str | None, title: str | None, doc_number: str | None) -> Place:
     """A plan's place: from its issuer, else its title, else its document number's province."""
-    province = city = None
+    province = city = county = None
     for text in (issuer, title):
         got = place_of(reg, text)
-        province = province or got.province
-        city = city or got.city
-        if city:
+        if got.city or got.county or got.province:
+            province, city, county = got.province, got.city, got.county
             break
     if province is None and city is None and doc_number:
         m = compile_rule(reg.doc_number_province, False).search(doc_number)
         if m is not None:
             province = reg.province_abbreviations.get(m.group("abbr"))
-    return Place(province, city)
+    return Place(province, city, county)
 
 
 def _split(reg: RegistryPack, name: str) -> tuple[str, str]:
@@ -83,6 +84,8 @@ def qualify(reg: RegistryPack, name: str, place: Place) -> str | None:
             return place.city + rest
         if place.province and place.province.endswith("市"):  # 北京市: a city with a province's rank
             return place.province + rest
+    if head in ("区", "县") and place.county and place.county.endswith(head):
+        return (place.city or "") + place.county + rest
     return None
 
 

@@ -294,6 +294,7 @@ class PlaceExample(_Model):
     text: str
     province: str | None = None
     city: str | None = None
+    county: str | None = None
 
 
 class AliasExample(_Model):
@@ -496,9 +497,9 @@ def _check_registry(reg: RegistryPack) -> list[str]:
     problems: list[str] = []
     for pe in reg.place_examples:
         got = place_of(reg, pe.text)
-        if (got.province, got.city) != (pe.province, pe.city):
-            problems.append(f"registry.place: {pe.text!r} gives province {got.province!r}, city {got.city!r}; "
-                            f"the example says {pe.province!r}, {pe.city!r}")
+        if (got.province, got.city, got.county) != (pe.province, pe.city, pe.county):
+            problems.append(f"registry.place: {pe.text!r} gives {got}; the example says province "
+                            f"{pe.province!r}, city {pe.city!r}, county {pe.county!r}")
     for ex in reg.doc_number_province_examples:
         m = _compile(reg.doc_number_province).search(ex)
         if m is None or m.group("abbr") not in reg.province_abbreviations:
