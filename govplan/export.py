@@ -156,8 +156,14 @@ def rows(doc: Document) -> Iterator[dict[str, Any]]:
 
 
 def to_json(doc: Document) -> str:
-    # pydantic's serializer (Rust) is many times faster than json.dumps with indent
-    return doc.model_dump_json(indent=2) + "\n"
+    """The document as indented JSON: orjson over the data it was validated from (about 3x
+    pydantic's own serializer, byte for byte the same; tests/test_outputs_json.py), else pydantic."""
+    data = doc.built_data()
+    if data is None:
+        return doc.model_dump_json(indent=2) + "\n"
+    import orjson
+
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode("utf-8")
 
 
 def to_yaml(doc: Document) -> str:
