@@ -173,6 +173,14 @@ class Document(_Record):
         """The data this Document was validated from, if ``build_document`` made it."""
         return self._built
 
+    def __eq__(self, other: object) -> bool:
+        # equal records are equal whether or not they remember the data they were built from
+        if not isinstance(other, Document):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]
+
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Document:
         copy = super().model_copy(update=update, deep=deep)
         copy._built = None  # its fields may differ from the data it was built from
