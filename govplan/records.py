@@ -10,7 +10,6 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from typing import Any, Literal
@@ -289,7 +288,7 @@ def build_item(item: ItemResult, spans: _Spans, plan_warnings: list[_Dict], conv
             milestones = [{"raw": deadline["raw"], "due": d.due, "precision": d.precision, "span": deadline["span"]}]
     targets = [{"raw": raw(t.start, t.end, t.parts), "value": t.value, "unit": t.unit, "comparator": t.comparator,
                 "by": t.by, "span": span(t.start, t.end)} for t in ex.targets]
-    return {
+    record = {
         "kind": node.kind,
         "number": number,
         "path": path,
@@ -304,11 +303,13 @@ def build_item(item: ItemResult, spans: _Spans, plan_warnings: list[_Dict], conv
         "targets": targets,
         "cells": cells,
         "same_as": None,
-        _ROW_CONTENT: "".join(content),  # read by link_restated_rows, then dropped
         "span": _node_span(item, spans),
         "children": [build_item(c, spans, plan_warnings, conv, node.headings or headings, qualify)
                      for c in item.children],
     }
+    if node.kind == "row":
+        record[_ROW_CONTENT] = "".join(content)  # read by link_restated_rows, then dropped
+    return record
 
 
 def owners(units: list[_Dict]) -> list[str]:
@@ -324,15 +325,20 @@ def build_plan(result: PlanResult, spans: _Spans, conv: Callable[[str], str],
     reg = rules.registry
     place = plan_place(reg, result.issuer, result.title, result.doc_number)
 
+    qualified: dict[str, str | None] = {}
+
     def qualify_name(name: str) -> str | None:
-        return qualify(reg, name, place)
+        if name not in qualified:  # a plan names the same few units again and again
+            qualified[name] = qualify(reg, name, place)
+        return qualified[name]
 
     warnings: list[_Dict] = []
     items = [build_item(i, spans, warnings, conv, None, qualify_name) for i in result.items]
     heading_only = compiler(rules)(rules.document.heading_only)
     mark_tasks(items, framing, lambda text: heading_only.search(text) is not None)
-    link_restated_rows(items)
-    _missing_units(items, warnings)
+    flat = list(_walk_dicts(items))
+    link_restated_rows(flat)
+    _missing_units(flat, warnings)
     a, b = result.plan.span
 
     def conv_opt(s: str | None) -> str | None:
@@ -359,7 +365,9 @@ def mark_tasks(items: list[_Dict], framing: Callable[[str], bool], heading_only:
     a bare heading. Attachments are containers, never tasks. The single source of what a task is:
     the missing_units warning and the flat outputs read it."""
     for it in items:
-        framed = in_framing or (it["kind"] != "attachment" and framing(it["title"]))
+        # (a leaf that names units is a task wherever it stands: its framing is not asked)
+        framed = in_framing or (it["kind"] != "attachment" and (bool(it["children"]) or not it["units"])
+                                and framing(it["title"]))
         if it["kind"] == "attachment":
             it["task"] = False
         elif it["units"]:
@@ -381,9 +389,9 @@ def _walk_dicts(items: list[_Dict]) -> Iterator[_Dict]:
         yield from _walk_dicts(it["children"])
 
 
-def _missing_units(items: list[_Dict], warnings: list[_Dict]) -> None:
-    """Warn about tasks without units in a plan where most tasks have them."""
-    leaves = [it for it in _walk_dicts(items) if it["task"] and not it["children"]]
+def _missing_units(flat: list[_Dict], warnings: list[_Dict]) -> None:
+    """Warn about tasks without units in a plan where most tasks have them (``flat``: every item)."""
+    leaves = [it for it in flat if it["task"] and not it["children"]]
     if len(leaves) < 4:
         return
     with_units = sum(1 for it in leaves if it["units"])
@@ -405,22 +413,24 @@ _ROW_CONTENT = "_row_content"
 SAME_AS_MIN = 0.75  # title similarity alone
 SAME_AS_WITH_OWNERS = 0.7  # title similarity + share of the row's content found in the item, same owners
 SAME_AS_MARGIN = 0.2  # ... and this far ahead of the next candidate
+# Rows × body items compared at most; beyond it (a plan of thousands of both) only equal titles link,
+# so the work stays linear.
+SAME_AS_MAX_PAIRS = 250_000
 
 
 class _Title:
-    """A title ready for comparison: punctuation dropped, character pairs counted."""
+    """A title ready for comparison: punctuation dropped, its character pairs."""
 
-    __slots__ = ("pairs", "size", "text")
+    __slots__ = ("pairs", "text")
 
     def __init__(self, title: str) -> None:
         self.text = _TITLE_NOISE_RX.sub("", title)
-        self.pairs = Counter(self.text[i:i + 2] for i in range(len(self.text) - 1))
-        self.size = max(len(self.text) - 1, 0)
+        self.pairs = {self.text[i:i + 2] for i in range(len(self.text) - 1)}
 
 
 def title_similarity(a: str | _Title, b: str | _Title) -> float:
     """1 for equal titles, 0.9 where one holds the other (4 characters or more), else the Dice
-    coefficient of their character pairs."""
+    coefficient of their sets of character pairs."""
     ta = a if isinstance(a, _Title) else _Title(a)
     tb = b if isinstance(b, _Title) else _Title(b)
     if not ta.text or not tb.text:
@@ -430,47 +440,63 @@ def title_similarity(a: str | _Title, b: str | _Title) -> float:
     short, long = (ta.text, tb.text) if len(ta.text) <= len(tb.text) else (tb.text, ta.text)
     if len(short) >= 4 and short in long:
         return 0.9
-    total = ta.size + tb.size
-    return 2 * sum((ta.pairs & tb.pairs).values()) / total if total else 0.0
+    total = len(ta.pairs) + len(tb.pairs)
+    return 2 * len(ta.pairs & tb.pairs) / total if total else 0.0
 
 
-def _found_in(part: _Title, whole: _Title) -> float:
-    """Share of ``part``'s character pairs that ``whole`` holds."""
-    size = sum(part.pairs.values())
-    return sum((part.pairs & whole.pairs).values()) / size if size else 0.0
+def _pairs(text: str) -> set[str]:
+    text = _TITLE_NOISE_RX.sub("", text)
+    return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
-def link_restated_rows(items: list[_Dict]) -> None:
-    """Set ``same_as`` of each task-table row that restates a body item: by title alone (the one best
-    match, SAME_AS_MIN or more), else by title and content where the owners agree (SAME_AS_WITH_OWNERS
-    or more, SAME_AS_MARGIN ahead of any other item). Conservative: no link where in doubt."""
-    rows = [it for it in _walk_dicts(items) if it["kind"] == "row"]
-    body = [(it, _Title(it["title"]), _Title(it["text"])) for it in _walk_dicts(items) if it["kind"] == "item"]
+def link_restated_rows(flat: list[_Dict]) -> None:
+    """Set ``same_as`` of each task-table row that restates a body item (``flat``: every item of a
+    plan): by title alone (the one best match, SAME_AS_MIN or more), else by title and content where
+    the owners agree (SAME_AS_WITH_OWNERS or more, SAME_AS_MARGIN ahead of any other item).
+    Conservative: no link where in doubt."""
+    rows = [it for it in flat if it["kind"] == "row"]
+    if not rows:
+        return
+    body_items = [it for it in flat if it["kind"] == "item"]
+    exact: dict[str, list[_Dict]] = {}
+    for it in body_items:
+        exact.setdefault(_TITLE_NOISE_RX.sub("", it["title"]), []).append(it)
+    compare = len(rows) * len(body_items) <= SAME_AS_MAX_PAIRS
+    body: list[tuple[_Dict, _Title, set[str]]] | None = None
     for row in rows:
         content = row.pop(_ROW_CONTENT, "")
-        if not body:
-            continue
-        title, text = _Title(row["title"]), _Title(content or row["text"])
-        owners = set(row["owners"])
-        best, best_score, tied = None, 0.0, False
-        scored: list[tuple[float, _Dict]] = []
-        for it, other_title, other_text in body:
-            score = title_similarity(title, other_title)
-            if score > best_score:
-                best, best_score, tied = it, score, False
-            elif score == best_score and score > 0:
-                tied = True
-            scored.append((score + _found_in(text, other_text), it))
-        if best is not None and best_score >= SAME_AS_MIN and not tied:
-            row["same_as"] = list(best["path"])
-            continue
-        scored.sort(key=lambda pair: -pair[0])
-        top, it = scored[0]
-        runner_up = scored[1][0] if len(scored) > 1 else 0.0
-        if owners and set(it["owners"]) == owners and top >= SAME_AS_WITH_OWNERS and top - runner_up >= SAME_AS_MARGIN:
-            row["same_as"] = list(it["path"])
-    for it in _walk_dicts(items):
-        it.pop(_ROW_CONTENT, None)
+        same = exact.get(_TITLE_NOISE_RX.sub("", row["title"]), [])
+        if len(same) == 1 and same[0]["title"]:  # the common case, and the best match there is
+            row["same_as"] = list(same[0]["path"])
+        elif compare and body_items:
+            if body is None:
+                body = [(it, _Title(it["title"]), _pairs(it["text"])) for it in body_items]
+            _link(row, content, body)
+
+
+def _link(row: _Dict, row_content: str, body: list[tuple[_Dict, _Title, set[str]]]) -> None:
+    title = _Title(row["title"])
+    content = _pairs(row_content or row["text"])
+    best, best_score, tied = None, 0.0, False
+    scored: list[tuple[float, _Dict]] = []
+    for it, other_title, other_pairs in body:
+        score = title_similarity(title, other_title)
+        if score > best_score:
+            best, best_score, tied = it, score, False
+        elif score == best_score and score > 0:
+            tied = True
+        # the share of the row's content (a task table's 主要内容) found in the item's text
+        found = len(content & other_pairs) / len(content) if content else 0.0
+        scored.append((score + found, it))
+    if best is not None and best_score >= SAME_AS_MIN and not tied:
+        row["same_as"] = list(best["path"])
+        return
+    owners = set(row["owners"])
+    scored.sort(key=lambda pair: -pair[0])
+    top, it = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    if owners and set(it["owners"]) == owners and top >= SAME_AS_WITH_OWNERS and top - runner_up >= SAME_AS_MARGIN:
+        row["same_as"] = list(it["path"])
 
 
 def build_document(raw: RawSource, norm: Normalised, results: list[PlanResult], *, output_script: str,
