@@ -8,7 +8,10 @@ outputs as they arrive, so memory stays flat however many files there are:
   atomically;
 * ``--jsonl`` / ``--csv``: one flat row per item of every plan (see ``export.ROW_COLUMNS``),
   written to ``FILE.partial`` as files complete and renamed at the end;
-* ``--sqlite``: tables sources, plans, items, units, deadlines, targets, warnings (``database.py``).
+* ``--sqlite``: tables sources, plans, items, units, unit_registry, deadlines, milestones, targets,
+  warnings (``database.py``);
+* ``--units``: the unit registry of the batch's inputs as CSV (``registry.REGISTRY_COLUMNS``), built
+  in a temporary database; it needs every input parsed, so nothing is skipped when it is asked for.
 
 A file that fails is reported (and listed in ``errors.jsonl`` next to the outputs) and the rest go
 on. Re-running skips inputs whose content hash and govplan version match what the outputs already
@@ -34,7 +37,7 @@ from typing import Any, TextIO
 
 from . import __version__
 from .errors import GovplanError, InputError, OutputError
-from .export import ROW_COLUMNS, STDOUT, csv_header, open_stream, resolve_output, write_output
+from .export import ROW_COLUMNS, STDOUT, csv_header, csv_value, jsonl_line, open_stream, resolve_output, write_output
 
 _VERSION_RX = re.compile(r'"?govplan_version"?\s*:\s*"?([^",\s]+)')
 _SHA_RX = re.compile(r'"?sha256"?\s*:\s*"?([0-9a-f]{64})')
@@ -356,7 +359,7 @@ class RowSink:
             self.fh = self.partial.open("w", encoding="utf-8", newline="")
         self.old = old
         if kind == "csv":
-            self.fh.write(("" if self.fh is sys.stdout else "\ufeff") + csv_header())
+            self.fh.write("\ufeff" + csv_header())  # on standard output too, for Excel
 
     def known(self, path: str) -> str | None:
         rows = self.old.get(path)
@@ -389,20 +392,12 @@ def serialize_rows(rows: list[dict[str, Any]], kind: str) -> str:
     buf = io.StringIO()
     if kind == "jsonl":
         for row in rows:
-            buf.write(json.dumps({k: row.get(k) for k in _ROW_KEYS}, ensure_ascii=False) + "\n")
+            buf.write(jsonl_line({k: row.get(k) for k in _ROW_KEYS}))
     else:
         writer = csv.writer(buf, lineterminator="\r\n")
         for row in rows:
-            writer.writerow([_csv_value(row.get(k)) for k in _ROW_KEYS])
+            writer.writerow([csv_value(row.get(k)) for k in _ROW_KEYS])
     return buf.getvalue()
-
-
-def _csv_value(v: Any) -> Any:
-    if v is True:
-        return "true"
-    if v is False:
-        return "false"
-    return "" if v is None else v
 
 
 # --- per-file outputs ---------------------------------------------------------------------------------
@@ -438,6 +433,7 @@ class BatchRequest:
     jsonl: Path | None = None
     csv: Path | None = None
     sqlite: Path | None = None
+    units: Path | None = None
     workers: int = 1
     force: bool = False
     script: str = "simplified"
@@ -450,7 +446,8 @@ Targets = dict[str, tuple[Path, str]]  # option → resolve_output() of its file
 
 def _targets(req: BatchRequest) -> Targets:
     return {option: resolve_output(given)
-            for option, given in (("--jsonl", req.jsonl), ("--csv", req.csv), ("--sqlite", req.sqlite))
+            for option, given in (("--jsonl", req.jsonl), ("--csv", req.csv), ("--sqlite", req.sqlite),
+                                  ("--units", req.units))
             if given is not None and str(given) != STDOUT}
 
 
@@ -476,8 +473,12 @@ def check_outputs(req: BatchRequest, found: list[Found]) -> Targets:
     (exit 5), each other (exit 2), or an ``errors.jsonl`` that govplan did not write (exit 5)."""
     if req.sqlite is not None and str(req.sqlite) == STDOUT:
         raise ValueError("--sqlite -: a SQLite database cannot go to standard output; give a file")
-    if req.jsonl is not None and req.csv is not None and str(req.jsonl) == str(req.csv) == STDOUT:
-        raise ValueError("--jsonl - and --csv - both write to standard output; give one of them a file")
+    on_stdout = [option for option, given in (("--jsonl", req.jsonl), ("--csv", req.csv), ("--units", req.units))
+                 if given is not None and str(given) == STDOUT]
+    if len(on_stdout) > 1:
+        raise ValueError(f"{' and '.join(f'{o} -' for o in on_stdout)} "
+                         f"{'both' if len(on_stdout) == 2 else 'all'} write to standard output; "
+                         "give all but one of them a file")
     targets = _targets(req)
     errors = errors_path(req)
     inputs = {os.path.realpath(f.path): f.path for f in found}
@@ -520,8 +521,8 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
               notice: Callable[[str], object] | None = None) -> Summary:
     """Run a batch; ``progress`` is called after every file, ``on_start`` with (files, bytes),
     ``notice`` with each line to show the user before the work starts."""
-    if req.out_dir is None and req.jsonl is None and req.csv is None and req.sqlite is None:
-        raise ValueError("nothing to write: give -o DIR, --jsonl FILE, --csv FILE or --sqlite FILE")
+    if req.out_dir is None and req.jsonl is None and req.csv is None and req.sqlite is None and req.units is None:
+        raise ValueError("nothing to write: give -o DIR, --jsonl FILE, --csv FILE, --sqlite FILE or --units FILE")
     found, not_read = collect(req.inputs, req.glob)
     if not found:
         what = repr(req.glob) if req.glob is not None else "a supported format (.txt, .docx, .html, .pdf, .doc, .wps)"
@@ -548,12 +549,20 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
             raise OutputError(f"{req.sqlite}: the folder {db.parent} does not exist")
         con = connect(db)
         db_known = {} if req.force else known(con)
+    registry_db = None
+    if req.units is not None:
+        import tempfile
+
+        from .database import connect
+
+        registry_dir = tempfile.TemporaryDirectory(prefix="govplan-units-")
+        registry_db = connect(Path(registry_dir.name) / "registry.db")
 
     jobs: list[Job] = []
     for k, f in enumerate(found):
         path, rel = f.path, f.stem
         shas: set[str | None] = set()
-        if not req.force:
+        if not req.force and req.units is None:
             if req.out_dir is not None:
                 shas.add(_per_file_known(output_path(req.out_dir, rel, req.fmt)))
             for sink in sinks:
@@ -570,7 +579,7 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
 
     opts = BatchOptions(script=req.script, rules=req.rules, encoding=req.encoding, fmt=req.fmt,
                         want_rendered=req.out_dir is not None, row_kinds=tuple(s.kind for s in sinks),
-                        want_data=con is not None)
+                        want_data=con is not None or registry_db is not None)
     summary = Summary(files=len(jobs), not_read=[{"path": p, "reason": why} for p, why in not_read])
     if on_start is not None:
         on_start(len(jobs), sum(j.size for j in jobs))
@@ -580,6 +589,10 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
     try:
         for result in ordered_map(process, jobs, opts, max(1, req.workers)):
             _record(req, result, summary, sinks, con, rel_of[result.path])
+            if registry_db is not None and result.data_json is not None:
+                from .database import write_document
+
+                write_document(registry_db, result.path, json.loads(result.data_json), _registry_pack(req.rules))
             if progress is not None:
                 progress(result)
         complete = True
@@ -588,6 +601,14 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
             sink.close(complete)
         if con is not None:
             con.close()
+        if registry_db is not None:
+            if complete and req.units is not None:
+                from .database import registry_rows
+                from .registry import registry_csv
+
+                write_output(req.units, registry_csv(registry_rows(registry_db)), bom=True)
+            registry_db.close()
+            registry_dir.cleanup()
         summary.seconds = time.perf_counter() - started
     _write_errors(req, summary)
     return summary
@@ -613,7 +634,7 @@ def _record(req: BatchRequest, result: FileResult, summary: Summary, sinks: list
     if con is not None and result.data_json is not None:
         from .database import write_document
 
-        write_document(con, result.path, json.loads(result.data_json))
+        write_document(con, result.path, json.loads(result.data_json), _registry_pack(req.rules))
     summary.with_warnings += result.warnings > 0
     summary.items += result.items
     summary.units += result.units
@@ -621,12 +642,21 @@ def _record(req: BatchRequest, result: FileResult, summary: Summary, sinks: list
     summary.targets += result.targets
 
 
+def _registry_pack(rules: str | None) -> Any:
+    """The registry pack of the batch's rules (its aliases fold unit names)."""
+    from .rules import bundled_rules
+
+    ruleset = _rules(rules) or bundled_rules()
+    return ruleset.registry
+
+
 def errors_path(req: BatchRequest) -> Path | None:
     """Where failed inputs are listed: in the -o folder, else beside the first output file; none
     when every output is standard output (the failures are on stderr)."""
     if req.out_dir is not None:
         return req.out_dir / "errors.jsonl"
-    first = next((p for p in (req.jsonl, req.csv, req.sqlite) if p is not None and str(p) != STDOUT), None)
+    first = next((p for p in (req.jsonl, req.csv, req.sqlite, req.units) if p is not None and str(p) != STDOUT),
+                 None)
     return None if first is None else first.parent / "errors.jsonl"
 
 

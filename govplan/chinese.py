@@ -232,15 +232,18 @@ def cn_int(text: str) -> int | None:
         if len(text) == 1:
             return _DIGITS[text]
         return int("".join(str(_DIGITS[c]) for c in text))
-    total, current = 0, 0
+    total, current, last_unit = 0, 0, 0
     for c in text:
         if c in _DIGITS:
             current = _DIGITS[c]
         elif c in _UNITS:
-            total += (current or 1) * _UNITS[c]
+            last_unit = _UNITS[c]
+            total += (current or 1) * last_unit
             current = 0
         else:
             return None
+    if current and last_unit >= 100 and text[-2] in _UNITS:
+        current *= last_unit // 10  # 三千五 is 3500, as 一百零五 is 105
     return total + current
 
 
@@ -248,8 +251,10 @@ def cn_number(text: str) -> int | None:
     """Value of a Chinese number with magnitudes: 三十 → 30, 一百二十亿 → 12000000000, 六百万 → 6000000."""
     total = 0
     rest = text.replace("两", "二")
+    last_scale = 1
     for mark, scale in (("亿", 100_000_000), ("万", 10_000)):
         if mark in rest:
+            last_scale = scale
             head, _, rest = rest.partition(mark)
             value = cn_int(head) if head else 1
             if value is None:
@@ -259,6 +264,8 @@ def cn_number(text: str) -> int | None:
         value = cn_int(rest)
         if value is None:
             return None
+        if total and len(rest) == 1 and rest in _DIGITS:
+            value *= last_scale // 10  # 一万五 is 15000 (and 一万零五 is 10005)
         total += value
     return total
 

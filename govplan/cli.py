@@ -174,7 +174,7 @@ def extract(
     try:
         doc = parse_bytes(sys.stdin.buffer.read(), options, path=None) if file == "-" else parse_file(file, options)
         text = render(doc, fmt.value)
-        write_output("-" if output is None else output, text, bom=fmt is Format.csv)  # no BOM on stdout
+        write_output("-" if output is None else output, text, bom=fmt is Format.csv)
     except BrokenPipeError:
         _broken_pipe()
     except GovplanError as exc:
@@ -208,7 +208,11 @@ def batch(
                                                  "'-': standard output).",
                                                  dir_okay=False)] = None,
     sqlite: Annotated[Path | None, typer.Option("--sqlite", help="A SQLite database: sources, plans, items, units, "
-                                                "deadlines, targets, warnings.", dir_okay=False)] = None,
+                                                "unit_registry, deadlines, milestones, targets, warnings.",
+                                                dir_okay=False)] = None,
+    units_out: Annotated[Path | None, typer.Option("--units", help="The unit registry as CSV: each canonical unit "
+                                                   "with its spellings and task counts ('-': standard output).",
+                                                   dir_okay=False)] = None,
     glob: Annotated[str | None, typer.Option("--glob", help="Which files to take from folders (default: every "
                                              "supported format: .txt, .docx, .html/.htm, .pdf, .doc, .wps; the "
                                              "others are listed as not read).")] = None,
@@ -242,8 +246,8 @@ def batch(
     if rules is not None:
         _load_rules(rules)  # report a bad pack once, before any worker starts
     req = BatchRequest(inputs=list(inputs), glob=glob, out_dir=output, fmt=fmt.value, jsonl=jsonl, csv=csv_out,
-                       sqlite=sqlite, workers=workers or (os.cpu_count() or 1), force=force, script=script.value,
-                       rules=str(rules) if rules else None, encoding=encoding)
+                       sqlite=sqlite, units=units_out, workers=workers or (os.cpu_count() or 1), force=force,
+                       script=script.value, rules=str(rules) if rules else None, encoding=encoding)
     from .batch_ui import BatchUI
 
     ui = BatchUI(enabled=not quiet)
@@ -318,6 +322,45 @@ def rules_cmd(
     if problems:
         _fail(f"{len(problems)} example(s) do not match their patterns", 6)
     typer.echo(f"ok: {file or 'bundled rule packs'}")
+
+
+@app.command()
+def units(
+    database: Annotated[Path, typer.Argument(help="A SQLite database written by 'govplan batch --sqlite'.",
+                                             metavar="DATABASE", dir_okay=False)],
+    output: OutputOpt = None,
+) -> None:
+    """List the unit registry of a batch: each canonical unit (梅州市发改局 and 梅州市发展和改革局 are one)
+    with its spellings and the tasks it owns, leads, is responsible for or cooperates on, as CSV
+    (UTF-8 with BOM, for Excel).
+
+    Example:
+
+      govplan batch plans/ --sqlite plans.db && govplan units plans.db -o units.csv
+    """
+    import sqlite3
+
+    from .database import registry_rows
+    from .errors import OutputError
+    from .export import write_output
+    from .registry import registry_csv
+
+    if not database.is_file():
+        _fail(f"{database}: no such database; write one with 'govplan batch PLANS --sqlite {database}'", 3)
+    try:
+        con = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        try:
+            rows = registry_rows(con)
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        _fail(f"{database}: not a govplan database ({exc}); write one with 'govplan batch PLANS --sqlite FILE'", 3)
+    try:
+        write_output("-" if output is None else output, registry_csv(rows), bom=True)
+    except BrokenPipeError:
+        _broken_pipe()
+    except OutputError as exc:
+        _fail(str(exc), exc.exit_code)
 
 
 @app.command("exit-codes")

@@ -88,7 +88,8 @@ def _records(state: State) -> None:
         conv = _identity
         name = state.norm.converter
     state.document = build_document(state.raw, state.norm, state.results, output_script=state.options.script,
-                                    conv=conv, converter_name=name, framing=_framing(state.rules))
+                                    conv=conv, converter_name=name, framing=_framing(state.rules),
+                                    rules=state.rules)
 
 
 def _framing(rules: RuleSet) -> Callable[[str], bool]:

@@ -10,17 +10,19 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from typing import Any, Literal
 
 import regex
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from . import __version__
 from .extract import ItemResult, PlanResult
 from .normalise import Normalised, find_placeholders
 from .read import RawSource
+from .registry import plan_place, qualify
+from .rules import RuleSet, bundled_rules, compiler
 from .structure import strip_inner_spaces
 
 SCHEMA_VERSION = "1.0"
@@ -46,6 +48,10 @@ class Unit(_Record):
     name: str = Field(description="Unit name in the output script, shared prefixes expanded (省公安厅、卫生健康委 → 省卫生健康委), ASCII parentheses.")
     role: Literal["lead", "responsible", "cooperating"] = Field(description="lead: 牵头 (or first-listed where the plan says so, or X in 'X负责，Y配合'); cooperating: 配合/协助/参与; responsible: the rest.")
     raw: str = Field(description="The name as written in the source (source script; inserted pinyin glosses and hard line breaks removed).")
+    qualified: str | None = Field(
+        default=None, description="The name placed by the plan's issuer, title or document number (市X in a 梅州市 plan → "
+                                  "梅州市X, 省X in a 广东省 plan → 广东省X); a name that already says where it is stays; null "
+                                  "where the place is unknown (各县(市、区)人民政府, a 市X of an unnamed city).")
     span: Span
 
 
@@ -68,10 +74,6 @@ class Deadline(_Record):
     modifier: Literal["before", "end", "by", "during", "from"] | None = Field(
         default=None, description="The phrase's modifier: 前 before, 底/末 end, 到/至 by, 期间/内 during, 起 from.")
     span: Span
-    milestones: list[Milestone] = Field(
-        default_factory=list,
-        description="Every dated stage, in the order written, when the item states two or more "
-                    "(2021年底前上线，2022年底前建成 → both; 'due' is the latest); empty otherwise.")
 
 
 class Target(_Record):
@@ -104,12 +106,23 @@ class Item(_Record):
     number: str = Field(description="The label as written, e.g. '（三）', '⒉', '附件', or a table row's 序号.")
     path: list[str] = Field(description="Labels from the plan root to this item, e.g. ['一、', '（三）', '2.'] or ['附件', '12'].")
     level: int = Field(ge=1, description="Depth in the plan (1 for top-level items).")
+    task: bool = Field(description="Work someone must do: the item names units, or it has no sub-items, is not under a "
+                                   "framing section (指导思想, 保障措施 …) and is more than a heading. False for "
+                                   "framing, headings and attachments.")
     title: str = Field(description="The heading, or the first sentence.")
     text: str = Field(description="The item's own text (children excluded), hard line wraps joined.")
     units: list[Unit]
+    owners: list[str] = Field(description="Who owns the item: its lead units, or, where none is marked, its responsible "
+                                          "units (names as in 'units'); cooperating units never.")
     deadline: Deadline | None
+    milestones: list[Milestone] = Field(
+        description="Every dated stage, in the order written (2021年底前上线，2022年底前建成 → both; the deadline's "
+                    "'due' is the latest); a single dated deadline is one milestone; empty when nothing is dated.")
     targets: list[Target]
     cells: dict[str, str] | None = Field(default=None, description="For table rows: cell text by column heading, merged cells filled from the row above.")
+    same_as: list[str] | None = Field(
+        default=None, description="For a 附件 row that restates a body item: that item's path (titles matched "
+                                  "conservatively); null otherwise. Count such a row's task once, as its body item.")
     span: Span = Field(description="From the label to the end of the item's own text.")
     children: list[Item]
 
@@ -150,6 +163,27 @@ class Document(_Record):
     source: SourceInfo
     plans: list[Plan]
     warnings: list[Warning] = Field(description="Warnings about the input as a whole (decoding, damaged text).")
+    # The plain data this Document was validated from, in field order: export.to_json writes it with
+    # orjson (byte for byte what model_dump_json gives, several times faster). A copy or a Document
+    # made any other way has none and is written by pydantic.
+    _built: dict[str, Any] | None = PrivateAttr(default=None)
+
+    def built_data(self) -> dict[str, Any] | None:
+        """The data this Document was validated from, if ``build_document`` made it."""
+        return self._built
+
+    def __eq__(self, other: object) -> bool:
+        # equal records are equal whether or not they remember the data they were built from
+        if not isinstance(other, Document):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Document:
+        copy = super().model_copy(update=update, deep=deep)
+        copy._built = None  # its fields may differ from the data it was built from
+        return copy
 
 
 # --- building -------------------------------------------------------------------------------
@@ -211,7 +245,8 @@ def _node_span(item: ItemResult, spans: _Spans) -> _Dict:
 
 
 def build_item(item: ItemResult, spans: _Spans, plan_warnings: list[_Dict], conv: Callable[[str], str],
-               headings: dict[str, str] | None = None) -> _Dict:
+               headings: dict[str, str] | None = None,
+               qualify: Callable[[str], str | None] = lambda name: None) -> _Dict:
     """An Item record as a dict (validated with its Document)."""
     node = item.node
     headings = headings or {}
@@ -224,48 +259,86 @@ def build_item(item: ItemResult, spans: _Spans, plan_warnings: list[_Dict], conv
         for col, pieces in node.cells.items():
             heading = (node.headings or headings).get(col, col)
             cells[heading] = conv(strip_inner_spaces("".join(clean[a:b] for a, b in pieces)))
+        content = [cells[(node.headings or headings).get(col, col)] for col in node.cells if col == "content"]
         number = node.path[-1] if node.path else str(node.value[0])
     else:
         text = item.run.clean.strip()
         cells = None
+        content = []
         number = node.path[-1] if node.path else ""
     path = list(node.path)
     for w in ex.warnings:
         plan_warnings.append(_warning(w.code, w.message, path, spans.span(w.start, w.end)))
     raw, span = spans.raw, spans.span
-    units = [{"name": conv(u.name), "role": u.role, "raw": raw(u.start, u.end, u.parts), "span": span(u.start, u.end)}
-             for u in ex.units]
+    units = []
+    for u in ex.units:
+        q = qualify(u.name)
+        units.append({"name": conv(u.name), "role": u.role, "raw": raw(u.start, u.end, u.parts),
+                      "qualified": conv(q) if q is not None else None, "span": span(u.start, u.end)})
     deadline = None
+    milestones: list[_Dict] = []
     if ex.deadline is not None:
         d = ex.deadline
         deadline = {"raw": raw(d.start, d.end, d.parts), "due": d.due, "precision": d.precision, "ongoing": d.ongoing,
-                    "modifier": d.modifier, "span": span(d.start, d.end),
-                    "milestones": [{"raw": raw(s.start, s.end), "due": s.due, "precision": s.precision,
-                                    "span": span(s.start, s.end)} for s in d.milestones]}
+                    "modifier": d.modifier, "span": span(d.start, d.end)}
+        if d.milestones:
+            milestones = [{"raw": raw(s.start, s.end), "due": s.due, "precision": s.precision,
+                           "span": span(s.start, s.end)} for s in d.milestones]
+        elif d.due is not None and d.precision is not None:
+            milestones = [{"raw": deadline["raw"], "due": d.due, "precision": d.precision, "span": deadline["span"]}]
     targets = [{"raw": raw(t.start, t.end, t.parts), "value": t.value, "unit": t.unit, "comparator": t.comparator,
                 "by": t.by, "span": span(t.start, t.end)} for t in ex.targets]
-    return {
+    record = {
         "kind": node.kind,
         "number": number,
         "path": path,
         "level": node.level,
+        "task": False,  # set with the whole plan in view (mark_tasks)
         "title": conv(strip_inner_spaces(item.title)),
         "text": conv(text),
         "units": units,
+        "owners": owners(units),
         "deadline": deadline,
+        "milestones": milestones,
         "targets": targets,
         "cells": cells,
+        "same_as": None,
         "span": _node_span(item, spans),
-        "children": [build_item(c, spans, plan_warnings, conv, node.headings or headings) for c in item.children],
+        "children": [build_item(c, spans, plan_warnings, conv, node.headings or headings, qualify)
+                     for c in item.children],
     }
+    if node.kind == "row":
+        record[_ROW_CONTENT] = "".join(content)  # read by link_restated_rows, then dropped
+    return record
+
+
+def owners(units: list[_Dict]) -> list[str]:
+    """The lead units' names, or where none is marked the responsible units' (never cooperating)."""
+    lead = [u["name"] for u in units if u["role"] == "lead"]
+    return lead or [u["name"] for u in units if u["role"] == "responsible"]
 
 
 def build_plan(result: PlanResult, spans: _Spans, conv: Callable[[str], str],
-               framing: Callable[[str], bool] = lambda title: False) -> _Dict:
+               framing: Callable[[str], bool] = lambda title: False, rules: RuleSet | None = None) -> _Dict:
     """A Plan record as a dict (validated with its Document)."""
+    rules = rules or bundled_rules()
+    reg = rules.registry
+    place = plan_place(reg, result.issuer, result.title, result.doc_number)
+
+    qualified: dict[str, str | None] = {}
+
+    def qualify_name(name: str) -> str | None:
+        if name not in qualified:  # a plan names the same few units again and again
+            qualified[name] = qualify(reg, name, place)
+        return qualified[name]
+
     warnings: list[_Dict] = []
-    items = [build_item(i, spans, warnings, conv) for i in result.items]
-    _missing_units(items, warnings, framing)
+    items = [build_item(i, spans, warnings, conv, None, qualify_name) for i in result.items]
+    heading_only = compiler(rules)(rules.document.heading_only)
+    mark_tasks(items, framing, lambda text: heading_only.search(text) is not None)
+    flat = list(_walk_dicts(items))
+    link_restated_rows(flat)
+    _missing_units(flat, warnings)
     a, b = result.plan.span
 
     def conv_opt(s: str | None) -> str | None:
@@ -285,28 +358,40 @@ def build_plan(result: PlanResult, spans: _Spans, conv: Callable[[str], str],
     }
 
 
-def _task_leaves(items: list[_Dict], framing: Callable[[str], bool]) -> Iterator[_Dict]:
-    """Leaf items outside framing sections (指导思想, 保障措施 …), which hold aims, not tasks, and
-    outside items that name units for all their sub-items."""
+def mark_tasks(items: list[_Dict], framing: Callable[[str], bool], heading_only: Callable[[str], bool],
+               in_framing: bool = False, owned_above: bool = False) -> None:
+    """Set each item's ``task``: it names units, or it is a leaf outside framing sections (指导思想,
+    保障措施 …, which hold aims), outside an item that names units for its sub-items, and more than
+    a bare heading. Attachments are containers, never tasks. The single source of what a task is:
+    the missing_units warning and the flat outputs read it."""
     for it in items:
-        if it["kind"] != "attachment" and framing(it["title"]):
-            continue
-        if it["children"]:
-            if not it["units"]:
-                yield from _task_leaves(it["children"], framing)
-        elif it["kind"] != "attachment" and not _bare_heading(it):
-            yield it
+        # (a leaf that names units is a task wherever it stands: its framing is not asked)
+        framed = in_framing or (it["kind"] != "attachment" and (bool(it["children"]) or not it["units"])
+                                and framing(it["title"]))
+        if it["kind"] == "attachment":
+            it["task"] = False
+        elif it["units"]:
+            it["task"] = True
+        else:
+            it["task"] = not it["children"] and not framed and not owned_above and not _bare_heading(it, heading_only)
+        mark_tasks(it["children"], framing, heading_only, framed, owned_above or bool(it["units"]))
 
 
-def _bare_heading(item: _Dict) -> bool:
+def _bare_heading(item: _Dict, heading_only: Callable[[str], bool]) -> bool:
     """A heading with nothing under it (二、项目安排和责任分工, before the attachment that holds them)."""
     text = item["text"]
-    return item["kind"] == "item" and text == item["title"] and not any(c in text for c in "。；;!！?？")
+    return item["kind"] == "item" and text == item["title"] and heading_only(text)
 
 
-def _missing_units(items: list[_Dict], warnings: list[_Dict], framing: Callable[[str], bool]) -> None:
-    """Warn about leaf tasks without units in a plan where most leaf tasks have them."""
-    leaves = list(_task_leaves(items, framing))
+def _walk_dicts(items: list[_Dict]) -> Iterator[_Dict]:
+    for it in items:
+        yield it
+        yield from _walk_dicts(it["children"])
+
+
+def _missing_units(flat: list[_Dict], warnings: list[_Dict]) -> None:
+    """Warn about tasks without units in a plan where most tasks have them (``flat``: every item)."""
+    leaves = [it for it in flat if it["task"] and not it["children"]]
     if len(leaves) < 4:
         return
     with_units = sum(1 for it in leaves if it["units"])
@@ -319,9 +404,104 @@ def _missing_units(items: list[_Dict], warnings: list[_Dict], framing: Callable[
                                      it["path"], it["span"]))
 
 
+# A 附件 row restates a body item when their titles agree after punctuation is dropped (equal, one
+# holding the other, as 政务外网升级改造 in 推进电子政务外网升级改造, or sharing most character pairs),
+# or when both name the same owners and the row's title and content are found in the item (a task
+# table's 主要内容 condenses the body's text).
+_TITLE_NOISE_RX = re.compile(r"[\s\"“”‘’'「」『』《》〈〉()（）【】\[\]、，,。.;；:：!！?？·—\-]")
+_ROW_CONTENT = "_row_content"
+SAME_AS_MIN = 0.75  # title similarity alone
+SAME_AS_WITH_OWNERS = 0.7  # title similarity + share of the row's content found in the item, same owners
+SAME_AS_MARGIN = 0.2  # ... and this far ahead of the next candidate
+# Rows × body items compared at most; beyond it (a plan of thousands of both) only equal titles link,
+# so the work stays linear.
+SAME_AS_MAX_PAIRS = 250_000
+
+
+class _Title:
+    """A title ready for comparison: punctuation dropped, its character pairs."""
+
+    __slots__ = ("pairs", "text")
+
+    def __init__(self, title: str) -> None:
+        self.text = _TITLE_NOISE_RX.sub("", title)
+        self.pairs = {self.text[i:i + 2] for i in range(len(self.text) - 1)}
+
+
+def title_similarity(a: str | _Title, b: str | _Title) -> float:
+    """1 for equal titles, 0.9 where one holds the other (4 characters or more), else the Dice
+    coefficient of their sets of character pairs."""
+    ta = a if isinstance(a, _Title) else _Title(a)
+    tb = b if isinstance(b, _Title) else _Title(b)
+    if not ta.text or not tb.text:
+        return 0.0
+    if ta.text == tb.text:
+        return 1.0
+    short, long = (ta.text, tb.text) if len(ta.text) <= len(tb.text) else (tb.text, ta.text)
+    if len(short) >= 4 and short in long:
+        return 0.9
+    total = len(ta.pairs) + len(tb.pairs)
+    return 2 * len(ta.pairs & tb.pairs) / total if total else 0.0
+
+
+def _pairs(text: str) -> set[str]:
+    text = _TITLE_NOISE_RX.sub("", text)
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def link_restated_rows(flat: list[_Dict]) -> None:
+    """Set ``same_as`` of each task-table row that restates a body item (``flat``: every item of a
+    plan): by title alone (the one best match, SAME_AS_MIN or more), else by title and content where
+    the owners agree (SAME_AS_WITH_OWNERS or more, SAME_AS_MARGIN ahead of any other item).
+    Conservative: no link where in doubt."""
+    rows = [it for it in flat if it["kind"] == "row"]
+    if not rows:
+        return
+    body_items = [it for it in flat if it["kind"] == "item"]
+    exact: dict[str, list[_Dict]] = {}
+    for it in body_items:
+        exact.setdefault(_TITLE_NOISE_RX.sub("", it["title"]), []).append(it)
+    compare = len(rows) * len(body_items) <= SAME_AS_MAX_PAIRS
+    body: list[tuple[_Dict, _Title, set[str]]] | None = None
+    for row in rows:
+        content = row.pop(_ROW_CONTENT, "")
+        same = exact.get(_TITLE_NOISE_RX.sub("", row["title"]), [])
+        if len(same) == 1 and same[0]["title"]:  # the common case, and the best match there is
+            row["same_as"] = list(same[0]["path"])
+        elif compare and body_items:
+            if body is None:
+                body = [(it, _Title(it["title"]), _pairs(it["text"])) for it in body_items]
+            _link(row, content, body)
+
+
+def _link(row: _Dict, row_content: str, body: list[tuple[_Dict, _Title, set[str]]]) -> None:
+    title = _Title(row["title"])
+    content = _pairs(row_content or row["text"])
+    best, best_score, tied = None, 0.0, False
+    scored: list[tuple[float, _Dict]] = []
+    for it, other_title, other_pairs in body:
+        score = title_similarity(title, other_title)
+        if score > best_score:
+            best, best_score, tied = it, score, False
+        elif score == best_score and score > 0:
+            tied = True
+        # the share of the row's content (a task table's 主要内容) found in the item's text
+        found = len(content & other_pairs) / len(content) if content else 0.0
+        scored.append((score + found, it))
+    if best is not None and best_score >= SAME_AS_MIN and not tied:
+        row["same_as"] = list(best["path"])
+        return
+    owners = set(row["owners"])
+    scored.sort(key=lambda pair: -pair[0])
+    top, it = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    if owners and set(it["owners"]) == owners and top >= SAME_AS_WITH_OWNERS and top - runner_up >= SAME_AS_MARGIN:
+        row["same_as"] = list(it["path"])
+
+
 def build_document(raw: RawSource, norm: Normalised, results: list[PlanResult], *, output_script: str,
                    conv: Callable[[str], str], converter_name: str,
-                   framing: Callable[[str], bool] = lambda title: False) -> Document:
+                   framing: Callable[[str], bool] = lambda title: False, rules: RuleSet | None = None) -> Document:
     """The Document record; ``framing`` tells a framing-section heading (in the output script)."""
     spans = _Spans(norm)
     doc_warnings: list[_Dict] = [_warning(code, msg) for code, msg in raw.warnings]
@@ -333,12 +513,12 @@ def build_document(raw: RawSource, norm: Normalised, results: list[PlanResult], 
         doc_warnings.append(_warning("placeholder", (
             f"the text has {len(placeholders)} placeholder(s) such as {norm.match[a:b]!r} standing for a name, "
             "number or date; they are never read as values"), None, spans.span(a, b)))
-    plans = [build_plan(r, spans, conv, framing) for r in results]
+    plans = [build_plan(r, spans, conv, framing, rules) for r in results]
     if not raw.text.strip():
         doc_warnings.append(_warning("empty_input", "the input has no text"))
     elif not any(p["items"] for p in plans):
         doc_warnings.append(_warning("no_items", "no numbered items were found in the input"))
-    return Document.model_validate({
+    data = {
         "schema_version": SCHEMA_VERSION,
         "govplan_version": __version__,
         "source": {"path": raw.path, "encoding": raw.encoding, "encoding_confidence": raw.confidence,
@@ -346,4 +526,7 @@ def build_document(raw: RawSource, norm: Normalised, results: list[PlanResult], 
                    "converter": converter_name},
         "plans": plans,
         "warnings": doc_warnings,
-    })
+    }
+    doc = Document.model_validate(data)
+    doc._built = data
+    return doc

@@ -23,7 +23,7 @@ REGEX_TIMEOUT = 2.0
 Role = Literal["lead", "responsible", "cooperating"]
 Comparator = Literal[">=", "<=", ">", "<", "=", "increase", "decrease"]
 
-PACK_FILES = ("numbering", "units", "deadlines", "targets", "document")
+PACK_FILES = ("numbering", "units", "deadlines", "targets", "document", "registry")
 
 
 class RuleError(ValueError):
@@ -263,6 +263,10 @@ class DocumentPack(_Model):
     attachment_examples: list[str] = Field(default_factory=list)
     framing_sections: str = "(?!x)x"
     framing_sections_examples: list[str] = Field(default_factory=list)
+    # an item whose text is only a heading (no sentence in it) and which has no sub-items is no task
+    heading_only: str = "(?!x)x"
+    heading_only_examples: list[str] = Field(default_factory=list)
+    heading_only_non_examples: list[str] = Field(default_factory=list)
     table_columns: dict[str, str]
     # short names of departments (民政, 住建): where a person's name runs into a unit's with no
     # separator (张菁民政局, in a Word table's text), the unit starts at one of these
@@ -271,7 +275,7 @@ class DocumentPack(_Model):
     _v = field_validator(
         "title_keywords", "doc_number", "issuer_notice", "notice_title", "issuer_signature", "issuer_field",
         "closing", "toc_line", "toc_heading", "web_junk", "page_number", "attachment", "framing_sections",
-        "running_header",
+        "running_header", "heading_only",
     )(_check_regex)
 
     @field_validator("table_columns")
@@ -286,6 +290,42 @@ class DocumentPack(_Model):
         return v
 
 
+class PlaceExample(_Model):
+    text: str
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+
+
+class AliasExample(_Model):
+    name: str
+    canonical: str
+
+
+class Alias(_Model):
+    canonical: str
+    spellings: list[str]
+    examples: list[AliasExample] = Field(default_factory=list)
+
+
+class RegistryPack(_Model):
+    """Where a plan stands (to qualify its units' names) and the spellings of one unit."""
+
+    place: str = "(?!x)x"
+    place_examples: list[PlaceExample] = Field(default_factory=list)
+    doc_number_province: str = "(?!x)x"
+    doc_number_province_examples: list[str] = Field(default_factory=list)
+    province_abbreviations: dict[str, str] = Field(default_factory=dict)
+    placed: str = "(?!x)x"
+    placed_examples: list[str] = Field(default_factory=list)
+    placed_non_examples: list[str] = Field(default_factory=list)
+    not_a_prefix: str = "(?!x)x"
+    not_a_prefix_examples: list[str] = Field(default_factory=list)
+    aliases: list[Alias] = Field(default_factory=list)
+
+    _v = field_validator("place", "doc_number_province", "placed", "not_a_prefix")(_check_regex)
+
+
 class RuleSet(_Model):
     user_pack: str | None = None  # path of a user pack merged over the bundled ones
     numbering: NumberingPack
@@ -293,6 +333,7 @@ class RuleSet(_Model):
     deadlines: DeadlinesPack
     targets: TargetsPack
     document: DocumentPack
+    registry: RegistryPack = Field(default_factory=RegistryPack)
 
 
 def rules_dir() -> Path:
@@ -439,8 +480,42 @@ def check_examples(rules: RuleSet) -> list[str]:
             problems.append(f"targets.quantity_verbs: none of the verbs in example {ex!r}")
     doc = rules.document
     for key in ("title", "doc_number", "issuer_notice", "notice_title", "issuer_signature", "issuer_field",
-                "closing", "toc_line", "web_junk", "page_number", "attachment", "framing_sections", "running_header"):
+                "closing", "toc_line", "web_junk", "page_number", "attachment", "framing_sections", "running_header",
+                "heading_only"):
         pattern = getattr(doc, "title_keywords" if key == "title" else key)
         for ex in getattr(doc, f"{key}_examples"):
             need(pattern, ex, f"document.{key}")
+    for ex in doc.heading_only_non_examples:
+        need(doc.heading_only, ex, "document.heading_only", expect=False)
+    problems += _check_registry(rules.registry)
+    return problems
+
+
+def _check_registry(reg: RegistryPack) -> list[str]:
+    from .registry import fold, place_of
+
+    problems: list[str] = []
+    for pe in reg.place_examples:
+        got = place_of(reg, pe.text)
+        if (got.province, got.city, got.county) != (pe.province, pe.city, pe.county):
+            problems.append(f"registry.place: {pe.text!r} gives {got}; the example says province "
+                            f"{pe.province!r}, city {pe.city!r}, county {pe.county!r}")
+    for ex in reg.doc_number_province_examples:
+        m = _compile(reg.doc_number_province).search(ex)
+        if m is None or m.group("abbr") not in reg.province_abbreviations:
+            problems.append(f"registry.doc_number_province: no known province in {ex!r}")
+    for ex in reg.placed_examples:
+        if _compile(reg.placed).search(ex) is None:
+            problems.append(f"registry.placed: {reg.placed!r} does not match {ex!r}")
+    for ex in reg.placed_non_examples:
+        if _compile(reg.placed).search(ex) is not None:
+            problems.append(f"registry.placed: {reg.placed!r} matches non-example {ex!r}")
+    for ex in reg.not_a_prefix_examples:
+        if _compile(reg.not_a_prefix).search(ex) is None:
+            problems.append(f"registry.not_a_prefix: {reg.not_a_prefix!r} does not match {ex!r}")
+    for alias in reg.aliases:
+        for ae in alias.examples:
+            got_name = fold(reg, ae.name)
+            if got_name != ae.canonical:
+                problems.append(f"registry.aliases: {ae.name!r} folds to {got_name!r}, not {ae.canonical!r}")
     return problems

@@ -306,11 +306,15 @@ def test_records_carry_milestones_and_horizons() -> None:
     assert goal.deadline is None and [(t.value, t.by) for t in goal.targets] == [(90, 2026)]
     d = items["二、1."].deadline
     assert d is not None and d.due == date(2025, 6, 30)
-    assert [(m.raw, m.due, m.precision) for m in d.milestones] == [
+    milestones = items["二、1."].milestones
+    assert [(m.raw, m.due, m.precision) for m in milestones] == [
         ("2024年底前", date(2024, 12, 31), "year"), ("2025年6月底前", date(2025, 6, 30), "month")]
-    assert all(m.span.start_line == d.span.start_line for m in d.milestones)
+    assert all(m.span.start_line == d.span.start_line for m in milestones)
     d2 = items["二、2."].deadline
-    assert d2 is not None and (d2.due, d2.precision, d2.milestones) == (date(2024, 12, 31), "year", [])
+    assert d2 is not None and (d2.due, d2.precision) == (date(2024, 12, 31), "year")
+    # a single dated deadline is the item's one milestone, so "what falls due when" reads one table
+    assert [(m.raw, m.due, m.span) for m in items["二、2."].milestones] == [(d2.raw, d2.due, d2.span)]
+    assert items["一、"].milestones == []
 
 
 def test_sqlite_has_milestones_and_target_years(tmp_path: Path) -> None:
@@ -319,7 +323,8 @@ def test_sqlite_has_milestones_and_target_years(tmp_path: Path) -> None:
     con = connect(db)
     write_document(con, "plan.txt", doc.model_dump(mode="json"))
     rows = con.execute("SELECT m.seq, m.raw, m.due, m.precision FROM milestones m ORDER BY m.item_id, m.seq").fetchall()
-    assert rows == [(0, "2024年底前", "2024-12-31", "year"), (1, "2025年6月底前", "2025-06-30", "month")]
+    assert rows == [(0, "2024年底前", "2024-12-31", "year"), (1, "2025年6月底前", "2025-06-30", "month"),
+                    (0, "2024年xx月", "2024-12-31", "year")]
     assert con.execute("SELECT value, by_year FROM targets").fetchall() == [(90.0, 2026)]
     con.close()
 

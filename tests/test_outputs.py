@@ -167,7 +167,7 @@ def test_dash_is_standard_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout.splitlines()[1])["lead_units"] == "市政务服务数据管理局"
     result = invoke("batch", str(plans), "--csv", "-", "-q")
-    assert result.exit_code == 0 and result.stdout.startswith("source,sha256,")
+    assert result.exit_code == 0 and result.stdout.startswith("\ufeffsource,sha256,")  # Excel needs the BOM
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plans"], "a file named '-' or errors.jsonl appeared"
 
 

@@ -22,7 +22,8 @@ from .base import SENTENCE_END_RX, Extraction, FoundTarget, FoundWarning, ItemTe
 
 _CLAUSE_END = set(",，。；;:：!！?？\n()（）")
 _HAS_DIGIT_RX = re.compile(r"[0-9]")
-_CN_DIGIT_RX = re.compile(r"[一二两三四五六七八九十百千]\s*(?:个|成|家|项|人|万|亿)")
+_CN_MAGNITUDE_RX = re.compile(r"[十百千万亿]")
+_CN_DIGIT_RX = re.compile(r"[一二两三四五六七八九十百千]\s*(?:个|成|家|项|人|户|万|亿|千|百|点)")
 _PLACEHOLDER_HINT_RX = re.compile(r"[xX×*＊]")
 # a name in quotation marks: “15分钟便民生活圈”
 _QUOTED_RX = re.compile(r"“[^“”]{0,30}”")
@@ -66,7 +67,8 @@ def _build(rules: RuleSet) -> _Rx:
         ),
         percent_cn=rc(r"百分之(?P<cn>[零一二三四五六七八九十百]+)(?:点(?P<frac>[零一二三四五六七八九]+))?"),
         # 三十家以上, 两个百分点, 一百二十亿元, 九成
-        number_cn=rc(rf"(?P<cn>[一二两三四五六七八九十百千万亿零〇]{{1,8}})\s*(?:(?P<pp>个?百分点)|(?P<cheng>成)|"
+        number_cn=rc(rf"(?P<cn>[一二两三四五六七八九十百千万亿零〇]{{1,8}})(?:点(?P<frac>[零〇一二三四五六七八九]{{1,4}}))?"
+                     rf"\s*(?:(?P<pp>个?百分点)|(?P<cheng>成)|"
                      rf"(?P<counter>{t.counters}))"),
         before=sorted(((w, g.comparator) for g in t.before for w in g.words), key=lambda x: -len(x[0])),
         after=sorted(((w, g.comparator) for g in t.after for w in g.words), key=lambda x: -len(x[0])),
@@ -330,8 +332,15 @@ def _chinese_counts(text: str, run: Any, rx: _Rx, out: Extraction, horizons: _Ho
         start = m.start()
         if start >= 3 and text[start - 3:start] == "百分之":
             continue  # read by the 百分之 pass
-        value = cn_number(m.group("cn"))
-        if value is None or value == 0:
+        if start > 0 and text[start - 1] in "第《":
+            continue  # 第十四个五年规划
+        whole = cn_number(m.group("cn"))
+        if whole is None:
+            continue
+        value: float = whole
+        if m.group("frac"):  # 三点五个百分点 → 3.5
+            value = float(f"{whole}.{''.join(str(cn_int(c.replace('〇', '零'))) for c in m.group('frac'))}")
+        if value == 0:
             continue
         before = _comparator_before(text, start, rx)
         after = _comparator_after(text, m.end(), rx)
@@ -342,6 +351,10 @@ def _chinese_counts(text: str, run: Any, rx: _Rx, out: Extraction, horizons: _Ho
         else:
             unit = m.group("counter")
         is_share = bool(m.group("cheng") or m.group("pp"))
+        if before is None and after is None and not is_share and _CN_MAGNITUDE_RX.search(m.group("cn")):
+            # 新增就业十二万五千人, 新建充电桩两千个: a planned quantity, as 新增就业125000人 is; a
+            # bare digit with a counter (建设两个平台, 一项制度) is prose
+            before = _comparator_before(text, start, rx, 24, rx.quantity)
         if before is None and after is None and not is_share:
             continue
         if after is not None and after[0] == "=":
@@ -353,7 +366,7 @@ def _chinese_counts(text: str, run: Any, rx: _Rx, out: Extraction, horizons: _Ho
         else:
             comparator = before or "="
         ns, ne = run.span(start, after[1] if after else m.end())
-        out.targets.append(FoundTarget(start=ns, end=ne, value=float(value), unit=unit, comparator=comparator,
+        out.targets.append(FoundTarget(start=ns, end=ne, value=_tidy(value), unit=unit, comparator=comparator,
                                        by=horizons.by(start)))
 
 
