@@ -25,7 +25,7 @@ from .registry import plan_place, qualify
 from .rules import RuleSet, bundled_rules, compiler
 from .structure import strip_inner_spaces
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"  # 2.0: milestones moved from the deadline to the item; task, owners, same_as, qualified, source format
 _BREAK_RX = re.compile(r"[ \t\u3000]*[\r\n]\s*")
 
 
