@@ -2,6 +2,7 @@
 
     python benchmarks/instructions.py --rev 674e584          # 24 corpus files, about 10 minutes
     python benchmarks/instructions.py --rev HEAD~5 --files 8
+    python benchmarks/instructions.py --rev 674e584 --against HEAD   # two commits, not the work tree
 
 Wall-clock speed on a shared machine moves by ±30 % from run to run, which hides the few per cent a
 change costs. valgrind's callgrind counts instructions instead: the same count for the same code
@@ -62,9 +63,20 @@ def per_byte(tree: Path, files: list[Path]) -> float:
     return (count(tree, "full", files) - count(tree, "tiny", files)) / size
 
 
+def _checkout(rev: str, where: Path) -> Path:
+    """The tree of ``rev`` in ``where`` (git archive)."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], capture_output=True, check=False)
+    if archive.returncode != 0:
+        sys.exit(f"error: git archive {rev}: {archive.stderr.decode(errors='replace').strip()}")
+    where.mkdir(parents=True)
+    subprocess.run(["tar", "-x", "-C", str(where)], input=archive.stdout, check=True)
+    return where
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rev", required=True, help="the git revision to compare with")
+    ap.add_argument("--against", help="a revision to measure instead of this work tree")
     ap.add_argument("--files", type=int, default=24, help="corpus files to parse (default 24)")
     args = ap.parse_args()
     if shutil.which("valgrind") is None:
@@ -73,17 +85,13 @@ def main() -> None:
 
     files = sorted(build_corpus(5))[: args.files]
     with tempfile.TemporaryDirectory() as tmp:
-        old = Path(tmp)
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.rev], capture_output=True, check=False)
-        if archive.returncode != 0:
-            sys.exit(f"error: git archive {args.rev}: {archive.stderr.decode(errors='replace').strip()}")
-        subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
-        before = per_byte(old, files)
-        after = per_byte(ROOT, files)
+        before = per_byte(_checkout(args.rev, Path(tmp) / "before"), files)
+        after = per_byte(_checkout(args.against, Path(tmp) / "after") if args.against else ROOT, files)
     size = sum(f.stat().st_size for f in files)
     print(f"{len(files)} corpus files, {size / 1e6:.1f} MB")
     print(f"{args.rev:>12}: {before:10.0f} instructions per input byte")
-    print(f"{'this tree':>12}: {after:10.0f} instructions per input byte ({(after / before - 1) * 100:+.1f} %)")
+    name = args.against or "this tree"
+    print(f"{name:>12}: {after:10.0f} instructions per input byte ({(after / before - 1) * 100:+.1f} %)")
     print(f"speed ratio to opencc convert, relative to {args.rev}: {before / after:.3f}")
 
 
