@@ -285,6 +285,10 @@ def _issuer(front: list[Line], title_lines: list[Line], issued_at: int, notice_i
         m = field_rx.match(ln.stripped)
         if m:
             return str(m.group("issuer").strip())
+    for ln in front:
+        # the letterhead: 某市人民政府办公室文件 is issued by 某市人民政府办公室
+        if ln.stripped.endswith("文件") and rx.letterhead.match(ln.stripped):
+            return ln.stripped.removesuffix("文件")
     return None
 
 

@@ -115,6 +115,7 @@ class StructureRules:
     attachment: TimedPattern
     columns: list[tuple[str, TimedPattern]]
     signature: TimedPattern
+    letterhead: TimedPattern  # 某市人民政府办公室文件, the issuer's red header above the title
     doc_number: TimedPattern
     unit_field_line: TimedPattern  # a line that names units: 责任单位:…, (牵头单位:…), 【责任科室】…
     unit_bracket: TimedPattern  # units named in a bracket on an item's own line: (责任单位:…), (X牵头)
@@ -149,6 +150,7 @@ def _build(rules: RuleSet) -> StructureRules:
         attachment=rc(doc.attachment),
         columns=[(k, rc(p)) for k, p in doc.table_columns.items()],
         signature=rc(doc.issuer_signature),
+        letterhead=rc(doc.running_header),
         doc_number=rc(doc.doc_number),
         unit_field_line=rc(rf"^[(\[【〔]?(?:{labels})\s*[:】]"),
         notice_title=rc(doc.notice_title),
@@ -612,9 +614,12 @@ def _split_header(plan: PlanNode, rx: StructureRules) -> None:
         plan.preamble = list(header)
         return
     block = blocks[-1]
-    # a signature line just above a title is not part of it
-    while len(block) > 1 and rx.signature.match(header[block[0]].stripped) and \
-            not rx.title_kw.search(header[block[0]].stripped):
+    # a signature line just above a title is not part of it, nor a letterhead (…文件, a page's
+    # running header when the plan has one page) above the lines that end as a title
+    while len(block) > 1 and ((rx.signature.match(header[block[0]].stripped) and
+                               not rx.title_kw.search(header[block[0]].stripped)) or (
+            rx.letterhead.match(header[block[0]].stripped) and
+            rx.title_end.search("".join(header[j].stripped for j in block[1:])))):
         block = block[1:]
     plan.front = header[: block[0]]
     plan.title_lines = [header[j] for j in block]

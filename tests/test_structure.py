@@ -761,3 +761,13 @@ def test_labels_after_a_full_stop_inside_a_line(line: str, cuts: list[int]) -> N
 
     body = fold_width(line)
     assert _inline_cuts(body, _CIRCLED_RX.search(body) is not None) == cuts
+
+
+def test_a_letterhead_above_the_title_is_not_part_of_it_and_names_the_issuer() -> None:
+    doc = govplan.parse_text("某市人民政府办公室文件\n某市2026年推进政务服务标准化工作实施方案\n为推进工作，制定本方案。\n"
+                             "一、工作目标\n推进工作。\n二、主要任务\n推进工作。\n")
+    assert doc.plans[0].title == "某市2026年推进政务服务标准化工作实施方案"
+    assert doc.plans[0].issuer == "某市人民政府办公室"
+    # a title that is itself …通报 stays whole
+    doc = govplan.parse_text("关于全市安全生产工作情况的通报\n一、总体情况\n推进工作。\n二、下一步工作\n推进工作。\n")
+    assert doc.plans[0].title == "关于全市安全生产工作情况的通报"
