@@ -54,6 +54,8 @@ NAMES = [
     # PDF spaced (区人民政府 办公室: the right side names no place)
     ("(牵头单位:市发改委 市财政局;配合单位:区人民政府 办公室)",
      [("市发改委", "lead"), ("市财政局", "lead"), ("区人民政府办公室", "cooperating")]),
+    # a bracket closing the text that is a clause, not names (行 of 执行 is no bank)
+    ("提高科研仪器设备使用效率(免税进口的科研仪器设备按有关政策规定执行)。", []),
     # …but not a generic word: 公安、有关部门 are two
     ("(市场监管、有关部门负责)", [("市场监管", "responsible"), ("有关部门", "responsible")]),
     # spec: generic holders with 、 inside stay whole
