@@ -421,24 +421,27 @@ SAME_AS_MAX_PAIRS = 250_000
 class _Title:
     """A title ready for comparison: punctuation dropped, its character pairs."""
 
-    __slots__ = ("pairs", "text")
+    __slots__ = ("pairs", "size", "text")
 
     def __init__(self, title: str) -> None:
         self.text = _TITLE_NOISE_RX.sub("", title)
-        self.pairs = {self.text[i:i + 2] for i in range(len(self.text) - 1)}
+        self.size = len(self.text)
+        self.pairs = {self.text[i:i + 2] for i in range(self.size - 1)}
 
 
 def title_similarity(a: str | _Title, b: str | _Title) -> float:
     """1 for equal titles, 0.9 where one holds the other (4 characters or more), else the Dice
     coefficient of their sets of character pairs."""
-    ta = a if isinstance(a, _Title) else _Title(a)
-    tb = b if isinstance(b, _Title) else _Title(b)
-    if not ta.text or not tb.text:
+    return _similarity(a if isinstance(a, _Title) else _Title(a), b if isinstance(b, _Title) else _Title(b))
+
+
+def _similarity(ta: _Title, tb: _Title) -> float:
+    if not ta.size or not tb.size:
         return 0.0
     if ta.text == tb.text:
         return 1.0
-    short, long = (ta.text, tb.text) if len(ta.text) <= len(tb.text) else (tb.text, ta.text)
-    if len(short) >= 4 and short in long:
+    short, long = (ta, tb) if ta.size <= tb.size else (tb, ta)
+    if short.size >= 4 and short.text in long.text:
         return 0.9
     total = len(ta.pairs) + len(tb.pairs)
     return 2 * len(ta.pairs & tb.pairs) / total if total else 0.0
@@ -480,7 +483,7 @@ def _link(row: _Dict, row_content: str, body: list[tuple[_Dict, _Title, set[str]
     best, best_score, tied = None, 0.0, False
     scored: list[tuple[float, _Dict]] = []
     for it, other_title, other_pairs in body:
-        score = title_similarity(title, other_title)
+        score = _similarity(title, other_title)
         if score > best_score:
             best, best_score, tied = it, score, False
         elif score == best_score and score > 0:

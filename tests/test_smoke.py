@@ -14,3 +14,27 @@ def test_sample_parses(path: Path) -> None:
     doc = govplan.parse_file(path)
     assert doc.plans
     assert all(plan.items for plan in doc.plans)
+
+
+def test_a_parse_leaves_the_cycle_collector_as_it_found_it() -> None:
+    import gc
+
+    import govplan
+
+    assert gc.isenabled()
+    govplan.parse_text("一、总体要求\n推进工作。(市局负责)\n")
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        govplan.parse_text("一、总体要求\n推进工作。\n")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    # a caller that froze objects of its own (before forking workers) keeps them frozen
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        govplan.parse_text("一、总体要求\n推进工作。\n")
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
