@@ -118,14 +118,11 @@ def process(job: Job, opts: BatchOptions) -> FileResult:
     """Parse one file; never raises for a bad input (the result carries the error)."""
     from .export import render, rows
     from .pipeline import Options, run
-    from .read import read_bytes
+    from .read import read_bytes, read_file
 
     result = FileResult(index=job.index, path=job.path, ok=False, size=job.size)
     try:
-        try:
-            data = Path(job.path).read_bytes()
-        except OSError as exc:
-            raise InputError(f"{job.path}: cannot read: {exc.strerror or exc}") from exc
+        data = read_file(Path(job.path))
         result.sha256 = hashlib.sha256(data).hexdigest()
         result.size = len(data)
         if job.known_sha is not None and job.known_sha == result.sha256:

@@ -102,7 +102,7 @@ OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write he
                                                 dir_okay=False)]
 ScriptOpt = Annotated[Script, typer.Option("--script", help="Chinese script of the records.")]
 RulesOpt = Annotated[Path | None, typer.Option("--rules", help="A YAML rule pack merged over the bundled one "
-                                               "(see 'govplan rules --help').", dir_okay=False)]
+                                               "(see 'govplan rules --help').")]
 EncodingOpt = Annotated[str | None, typer.Option("--encoding", help="Decode the input with this encoding "
                                                  "(e.g. gb18030, big5) instead of detecting it.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Print warnings to stderr.")]
@@ -166,13 +166,17 @@ def extract(
     from .errors import GovplanError
     from .export import render, write_output
     from .pipeline import Options, parse_bytes, parse_file
+    from .read import read_limited
 
     ruleset = _load_rules(rules)
     options = Options(script=script.value, rules=ruleset, encoding=encoding)
     if output is not None and file != "-" and str(output) != "-" and _same_file(Path(file), output):
         _fail(f"{output}: the output would overwrite the input; choose another -o path", 5)
     try:
-        doc = parse_bytes(sys.stdin.buffer.read(), options, path=None) if file == "-" else parse_file(file, options)
+        if file == "-":
+            doc = parse_bytes(read_limited(sys.stdin.buffer, "standard input"), options, path=None)
+        else:
+            doc = parse_file(file, options)
         text = render(doc, fmt.value)
         write_output("-" if output is None else output, text, bom=fmt is Format.csv)
     except BrokenPipeError:
@@ -297,8 +301,7 @@ def schema(output: OutputOpt = None) -> None:
 
 @app.command("rules")
 def rules_cmd(
-    file: Annotated[Path | None, typer.Argument(help="A rule pack to check; none checks the bundled packs.",
-                                                dir_okay=False)] = None,
+    file: Annotated[Path | None, typer.Argument(help="A rule pack to check; none checks the bundled packs.")] = None,
 ) -> None:
     """Check a rule pack: validate it and test every pattern against its examples.
 

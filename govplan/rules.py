@@ -19,6 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 # A pattern that runs longer than this on one piece of text is stopped (see RuleError).
 REGEX_TIMEOUT = 2.0
+# The largest rule pack read (the bundled ones total about 40 KB).
+RULES_MAX_BYTES = 4 * 1024 * 1024
 
 Role = Literal["lead", "responsible", "cooperating"]
 Comparator = Literal[">=", "<=", ">", "<", "=", "increase", "decrease"]
@@ -346,10 +348,19 @@ def rules_dir() -> Path:
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
+    from .errors import InputError
+    from .read import read_file
+
+    if path.is_dir():
+        raise RuleError(f"{path}: is a directory; give a rule pack file (YAML)")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise RuleError(f"{path}: cannot read rule pack: {exc.strerror or exc}") from exc
+        text = read_file(path, RULES_MAX_BYTES).decode("utf-8")
+    except InputError as exc:
+        raise RuleError(f"cannot read rule pack: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise RuleError(f"{path}: a rule pack must be UTF-8 text (byte {exc.start} is not)") from exc
+    try:
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise RuleError(f"{path}: not valid YAML: {exc}") from exc
     if data is None:
