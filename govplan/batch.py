@@ -20,12 +20,14 @@ hold, so an interrupted batch resumes where it stopped; ``force`` redoes everyth
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
 import json
 import os
 import re
+import sqlite3
 import sys
 import time
 from collections import Counter, deque
@@ -530,12 +532,13 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
         for line in renamed(req, found):
             notice(line)
     if req.out_dir is not None:
-        req.out_dir.mkdir(parents=True, exist_ok=True)
+        with writing(req.out_dir):
+            req.out_dir.mkdir(parents=True, exist_ok=True)
     sinks: list[RowSink] = []
-    if req.jsonl is not None:
-        sinks.append(RowSink(req.jsonl, targets.get("--jsonl"), "jsonl", req.force))
-    if req.csv is not None:
-        sinks.append(RowSink(req.csv, targets.get("--csv"), "csv", req.force))
+    for given, option, kind in ((req.jsonl, "--jsonl", "jsonl"), (req.csv, "--csv", "csv")):
+        if given is not None:
+            with writing(given):
+                sinks.append(RowSink(given, targets.get(option), kind, req.force))
     con = None
     db_known: dict[str, tuple[str, str]] = {}
     if req.sqlite is not None:
@@ -544,8 +547,9 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
         db = targets["--sqlite"][0]
         if not db.parent.is_dir():
             raise OutputError(f"{req.sqlite}: the folder {db.parent} does not exist")
-        con = connect(db)
-        db_known = {} if req.force else known(con)
+        with writing(req.sqlite):
+            con = connect(db)
+            db_known = {} if req.force else known(con)
     registry_db = None
     if req.units is not None:
         import tempfile
@@ -589,13 +593,17 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
             if registry_db is not None and result.data_json is not None:
                 from .database import write_document
 
-                write_document(registry_db, result.path, json.loads(result.data_json), _registry_pack(req.rules))
+                with writing(req.units or ""):  # a temporary database, written out as --units at the end
+                    write_document(registry_db, result.path, json.loads(result.data_json),
+                                   _registry_pack(req.rules))
             if progress is not None:
                 progress(result)
         complete = True
     finally:
+        # after a failure, closing what is left must not hide it
         for sink in sinks:
-            sink.close(complete)
+            with writing(sink.path) if complete else contextlib.suppress(OSError):
+                sink.close(complete)
         if con is not None:
             con.close()
         if registry_db is not None:
@@ -603,12 +611,35 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
                 from .database import registry_rows
                 from .registry import registry_csv
 
-                write_output(req.units, registry_csv(registry_rows(registry_db)), bom=True)
+                with writing(req.units):
+                    write_output(req.units, registry_csv(registry_rows(registry_db)), bom=True)
             registry_db.close()
             registry_dir.cleanup()
         summary.seconds = time.perf_counter() - started
     _write_errors(req, summary)
     return summary
+
+
+@contextlib.contextmanager
+def writing(output: Path | str) -> Iterator[None]:
+    """An output that cannot be written (read-only folder, disk full, not a database, locked) is an
+    OutputError naming it, exit 5; a closed standard output stays a BrokenPipeError for the CLI."""
+    try:
+        yield
+    except (BrokenPipeError, OutputError):
+        raise
+    except sqlite3.Error as exc:
+        reason = str(exc)
+        if "not a database" in reason:
+            reason = "not a SQLite database; give a new file name or a database govplan wrote"
+        elif "locked" in reason or "busy" in reason:
+            from .database import LOCK_TIMEOUT
+
+            reason = (f"the database is locked by another program (waited {LOCK_TIMEOUT:g} s); "
+                      "try again when it has finished")
+        raise OutputError(f"{output}: cannot write: {reason}") from exc
+    except OSError as exc:
+        raise OutputError(f"{output}: cannot write: {exc.strerror or exc}") from exc
 
 
 def _record(req: BatchRequest, result: FileResult, summary: Summary, sinks: list[RowSink], con: Any,
@@ -620,18 +651,21 @@ def _record(req: BatchRequest, result: FileResult, summary: Summary, sinks: list
         return
     summary.ok += 1
     for sink in sinks:
-        sink.write(result)
+        with writing(sink.path):
+            sink.write(result)
     if result.skipped:
         summary.skipped += 1
         return
     if req.out_dir is not None and result.rendered is not None:
         out = output_path(req.out_dir, rel, req.fmt)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        write_output(out, result.rendered)
+        with writing(out):
+            out.parent.mkdir(parents=True, exist_ok=True)
+            write_output(out, result.rendered)
     if con is not None and result.data_json is not None:
         from .database import write_document
 
-        write_document(con, result.path, json.loads(result.data_json), _registry_pack(req.rules))
+        with writing(req.sqlite or ""):
+            write_document(con, result.path, json.loads(result.data_json), _registry_pack(req.rules))
     summary.with_warnings += result.warnings > 0
     summary.items += result.items
     summary.units += result.units
@@ -677,7 +711,8 @@ def _write_errors(req: BatchRequest, summary: Summary) -> None:
     path = errors_path(req)
     if path is None:
         return
-    if summary.errors:
-        write_output(path, "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in summary.errors))
-    elif is_errors_file(path):
-        path.unlink()  # errors.jsonl describes the latest run
+    with writing(path):
+        if summary.errors:
+            write_output(path, "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in summary.errors))
+        elif is_errors_file(path):
+            path.unlink()  # errors.jsonl describes the latest run

@@ -151,8 +151,12 @@ CREATE INDEX IF NOT EXISTS milestones_due ON milestones(due);
 """
 
 
+# How long a write waits for another program's lock on the database before it gives up (seconds).
+LOCK_TIMEOUT = 10.0
+
+
 def connect(path: Path) -> sqlite3.Connection:
-    con = sqlite3.connect(str(path))
+    con = sqlite3.connect(str(path), timeout=LOCK_TIMEOUT)
     con.executescript(SCHEMA)
     con.execute("PRAGMA foreign_keys = ON")
     for table, column, kind in _ADDED:

@@ -122,3 +122,118 @@ def test_the_bound_itself_is_accepted(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("GOVPLAN_MAX_BYTES", str(len(data) - 1))
     with pytest.raises(InputError, match="more than"):
         read_file(path)
+
+
+# --- outputs that cannot be written: one line, exit 5 ----------------------------------------------
+
+@pytest.fixture
+def readonly(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A folder nothing can be written to: read-only by its mode, or (as root, whom modes do not
+    stop) a read-only file system mounted here."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        yield folder
+        folder.chmod(0o755)
+        return
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k,ro", "tmpfs", str(folder)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a read-only file system here")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+@pytest.fixture
+def full(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A file system of 32 KiB, mounted here (root only), which a sample's outputs overflow."""
+    folder = tmp_path / "full"
+    folder.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32k", "tmpfs", str(folder)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("mounting a small file system needs root (the monkeypatched test below covers the rest)")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+BIG = ROOT / "samples" / "digital-government-7-plans.txt"
+
+
+@pytest.mark.parametrize("option", ["-o", "--jsonl", "--csv", "--sqlite"])
+def test_batch_into_a_read_only_folder(readonly: Path, option: str) -> None:
+    target = readonly / ("out" if option == "-o" else "rows")
+    result = invoke("batch", str(SAMPLE), option, str(target), "-q")
+    assert result.exit_code == 5, result.output
+    assert "cannot write" in _one_error_line(result.stderr)
+
+
+def test_schema_and_extract_into_a_read_only_folder(readonly: Path) -> None:
+    for args in (["schema", "-o", str(readonly / "s.json")], ["extract", str(SAMPLE), "-o", str(readonly / "x")]):
+        result = invoke(*args)
+        assert result.exit_code == 5, result.output
+        assert "cannot write" in _one_error_line(result.stderr)
+
+
+@pytest.mark.parametrize("option", ["-o", "--jsonl", "--csv", "--sqlite"])
+def test_batch_onto_a_full_disk(full: Path, option: str) -> None:
+    result = invoke("batch", str(BIG), option, str(full / "out"), "-q")
+    assert result.exit_code == 5, result.output
+    line = _one_error_line(result.stderr)
+    assert "No space left" in line or "full" in line
+
+
+def test_extract_onto_a_full_disk(full: Path) -> None:
+    result = invoke("extract", str(BIG), "-o", str(full / "x.json"))
+    assert result.exit_code == 5 and "No space left" in _one_error_line(result.stderr)
+
+
+def test_disk_full_while_writing_rows_or_the_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import sqlite3
+
+    from govplan import batch, database
+
+    def no_space(*args: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def db_full(*args: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(batch.RowSink, "write", no_space)
+    monkeypatch.setattr(database, "write_document", db_full)
+    for option in ("--jsonl", "--sqlite"):
+        result = invoke("batch", str(SAMPLE), option, str(tmp_path / f"x{option}"), "-q")
+        assert result.exit_code == 5, result.output
+        assert "full" in _one_error_line(result.stderr) or "No space" in result.stderr
+
+
+def test_sqlite_onto_a_file_that_is_not_a_database(tmp_path: Path) -> None:
+    db = tmp_path / "notes.db"
+    db.write_text("my notes\n" * 100, encoding="utf-8")
+    result = invoke("batch", str(SAMPLE), "--sqlite", str(db), "-q")
+    assert result.exit_code == 5
+    assert "not a SQLite database" in _one_error_line(result.stderr)
+    assert db.read_text(encoding="utf-8") == "my notes\n" * 100
+
+
+def test_a_locked_database_waits_a_bounded_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from govplan import database
+
+    db = tmp_path / "plans.db"
+    assert invoke("batch", str(SAMPLE), "--sqlite", str(db), "-q").exit_code == 0
+    monkeypatch.setattr(database, "LOCK_TIMEOUT", 0.2)
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        result = invoke("batch", str(SAMPLE), "--sqlite", str(db), "-q", "--force")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert result.exit_code == 5
+    assert "locked" in _one_error_line(result.stderr)
