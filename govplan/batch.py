@@ -124,6 +124,10 @@ def process(job: Job, opts: BatchOptions) -> FileResult:
 
     result = FileResult(index=job.index, path=job.path, ok=False, size=job.size)
     try:
+        if printable(job.path) != job.path:
+            # its rows, records and database entries could not be written as UTF-8
+            raise InputError(f"{printable(job.path)}: the file name is not valid UTF-8 (shown with U+FFFD); "
+                             "rename the file")
         data = read_file(Path(job.path))
         result.sha256 = hashlib.sha256(data).hexdigest()
         result.size = len(data)
@@ -376,12 +380,15 @@ class RowSink:
             self.fh.flush()
 
     def close(self, complete: bool) -> None:
-        self.fh.flush()
         if self.fh is sys.stdout:
+            self.fh.flush()
             return
-        if self.partial is not None:
-            os.fsync(self.fh.fileno())
-        self.fh.close()
+        try:
+            self.fh.flush()
+            if self.partial is not None:
+                os.fsync(self.fh.fileno())
+        finally:
+            self.fh.close()  # also when the disk is full: the descriptor is released
         if complete and self.partial is not None:
             os.replace(self.partial, self.path)
 
@@ -549,7 +556,11 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
             raise OutputError(f"{req.sqlite}: the folder {db.parent} does not exist")
         with writing(req.sqlite):
             con = connect(db)
-            db_known = {} if req.force else known(con)
+            try:
+                db_known = {} if req.force else known(con)
+            except BaseException:
+                con.close()
+                raise
     registry_db = None
     if req.units is not None:
         import tempfile
@@ -647,7 +658,8 @@ def _record(req: BatchRequest, result: FileResult, summary: Summary, sinks: list
     summary.bytes += result.size
     if not result.ok:
         summary.failed += 1
-        summary.errors.append({"path": result.path, "exit_code": result.exit_code, "error": result.error})
+        summary.errors.append({"path": printable(result.path), "exit_code": result.exit_code,
+                               "error": printable(result.error or "")})
         return
     summary.ok += 1
     for sink in sinks:
@@ -679,6 +691,12 @@ def _registry_pack(rules: str | None) -> Any:
 
     ruleset = _rules(rules) or bundled_rules()
     return ruleset.registry
+
+
+def printable(name: str) -> str:
+    """A file name as text that can be written: bytes that were not UTF-8 (decoded by Python as
+    lone surrogates) become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def errors_path(req: BatchRequest) -> Path | None:

@@ -157,12 +157,16 @@ LOCK_TIMEOUT = 10.0
 
 def connect(path: Path) -> sqlite3.Connection:
     con = sqlite3.connect(str(path), timeout=LOCK_TIMEOUT)
-    con.executescript(SCHEMA)
-    con.execute("PRAGMA foreign_keys = ON")
-    for table, column, kind in _ADDED:
-        if column not in {r[1] for r in con.execute(f"PRAGMA table_info({table})")}:
-            con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
-    con.executescript(_INDEXES)
+    try:
+        con.executescript(SCHEMA)
+        con.execute("PRAGMA foreign_keys = ON")
+        for table, column, kind in _ADDED:
+            if column not in {r[1] for r in con.execute(f"PRAGMA table_info({table})")}:
+                con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+        con.executescript(_INDEXES)
+    except BaseException:
+        con.close()  # not a database, locked, disk full: the file is not held open
+        raise
     return con
 
 

@@ -164,10 +164,19 @@ def parse_file(path: str | Path, options: Options | None = None) -> Document:
 
 def parse_text(text: str, options: Options | None = None, *, path: str | None = None) -> Document:
     import hashlib
+    import re
 
+    warnings: list[tuple[str, str]] = []
+    lone = re.search("[\ud800-\udfff]", text)
+    if lone is not None:
+        # a str from a bad decode (surrogateescape) or a broken slice: it cannot be written out as
+        # UTF-8; one U+FFFD per surrogate keeps every offset
+        text = re.sub("[\ud800-\udfff]", "\ufffd", text)
+        warnings.append(("decode_error", "lone surrogate characters, which no encoding can write, were "
+                         f"replaced with U+FFFD; the first is at character offset {lone.start()}"))
     data = text.encode("utf-8")
     raw = RawSource(text=text[1:] if text.startswith("\ufeff") else text, path=path, encoding="utf-8",
-                    confidence=1.0, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+                    confidence=1.0, sha256=hashlib.sha256(data).hexdigest(), size=len(data), warnings=warnings)
     state = run(raw, options)
     assert state.document is not None
     return state.document

@@ -104,10 +104,11 @@ def plausibility(text: str) -> float:
 
 
 def _looks_utf16(data: bytes) -> str | None:
-    """UTF-16 without a BOM: the byte pairs decode to plausible Chinese or ASCII text."""
-    if len(data) < 4 or len(data) % 2:
+    """UTF-16 without a BOM: the byte pairs decode to plausible Chinese or ASCII text. An odd last
+    byte (a truncated file) does not count against it; decoding replaces it with a warning."""
+    if len(data) < 4:
         return None
-    sample = data[:40000]
+    sample = data[:min(40000, len(data) & ~1)]
     best: tuple[float, str] | None = None
     for enc in ("utf-16-le", "utf-16-be"):
         try:

@@ -8,10 +8,11 @@ patterns replace the bundled ones.
 
 from __future__ import annotations
 
+import datetime
 import functools
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import regex
 import yaml
@@ -99,7 +100,24 @@ class _Model(BaseModel):
 
 
 def _check_regex(value: str) -> str:
-    _compile(value)
+    rx = _compile(value)
+    if rx.flags & regex.VERBOSE:
+        # govplan joins and wraps patterns: a # comment would swallow the text that follows
+        raise ValueError(f"verbose mode (?x) is not allowed in rule patterns: {value!r}; write it without")
+    _compile(f"(?:{value})$")  # it must also work inside a larger pattern
+    return value
+
+
+# A year as rule packs give it (a plan period's end, a festival's date table).
+Year = Annotated[int, Field(ge=1000, le=9999)]
+
+
+def _check_month_day(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            datetime.date.fromisoformat(f"2000-{value}")  # a leap year: 02-29 is allowed
+        except ValueError:
+            raise ValueError(f"{value!r} is not a month and day written MM-DD, e.g. 10-01") from None
     return value
 
 
@@ -177,14 +195,23 @@ class UnitsPack(_Model):
 
 class Period(_Model):
     pattern: str
-    end_year: int
+    end_year: Year
     examples: list[str] = Field(default_factory=list)
     _v = field_validator("pattern")(_check_regex)
 
 
 class Festival(_Model):
     fixed: str | None = None  # MM-DD
-    dates: dict[int, str] = Field(default_factory=dict)  # year -> MM-DD
+    dates: dict[Year, str] = Field(default_factory=dict)  # year -> MM-DD
+
+    _v = field_validator("fixed")(_check_month_day)
+
+    @field_validator("dates")
+    @classmethod
+    def _dates(cls, v: dict[int, str]) -> dict[int, str]:
+        for day in v.values():
+            _check_month_day(day)
+        return v
 
 
 class DeadlinesPack(_Model):
@@ -221,7 +248,7 @@ class TargetsPack(_Model):
     after: list[ComparatorWords]
     counters: str
     counter_examples: list[str] = Field(default_factory=list)
-    magnitudes: dict[str, int]
+    magnitudes: dict[str, Annotated[int, Field(ge=1, le=10**16)]]  # 万: 10000 … 亿: 10**8
     placeholder: str
     placeholder_examples: list[str] = Field(default_factory=list)
     baseline_words: list[str] = Field(default_factory=list)
@@ -363,6 +390,8 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise RuleError(f"{path}: not valid YAML: {exc}") from exc
+    except ValueError as exc:  # Python refuses integers of thousands of digits
+        raise RuleError(f"{path}: a number in the rule pack is too long to read") from exc
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -384,7 +413,8 @@ def _merge(base: Any, extra: Any) -> Any:
 def _describe(exc: ValidationError, source: str) -> str:
     err = exc.errors()[0]
     where = ".".join(str(p) for p in err["loc"]) or "(top level)"
-    return f"{source}: invalid rule pack at key '{where}': {err['msg']}"
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    return f"{source}: invalid rule pack at key '{where}': {msg}"
 
 
 def load_rules(extra: Path | None = None) -> RuleSet:
@@ -394,7 +424,7 @@ def load_rules(extra: Path | None = None) -> RuleSet:
     source = str(base)
     if extra is not None:
         user = _read_yaml(extra)
-        unknown = sorted(set(user) - set(PACK_FILES)) if isinstance(user, dict) else []
+        unknown = sorted(str(k) for k in set(user) - set(PACK_FILES))
         if unknown:
             raise RuleError(
                 f"{extra}: unknown top-level key '{unknown[0]}'; a rule pack has: {', '.join(PACK_FILES)}"
