@@ -33,6 +33,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, TextIO
@@ -277,26 +278,106 @@ def collect(inputs: list[str], glob: str | None) -> tuple[list[Found], list[tupl
 
 # --- ordered, bounded parallel map ----------------------------------------------------------------
 
-def ordered_map(fn: Callable[[Job, BatchOptions], FileResult], jobs: list[Job], opts: BatchOptions,
-                workers: int) -> Iterator[FileResult]:
-    """Results in job order; at most a few jobs in flight per worker, so memory stays flat."""
+# Test hook: a pool worker given the file of this name kills itself with SIGKILL, as the kernel's
+# out-of-memory killer would (tests/test_batch_workers.py). Never set it otherwise.
+KILL_HOOK = "GOVPLAN_TEST_KILL_WORKER_ON"
+
+
+def _worker_init() -> None:
+    """Each worker ends with its parent: at once on Linux (the parent-death signal), within a second
+    elsewhere (a watchdog thread), so a killed batch leaves no workers behind."""
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+def _work(job: Job, opts: BatchOptions) -> FileResult:
+    """``process`` in a pool worker, with the test hook."""
+    hook = os.environ.get(KILL_HOOK)
+    if hook and Path(job.path).name == hook:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
+    return process(job, opts)
+
+
+def _died(job: Job) -> FileResult:
+    return FileResult(index=job.index, path=job.path, ok=False, size=job.size, exit_code=1,
+                      error=f"{job.path}: the worker process parsing it was killed (out of memory, or "
+                            "by a signal); the other files went on")
+
+
+def _alone(job: Job, opts: BatchOptions) -> FileResult:
+    """One job in a pool of its own: if that pool breaks, this job broke it."""
+    with ProcessPoolExecutor(max_workers=1, initializer=_worker_init) as solo:
+        try:
+            return solo.submit(_work, job, opts).result()
+        except BrokenProcessPool:
+            return _died(job)
+
+
+def _submit(pool: ProcessPoolExecutor, job: Job, opts: BatchOptions) -> Future[FileResult]:
+    try:
+        return pool.submit(_work, job, opts)
+    except BrokenProcessPool as exc:  # broken since the last result: handled with the others
+        future: Future[FileResult] = Future()
+        future.set_exception(exc)
+        return future
+
+
+def ordered_map(jobs: list[Job], opts: BatchOptions, workers: int) -> Iterator[FileResult]:
+    """``process`` over ``jobs``, results in job order; at most a few jobs in flight per worker, so
+    memory stays flat. A worker that dies (killed, out of memory) fails the file it was parsing:
+    the jobs then in flight are run again each in a pool of its own, to tell which one it was, and
+    a new pool takes the rest."""
     if workers <= 1:
         for job in jobs:
-            yield fn(job, opts)
+            yield process(job, opts)
         return
     window = workers * 3
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending: deque[Future[FileResult]] = deque()
-        it = iter(jobs)
-        for job in it:
-            pending.append(pool.submit(fn, job, opts))
-            if len(pending) >= window:
+    it = iter(jobs)
+    pending: deque[tuple[Job, Future[FileResult]]] = deque()
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+    finished = False
+    try:
+        while True:
+            while len(pending) < window and (nxt := next(it, None)) is not None:
+                pending.append((nxt, _submit(pool, nxt, opts)))
+            if not pending:
                 break
-        while pending:
-            yield pending.popleft().result()
-            nxt = next(it, None)
-            if nxt is not None:
-                pending.append(pool.submit(fn, nxt, opts))
+            job, future = pending[0]
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                pool.shutdown(wait=True, cancel_futures=True)
+                in_flight = list(pending)
+                pending.clear()
+                for stuck, fut in in_flight:
+                    done = fut.done() and not fut.cancelled() and fut.exception() is None
+                    yield fut.result() if done else _alone(stuck, opts)
+                pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+                continue
+            pending.popleft()
+            yield result
+        finished = True
+    finally:
+        # stopped early (an output failed, the consumer went away): do not wait for the workers
+        pool.shutdown(wait=finished, cancel_futures=True)
 
 
 # --- row outputs (JSON Lines, CSV) ------------------------------------------------------------------
@@ -599,7 +680,7 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
     started = time.perf_counter()
     complete = False
     try:
-        for result in ordered_map(process, jobs, opts, max(1, req.workers)):
+        for result in ordered_map(jobs, opts, max(1, req.workers)):
             _record(req, result, summary, sinks, con, rel_of[result.path])
             if registry_db is not None and result.data_json is not None:
                 from .database import write_document
