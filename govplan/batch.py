@@ -283,9 +283,18 @@ def collect(inputs: list[str], glob: str | None) -> tuple[list[Found], list[tupl
 KILL_HOOK = "GOVPLAN_TEST_KILL_WORKER_ON"
 
 
+# How a worker ends when a user rule pattern runs past its time limit by the wall clock (see
+# rules.wall_clock_limit): the search cannot be interrupted, so the process exits with this status.
+_TIMED_OUT = 86
+
+
 def _worker_init() -> None:
     """Each worker ends with its parent: at once on Linux (the parent-death signal), within a second
-    elsewhere (a watchdog thread), so a killed batch leaves no workers behind."""
+    elsewhere (a watchdog thread), so a killed batch leaves no workers behind. A rule pattern's
+    time limit holds on the wall clock."""
+    from .rules import wall_clock_limit
+
+    wall_clock_limit(lambda pattern: os._exit(_TIMED_OUT))
     parent = os.getppid()
     if sys.platform.startswith("linux"):
         import ctypes
@@ -316,7 +325,12 @@ def _work(job: Job, opts: BatchOptions) -> FileResult:
     return process(job, opts)
 
 
-def _died(job: Job) -> FileResult:
+def _died(job: Job, status: int | None) -> FileResult:
+    if status == _TIMED_OUT:
+        from .cli import TIMEOUT_MESSAGE
+
+        return FileResult(index=job.index, path=job.path, ok=False, size=job.size, exit_code=6,
+                          error=f"{job.path}: {TIMEOUT_MESSAGE}")
     return FileResult(index=job.index, path=job.path, ok=False, size=job.size, exit_code=1,
                       error=f"{job.path}: the worker process parsing it was killed (out of memory, or "
                             "by a signal); the other files went on")
@@ -325,10 +339,15 @@ def _died(job: Job) -> FileResult:
 def _alone(job: Job, opts: BatchOptions) -> FileResult:
     """One job in a pool of its own: if that pool breaks, this job broke it."""
     with ProcessPoolExecutor(max_workers=1, initializer=_worker_init) as solo:
+        future = solo.submit(_work, job, opts)
+        # the worker's exit status tells a pattern past its time limit from a kill
+        workers = list((getattr(solo, "_processes", None) or {}).values())
         try:
-            return solo.submit(_work, job, opts).result()
+            return future.result()
         except BrokenProcessPool:
-            return _died(job)
+            for w in workers:
+                w.join(timeout=5)
+            return _died(job, next((w.exitcode for w in workers if w.exitcode), None))
 
 
 def _submit(pool: ProcessPoolExecutor, job: Job, opts: BatchOptions) -> Future[FileResult]:
@@ -344,8 +363,9 @@ def ordered_map(jobs: list[Job], opts: BatchOptions, workers: int) -> Iterator[F
     """``process`` over ``jobs``, results in job order; at most a few jobs in flight per worker, so
     memory stays flat. A worker that dies (killed, out of memory) fails the file it was parsing:
     the jobs then in flight are run again each in a pool of its own, to tell which one it was, and
-    a new pool takes the rest."""
-    if workers <= 1:
+    a new pool takes the rest. With a user rule pack, files are parsed in workers even with one
+    (its patterns can end a worker, see ``_worker_init``)."""
+    if workers <= 1 and opts.rules is None:
         for job in jobs:
             yield process(job, opts)
         return
@@ -353,7 +373,6 @@ def ordered_map(jobs: list[Job], opts: BatchOptions, workers: int) -> Iterator[F
     it = iter(jobs)
     pending: deque[tuple[Job, Future[FileResult]]] = deque()
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
-    finished = False
     try:
         while True:
             while len(pending) < window and (nxt := next(it, None)) is not None:
@@ -374,10 +393,10 @@ def ordered_map(jobs: list[Job], opts: BatchOptions, workers: int) -> Iterator[F
                 continue
             pending.popleft()
             yield result
-        finished = True
     finally:
-        # stopped early (an output failed, the consumer went away): do not wait for the workers
-        pool.shutdown(wait=finished, cancel_futures=True)
+        # also when stopped early (an output failed): the files being parsed are finished, the
+        # rest cancelled, and no worker outlives the batch holding the outputs open
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 # --- row outputs (JSON Lines, CSV) ------------------------------------------------------------------

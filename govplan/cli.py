@@ -108,6 +108,21 @@ EncodingOpt = Annotated[str | None, typer.Option("--encoding", help="Decode the 
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Print warnings to stderr.")]
 
 
+def _wall_clock_limit(what: str) -> None:
+    """A user pattern past its time limit by the wall clock ends the command (see rules._WallClock);
+    only when govplan is the program (``run``), never a process that merely calls ``app``."""
+    if not _PROGRAM:
+        return
+    from .rules import wall_clock_limit
+
+    def stop(pattern: str) -> None:
+        sys.stderr.write(f"Error: {what}: {TIMEOUT_MESSAGE} (the pattern {pattern[:80]!r})\n")
+        sys.stderr.flush()
+        os._exit(6)
+
+    wall_clock_limit(stop)
+
+
 def _load_rules(path: Path | None):  # type: ignore[no-untyped-def]
     if path is None:
         return None
@@ -169,6 +184,8 @@ def extract(
     from .read import read_limited
 
     ruleset = _load_rules(rules)
+    if ruleset is not None:
+        _wall_clock_limit(file)
     options = Options(script=script.value, rules=ruleset, encoding=encoding)
     if output is not None and file != "-" and str(output) != "-" and _same_file(Path(file), output):
         _fail(f"{output}: the output would overwrite the input; choose another -o path", 5)
@@ -319,6 +336,7 @@ def rules_cmd(
         ruleset = load_rules(file) if file is not None else bundled_rules()
     except RuleError as exc:
         _fail(str(exc), 6)
+    _wall_clock_limit(str(file or "bundled rule packs"))
     problems = check_examples(ruleset)
     for p in problems:
         sys.stderr.write(f"{p}\n")
@@ -378,5 +396,11 @@ def exit_codes() -> None:
         typer.echo(f"{code}\t{meaning}")
 
 
+# Set by run(): this process is the govplan program, which may end itself (see _wall_clock_limit).
+_PROGRAM = False
+
+
 def run() -> None:
+    global _PROGRAM
+    _PROGRAM = True
     app()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
@@ -33,6 +34,9 @@ class RuleError(ValueError):
     """A rule pack is invalid; the message names the file and key at fault."""
 
 
+_R = TypeVar("_R")
+
+
 class TimedPattern:
     """A compiled rule pattern; with a time limit, every search stops after it.
 
@@ -54,12 +58,67 @@ class TimedPattern:
             self.sub: Callable[..., str] = rx.sub
             self.split: Callable[..., list[str]] = rx.split
         else:
-            self.search = functools.partial(rx.search, timeout=timeout)
-            self.match = functools.partial(rx.match, timeout=timeout)
-            self.fullmatch = functools.partial(rx.fullmatch, timeout=timeout)
-            self.finditer = functools.partial(rx.finditer, timeout=timeout)
-            self.sub = functools.partial(rx.sub, timeout=timeout)
-            self.split = functools.partial(rx.split, timeout=timeout)
+            self.search = _timed(rx.search, rx.pattern, timeout)
+            self.match = _timed(rx.match, rx.pattern, timeout)
+            self.fullmatch = _timed(rx.fullmatch, rx.pattern, timeout)
+            self.sub = _timed(rx.sub, rx.pattern, timeout)
+            self.split = _timed(rx.split, rx.pattern, timeout)
+
+            def finditer(*args: Any, **kwargs: Any) -> Iterator[regex.Match[str]]:
+                kwargs.update(timeout=timeout, concurrent=True)
+                found = rx.finditer(*args, **kwargs)
+                step = _timed(lambda: next(found, None), rx.pattern, timeout, plain=True)
+                while (m := step()) is not None:
+                    yield m
+
+            self.finditer = finditer
+
+
+class _WallClock:
+    """The wall-clock side of the time limit. The regex module counts the process's CPU time, which
+    on a loaded machine can be many times shorter than the time that passes; a watchdog thread
+    ends the process when one timed search runs past the limit by the clock on the wall. It is
+    armed only by a process that can stop (the CLI, a batch worker: see ``wall_clock_limit``);
+    the library alone keeps the CPU-time limit and its TimeoutError."""
+
+    def __init__(self) -> None:
+        self.running: tuple[float, str] | None = None  # deadline and pattern of the search running
+        self.on_overrun: Callable[[str], object] | None = None
+
+    def watch(self) -> None:
+        while True:
+            time.sleep(0.05)
+            running = self.running
+            if running is not None and time.monotonic() > running[0] and self.on_overrun is not None:
+                self.on_overrun(running[1])
+
+
+_WALL = _WallClock()
+
+
+def wall_clock_limit(on_overrun: Callable[[str], object]) -> None:
+    """Hold the time limit of user rule patterns on wall-clock time in this process:
+    ``on_overrun(pattern)`` is called from a watchdog thread when one search runs past it, and must
+    end the process (the search itself cannot be interrupted)."""
+    if _WALL.on_overrun is None:
+        import threading
+
+        threading.Thread(target=_WALL.watch, name="govplan-regex-watchdog", daemon=True).start()
+    _WALL.on_overrun = on_overrun
+
+
+def _timed(fn: Callable[..., _R], pattern: str, timeout: float, *, plain: bool = False) -> Callable[..., _R]:
+    """``fn`` with the CPU-time limit and the wall-clock deadline. ``concurrent=True`` releases the
+    GIL while the pattern runs, so the watchdog thread can act."""
+
+    def call(*args: Any, **kwargs: Any) -> _R:
+        _WALL.running = (time.monotonic() + timeout, pattern)
+        try:
+            return fn(*args, **kwargs) if plain else fn(*args, timeout=timeout, concurrent=True, **kwargs)
+        finally:
+            _WALL.running = None
+
+    return call
 
 
 @functools.lru_cache(maxsize=4096)
@@ -443,13 +502,22 @@ def bundled_rules() -> RuleSet:
     return load_rules()
 
 
+def _timed_rule(pattern: str) -> TimedPattern:
+    """Examples are checked with the time limit: a catastrophic pattern is reported, not run forever."""
+    return compile_rule(pattern, True)
+
+
 def check_examples(rules: RuleSet) -> list[str]:
     """Return a message for every example that its pattern does not match (empty when all pass)."""
     problems: list[str] = []
 
     def need(pattern: str, text: str, where: str, *, anchored: bool = False, expect: bool = True) -> None:
-        rx = _compile(pattern)
-        found = (rx.match(text) if anchored else rx.search(text)) is not None
+        rx = _timed_rule(pattern)
+        try:
+            found = (rx.match(text) if anchored else rx.search(text)) is not None
+        except TimeoutError:
+            problems.append(f"{where}: {pattern!r} ran longer than the time limit ({REGEX_TIMEOUT:g} s) on {text!r}")
+            return
         if found != expect:
             problems.append(f"{where}: {pattern!r} {'does not match' if expect else 'matches'} {text!r}")
 
@@ -458,12 +526,16 @@ def check_examples(rules: RuleSet) -> list[str]:
             need(s.pattern, ex, f"numbering.{s.name}", anchored=True)
             need(rules.numbering.label_start, ex, f"numbering.label_start ({s.name})", anchored=True)
         for ex in s.non_examples:
-            rx = _compile(s.pattern)
-            m = rx.match(ex)
-            stop = _compile(rules.numbering.not_followed_by)
-            bad = m is not None and not stop.match(ex, m.end()) and not (
-                s.not_followed_by and _compile(s.not_followed_by).match(ex, m.end())
-            ) and not (s.doubtful_if and _compile(s.doubtful_if).match(ex, m.end()))
+            rx = _timed_rule(s.pattern)
+            stop = _timed_rule(rules.numbering.not_followed_by)
+            try:
+                m = rx.match(ex)
+                bad = m is not None and not stop.match(ex, m.end()) and not (
+                    s.not_followed_by and _timed_rule(s.not_followed_by).match(ex, m.end())
+                ) and not (s.doubtful_if and _timed_rule(s.doubtful_if).match(ex, m.end()))
+            except TimeoutError:
+                problems.append(f"numbering.{s.name}: a pattern ran longer than the time limit on {ex!r}")
+                continue
             if bad:
                 problems.append(f"numbering.{s.name}: {s.pattern!r} accepts non-example {ex!r}")
     u = rules.units

@@ -10,6 +10,7 @@ import os
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,81 @@ def test_the_bound_itself_is_accepted(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("GOVPLAN_MAX_BYTES", str(len(data) - 1))
     with pytest.raises(InputError, match="more than"):
         read_file(path)
+
+
+# --- a rule pattern's time limit ---------------------------------------------------------------------
+
+SLOW = "^((一|一一)+)+x"  # catastrophic backtracking on a run of 一 without an x
+
+
+def test_rules_checks_examples_within_the_time_limit(tmp_path: Path) -> None:
+    pack = tmp_path / "slow.yaml"
+    pack.write_text(f"document:\n  closing: '{SLOW}'\n  closing_examples: ['{'一' * 60}']\n", encoding="utf-8")
+    result = _govplan("rules", str(pack), timeout=120)
+    assert result.returncode == 6
+    assert "time limit" in _one_error_line(result.stderr)
+
+
+def _throttled(args: list[str]) -> tuple[int, str, float]:
+    """Run govplan on a loaded machine, simulated: stopped three quarters of the time, so its CPU
+    time (what the regex module counts) runs at a quarter of the wall clock's pace. Returns its
+    exit code, stderr and the CPU seconds it used."""
+    import signal
+
+    proc = subprocess.Popen([sys.executable, "-m", "govplan", *args], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    started = time.monotonic()
+    try:
+        while time.monotonic() - started < 120:
+            if os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
+                break
+            time.sleep(0.025)
+            os.kill(proc.pid, signal.SIGSTOP)  # not proc.send_signal: it would reap the child first
+            time.sleep(0.075)
+            os.kill(proc.pid, signal.SIGCONT)
+    finally:
+        os.kill(proc.pid, signal.SIGCONT)
+        if time.monotonic() - started >= 120:
+            os.kill(proc.pid, signal.SIGKILL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    assert proc.stderr is not None
+    return proc.returncode, proc.stderr.read(), usage.ru_utime + usage.ru_stime
+
+
+@pytest.mark.skipif(not hasattr(os, "wait4"), reason="needs os.wait4 for the child's CPU time")
+def test_the_time_limit_holds_on_the_wall_clock(tmp_path: Path) -> None:
+    from govplan.rules import REGEX_TIMEOUT
+
+    plan = tmp_path / "plan.txt"
+    plan.write_text("一、总体要求。加强组织领导。\n" + "一" * 60 + "\n", encoding="utf-8")
+    tame = tmp_path / "tame.yaml"
+    tame.write_text("document:\n  closing: '^一+x'\n", encoding="utf-8")
+    slow = tmp_path / "slow.yaml"
+    slow.write_text(f"document:\n  closing: '{SLOW}'\n", encoding="utf-8")
+    code, stderr, baseline = _throttled(["extract", str(plan), "--rules", str(tame)])
+    assert code == 0, stderr
+    code, stderr, cpu = _throttled(["extract", str(plan), "--rules", str(slow)])
+    assert code == 6, stderr
+    assert "time limit" in _one_error_line(stderr)
+    # stopped by the wall clock after the limit, the pattern had a quarter of it in CPU time;
+    # counted in CPU time alone, it would have had all of it
+    assert cpu - baseline < 0.6 * REGEX_TIMEOUT, (cpu, baseline)
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_pattern_past_its_limit_fails_one_file_of_a_batch(tmp_path: Path, workers: str) -> None:
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "a.txt").write_bytes(SAMPLE.read_bytes())
+    (plans / "b.txt").write_text("一、总体要求。加强组织领导。\n" + "一" * 60 + "\n", encoding="utf-8")
+    (plans / "c.txt").write_bytes(SAMPLE.read_bytes())
+    pack = tmp_path / "slow.yaml"
+    pack.write_text(f"document:\n  closing: '{SLOW}'\n", encoding="utf-8")
+    rows = tmp_path / "rows.jsonl"
+    result = _govplan("batch", str(plans), "--jsonl", str(rows), "--rules", str(pack), "-q", "-w", workers,
+                      timeout=300)
+    assert result.returncode == 7, result.stderr
+    errors = (tmp_path / "errors.jsonl").read_text(encoding="utf-8")
+    assert '"exit_code": 6' in errors and "b.txt" in errors and errors.count("\n") == 1
+    assert {str(plans / "a.txt"), str(plans / "c.txt")} <= set(rows.read_text(encoding="utf-8").split('"'))
