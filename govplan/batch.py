@@ -4,7 +4,7 @@ Inputs are files or folders (searched recursively with a glob). Each file is par
 process; results come back in input order whatever the number of workers, and are streamed to the
 outputs as they arrive, so memory stays flat however many files there are:
 
-* ``-o DIR``: one JSON (or YAML) file per input, mirroring the input folders, each written
+* ``--out-dir DIR``: one JSON (or YAML) file per input, mirroring the input folders, each written
   atomically;
 * ``--jsonl`` / ``--csv``: one flat row per item of every plan (see ``export.ROW_COLUMNS``),
   written to ``FILE.partial`` as files complete and renamed at the end;
@@ -50,7 +50,7 @@ _SHA_RX = re.compile(r'"?sha256"?\s*:\s*"?([0-9a-f]{64})')
 class Job:
     index: int
     path: str  # as found: the `source` of its rows and its key in the outputs
-    rel: str  # where its per-file output goes under -o
+    rel: str  # where its per-file output goes under --out-dir
     size: int
     known_sha: str | None = None  # every output already holds this version of the file
 
@@ -136,8 +136,9 @@ def process(job: Job, opts: BatchOptions) -> FileResult:
             result.ok = result.skipped = True
             return result
         raw = read_bytes(data, path=job.path, encoding=opts.encoding)
-        state = run(raw, Options(script=opts.script, rules=_rules(opts.rules)))
-        doc = state.document
+        del data
+        doc = run(raw, Options(script=opts.script, rules=_rules(opts.rules))).document
+        del raw  # the text is in no output: only the document is kept while it is serialized
         assert doc is not None
         # Everything is serialized here, in the worker: the parent only writes text, so it does
         # not become the bottleneck when workers are added.
@@ -183,7 +184,7 @@ def _count(result: FileResult, doc: Any) -> None:
 @dataclass(frozen=True)
 class Found:
     path: str
-    stem: str  # its per-file output under -o, less the format's extension
+    stem: str  # its per-file output under --out-dir, less the format's extension
     natural: str  # the stem it would have if no other input claimed it
 
 
@@ -603,9 +604,9 @@ def check_outputs(req: BatchRequest, found: list[Found]) -> Targets:
             real_out = os.path.realpath(out)
             if real_out in inputs:
                 raise OutputError(f"{out}: the per-file output of {f.path} would overwrite an input "
-                                  f"({inputs[real_out]}); choose another -o folder or --glob")
+                                  f"({inputs[real_out]}); choose another --out-dir folder or --glob")
             if real_out in owner:
-                raise ValueError(f"{owner[real_out]} and -o both write {real_out} (the output of {f.path}); "
+                raise ValueError(f"{owner[real_out]} and --out-dir both write {real_out} (the output of {f.path}); "
                                  "give each output its own path")
     if errors is not None and resolve_output(errors)[1] == "file" and errors.exists() and not is_errors_file(errors):
         raise OutputError(f"{errors}: exists and was not written by govplan (not its errors.jsonl); "
@@ -628,7 +629,7 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
     """Run a batch; ``progress`` is called after every file, ``on_start`` with (files, bytes),
     ``notice`` with each line to show the user before the work starts."""
     if req.out_dir is None and req.jsonl is None and req.csv is None and req.sqlite is None and req.units is None:
-        raise ValueError("nothing to write: give -o DIR, --jsonl FILE, --csv FILE, --sqlite FILE or --units FILE")
+        raise ValueError("nothing to write: give --out-dir DIR, --jsonl FILE, --csv FILE, --sqlite FILE or --units FILE")
     found, not_read = collect(req.inputs, req.glob)
     if not found:
         what = repr(req.glob) if req.glob is not None else "a supported format (.txt, .docx, .html, .pdf, .doc, .wps)"
@@ -800,7 +801,7 @@ def printable(name: str) -> str:
 
 
 def errors_path(req: BatchRequest) -> Path | None:
-    """Where failed inputs are listed: in the -o folder, else beside the first output file; none
+    """Where failed inputs are listed: in the --out-dir folder, else beside the first output file; none
     when every output is standard output (the failures are on stderr)."""
     if req.out_dir is not None:
         return req.out_dir / "errors.jsonl"

@@ -26,13 +26,15 @@ EXIT_CODES: list[tuple[int, str]] = [
         "standard output stops early, as head does."),
     (1, "Internal error: a bug in govplan; please report it with the input."),
     (2, "Usage error: an unknown option, a bad option value, a missing argument, two outputs naming one file."),
-    (3, "Input error: no such file, a directory, unreadable, too large, unknown encoding name."),
+    (3, "Input error: no such file, a directory, a FIFO or device given by name, unreadable, too large "
+        "(GOVPLAN_MAX_BYTES), unknown encoding name."),
     (4, "The input is not a plan govplan can read: an image, archive, spreadsheet or other binary file, a damaged "
         "or encrypted document, a PDF with no text layer, or a format whose reader needs what is not installed "
         "(the message names it)."),
-    (5, "Output error: the output cannot be written, it would overwrite an input, or an errors.jsonl "
-        "govplan did not write is in the way."),
-    (6, "Rule pack error: the file given with --rules is not a valid rule pack."),
+    (5, "Output error: the output cannot be written (read-only, disk full, not a database, locked), it would "
+        "overwrite an input, or an errors.jsonl govplan did not write is in the way."),
+    (6, "Rule pack error: the file given with --rules is not a valid rule pack, or one of its patterns ran "
+        "past its time limit."),
     (7, "Batch: some inputs failed (see errors.jsonl next to the outputs); the others were converted."),
 ]
 
