@@ -45,10 +45,16 @@ class BatchUI:
             self.done += 1
             self.progress.update(self.task, advance=result.size, done=self.done)
 
-    def report(self, s: Summary) -> int:
-        """The summary table, on a terminal only (as the progress bar); returns how many failures it
+    def report(self, s: Summary, *, verbose: bool = False) -> int:
+        """The summary table, on a terminal only (as the progress bar), and the files not read
+        (the first ten, all with ``verbose``) wherever stderr goes; returns how many failures it
         listed."""
         if not sys.stderr.isatty():
+            shown = s.not_read if verbose else s.not_read[:10]
+            for item in shown:
+                sys.stderr.write(f"not read: {item['path']}: {item['reason']}\n")
+            if len(s.not_read) > len(shown):
+                sys.stderr.write(f"… and {len(s.not_read) - len(shown)} more not read (-v lists them)\n")
             return 0
         from rich.console import Console
         from rich.table import Table

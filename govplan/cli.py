@@ -387,7 +387,7 @@ def batch(
         _fail(str(exc), exc.exit_code)
     except ValueError as exc:
         _fail(str(exc), 2)
-    shown = 0 if quiet else ui.report(summary)  # on a terminal only
+    shown = 0 if quiet else ui.report(summary, verbose=verbose)  # the table on a terminal only
     if summary.failed:
         from .batch import errors_path
 
