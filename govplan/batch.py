@@ -629,7 +629,8 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
     """Run a batch; ``progress`` is called after every file, ``on_start`` with (files, bytes),
     ``notice`` with each line to show the user before the work starts."""
     if req.out_dir is None and req.jsonl is None and req.csv is None and req.sqlite is None and req.units is None:
-        raise ValueError("nothing to write: give --out-dir DIR, --jsonl FILE, --csv FILE, --sqlite FILE or --units FILE")
+        raise ValueError("nothing to write: give --out-dir DIR, --jsonl FILE, --csv FILE, --sqlite FILE or "
+                         "--units FILE")
     found, not_read = collect(req.inputs, req.glob)
     if not found:
         what = repr(req.glob) if req.glob is not None else "a supported format (.txt, .docx, .html, .pdf, .doc, .wps)"
