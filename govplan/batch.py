@@ -4,7 +4,7 @@ Inputs are files or folders (searched recursively with a glob). Each file is par
 process; results come back in input order whatever the number of workers, and are streamed to the
 outputs as they arrive, so memory stays flat however many files there are:
 
-* ``-o DIR``: one JSON (or YAML) file per input, mirroring the input folders, each written
+* ``--out-dir DIR``: one JSON (or YAML) file per input, mirroring the input folders, each written
   atomically;
 * ``--jsonl`` / ``--csv``: one flat row per item of every plan (see ``export.ROW_COLUMNS``),
   written to ``FILE.partial`` as files complete and renamed at the end;
@@ -20,17 +20,20 @@ hold, so an interrupted batch resumes where it stopped; ``force`` redoes everyth
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
 import json
 import os
 import re
+import sqlite3
 import sys
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, TextIO
@@ -47,7 +50,7 @@ _SHA_RX = re.compile(r'"?sha256"?\s*:\s*"?([0-9a-f]{64})')
 class Job:
     index: int
     path: str  # as found: the `source` of its rows and its key in the outputs
-    rel: str  # where its per-file output goes under -o
+    rel: str  # where its per-file output goes under --out-dir
     size: int
     known_sha: str | None = None  # every output already holds this version of the file
 
@@ -118,22 +121,24 @@ def process(job: Job, opts: BatchOptions) -> FileResult:
     """Parse one file; never raises for a bad input (the result carries the error)."""
     from .export import render, rows
     from .pipeline import Options, run
-    from .read import read_bytes
+    from .read import read_bytes, read_file
 
     result = FileResult(index=job.index, path=job.path, ok=False, size=job.size)
     try:
-        try:
-            data = Path(job.path).read_bytes()
-        except OSError as exc:
-            raise InputError(f"{job.path}: cannot read: {exc.strerror or exc}") from exc
+        if printable(job.path) != job.path:
+            # its rows, records and database entries could not be written as UTF-8
+            raise InputError(f"{printable(job.path)}: the file name is not valid UTF-8 (shown with U+FFFD); "
+                             "rename the file")
+        data = read_file(Path(job.path))
         result.sha256 = hashlib.sha256(data).hexdigest()
         result.size = len(data)
         if job.known_sha is not None and job.known_sha == result.sha256:
             result.ok = result.skipped = True
             return result
         raw = read_bytes(data, path=job.path, encoding=opts.encoding)
-        state = run(raw, Options(script=opts.script, rules=_rules(opts.rules)))
-        doc = state.document
+        del data
+        doc = run(raw, Options(script=opts.script, rules=_rules(opts.rules))).document
+        del raw  # the text is in no output: only the document is kept while it is serialized
         assert doc is not None
         # Everything is serialized here, in the worker: the parent only writes text, so it does
         # not become the bottleneck when workers are added.
@@ -179,7 +184,7 @@ def _count(result: FileResult, doc: Any) -> None:
 @dataclass(frozen=True)
 class Found:
     path: str
-    stem: str  # its per-file output under -o, less the format's extension
+    stem: str  # its per-file output under --out-dir, less the format's extension
     natural: str  # the stem it would have if no other input claimed it
 
 
@@ -274,26 +279,125 @@ def collect(inputs: list[str], glob: str | None) -> tuple[list[Found], list[tupl
 
 # --- ordered, bounded parallel map ----------------------------------------------------------------
 
-def ordered_map(fn: Callable[[Job, BatchOptions], FileResult], jobs: list[Job], opts: BatchOptions,
-                workers: int) -> Iterator[FileResult]:
-    """Results in job order; at most a few jobs in flight per worker, so memory stays flat."""
-    if workers <= 1:
+# Test hook: a pool worker given the file of this name kills itself with SIGKILL, as the kernel's
+# out-of-memory killer would (tests/test_batch_workers.py). Never set it otherwise.
+KILL_HOOK = "GOVPLAN_TEST_KILL_WORKER_ON"
+
+
+# How a worker ends when a user rule pattern runs past its time limit by the wall clock (see
+# rules.wall_clock_limit): the search cannot be interrupted, so the process exits with this status.
+_TIMED_OUT = 86
+
+
+def _worker_init() -> None:
+    """Each worker ends with its parent: at once on Linux (the parent-death signal), within a second
+    elsewhere (a watchdog thread), so a killed batch leaves no workers behind. A rule pattern's
+    time limit holds on the wall clock."""
+    from .rules import wall_clock_limit
+
+    wall_clock_limit(lambda pattern: os._exit(_TIMED_OUT))
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+def _work(job: Job, opts: BatchOptions) -> FileResult:
+    """``process`` in a pool worker, with the test hook."""
+    hook = os.environ.get(KILL_HOOK)
+    if hook and Path(job.path).name == hook:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
+    return process(job, opts)
+
+
+def _died(job: Job, status: int | None) -> FileResult:
+    if status == _TIMED_OUT:
+        from .cli import TIMEOUT_MESSAGE
+
+        return FileResult(index=job.index, path=job.path, ok=False, size=job.size, exit_code=6,
+                          error=f"{job.path}: {TIMEOUT_MESSAGE}")
+    return FileResult(index=job.index, path=job.path, ok=False, size=job.size, exit_code=1,
+                      error=f"{job.path}: the worker process parsing it was killed (out of memory, or "
+                            "by a signal); the other files went on")
+
+
+def _alone(job: Job, opts: BatchOptions) -> FileResult:
+    """One job in a pool of its own: if that pool breaks, this job broke it."""
+    with ProcessPoolExecutor(max_workers=1, initializer=_worker_init) as solo:
+        future = solo.submit(_work, job, opts)
+        # the worker's exit status tells a pattern past its time limit from a kill
+        workers = list((getattr(solo, "_processes", None) or {}).values())
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            for w in workers:
+                w.join(timeout=5)
+            return _died(job, next((w.exitcode for w in workers if w.exitcode), None))
+
+
+def _submit(pool: ProcessPoolExecutor, job: Job, opts: BatchOptions) -> Future[FileResult]:
+    try:
+        return pool.submit(_work, job, opts)
+    except BrokenProcessPool as exc:  # broken since the last result: handled with the others
+        future: Future[FileResult] = Future()
+        future.set_exception(exc)
+        return future
+
+
+def ordered_map(jobs: list[Job], opts: BatchOptions, workers: int) -> Iterator[FileResult]:
+    """``process`` over ``jobs``, results in job order; at most a few jobs in flight per worker, so
+    memory stays flat. A worker that dies (killed, out of memory) fails the file it was parsing:
+    the jobs then in flight are run again each in a pool of its own, to tell which one it was, and
+    a new pool takes the rest. With a user rule pack, files are parsed in workers even with one
+    (its patterns can end a worker, see ``_worker_init``)."""
+    if workers <= 1 and opts.rules is None:
         for job in jobs:
-            yield fn(job, opts)
+            yield process(job, opts)
         return
     window = workers * 3
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending: deque[Future[FileResult]] = deque()
-        it = iter(jobs)
-        for job in it:
-            pending.append(pool.submit(fn, job, opts))
-            if len(pending) >= window:
+    it = iter(jobs)
+    pending: deque[tuple[Job, Future[FileResult]]] = deque()
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+    try:
+        while True:
+            while len(pending) < window and (nxt := next(it, None)) is not None:
+                pending.append((nxt, _submit(pool, nxt, opts)))
+            if not pending:
                 break
-        while pending:
-            yield pending.popleft().result()
-            nxt = next(it, None)
-            if nxt is not None:
-                pending.append(pool.submit(fn, nxt, opts))
+            job, future = pending[0]
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                pool.shutdown(wait=True, cancel_futures=True)
+                in_flight = list(pending)
+                pending.clear()
+                for stuck, fut in in_flight:
+                    done = fut.done() and not fut.cancelled() and fut.exception() is None
+                    yield fut.result() if done else _alone(stuck, opts)
+                pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+                continue
+            pending.popleft()
+            yield result
+    finally:
+        # also when stopped early (an output failed): the files being parsed are finished, the
+        # rest cancelled, and no worker outlives the batch holding the outputs open
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 # --- row outputs (JSON Lines, CSV) ------------------------------------------------------------------
@@ -377,12 +481,15 @@ class RowSink:
             self.fh.flush()
 
     def close(self, complete: bool) -> None:
-        self.fh.flush()
         if self.fh is sys.stdout:
+            self.fh.flush()
             return
-        if self.partial is not None:
-            os.fsync(self.fh.fileno())
-        self.fh.close()
+        try:
+            self.fh.flush()
+            if self.partial is not None:
+                os.fsync(self.fh.fileno())
+        finally:
+            self.fh.close()  # also when the disk is full: the descriptor is released
         if complete and self.partial is not None:
             os.replace(self.partial, self.path)
 
@@ -497,9 +604,9 @@ def check_outputs(req: BatchRequest, found: list[Found]) -> Targets:
             real_out = os.path.realpath(out)
             if real_out in inputs:
                 raise OutputError(f"{out}: the per-file output of {f.path} would overwrite an input "
-                                  f"({inputs[real_out]}); choose another -o folder or --glob")
+                                  f"({inputs[real_out]}); choose another --out-dir folder or --glob")
             if real_out in owner:
-                raise ValueError(f"{owner[real_out]} and -o both write {real_out} (the output of {f.path}); "
+                raise ValueError(f"{owner[real_out]} and --out-dir both write {real_out} (the output of {f.path}); "
                                  "give each output its own path")
     if errors is not None and resolve_output(errors)[1] == "file" and errors.exists() and not is_errors_file(errors):
         raise OutputError(f"{errors}: exists and was not written by govplan (not its errors.jsonl); "
@@ -522,7 +629,8 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
     """Run a batch; ``progress`` is called after every file, ``on_start`` with (files, bytes),
     ``notice`` with each line to show the user before the work starts."""
     if req.out_dir is None and req.jsonl is None and req.csv is None and req.sqlite is None and req.units is None:
-        raise ValueError("nothing to write: give -o DIR, --jsonl FILE, --csv FILE, --sqlite FILE or --units FILE")
+        raise ValueError("nothing to write: give --out-dir DIR, --jsonl FILE, --csv FILE, --sqlite FILE or "
+                         "--units FILE")
     found, not_read = collect(req.inputs, req.glob)
     if not found:
         what = repr(req.glob) if req.glob is not None else "a supported format (.txt, .docx, .html, .pdf, .doc, .wps)"
@@ -533,12 +641,13 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
         for line in renamed(req, found):
             notice(line)
     if req.out_dir is not None:
-        req.out_dir.mkdir(parents=True, exist_ok=True)
+        with writing(req.out_dir):
+            req.out_dir.mkdir(parents=True, exist_ok=True)
     sinks: list[RowSink] = []
-    if req.jsonl is not None:
-        sinks.append(RowSink(req.jsonl, targets.get("--jsonl"), "jsonl", req.force))
-    if req.csv is not None:
-        sinks.append(RowSink(req.csv, targets.get("--csv"), "csv", req.force))
+    for given, option, kind in ((req.jsonl, "--jsonl", "jsonl"), (req.csv, "--csv", "csv")):
+        if given is not None:
+            with writing(given):
+                sinks.append(RowSink(given, targets.get(option), kind, req.force))
     con = None
     db_known: dict[str, tuple[str, str]] = {}
     if req.sqlite is not None:
@@ -547,8 +656,13 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
         db = targets["--sqlite"][0]
         if not db.parent.is_dir():
             raise OutputError(f"{req.sqlite}: the folder {db.parent} does not exist")
-        con = connect(db)
-        db_known = {} if req.force else known(con)
+        with writing(req.sqlite):
+            con = connect(db)
+            try:
+                db_known = {} if req.force else known(con)
+            except BaseException:
+                con.close()
+                raise
     registry_db = None
     if req.units is not None:
         import tempfile
@@ -587,18 +701,22 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
     started = time.perf_counter()
     complete = False
     try:
-        for result in ordered_map(process, jobs, opts, max(1, req.workers)):
+        for result in ordered_map(jobs, opts, max(1, req.workers)):
             _record(req, result, summary, sinks, con, rel_of[result.path])
             if registry_db is not None and result.data_json is not None:
                 from .database import write_document
 
-                write_document(registry_db, result.path, json.loads(result.data_json), _registry_pack(req.rules))
+                with writing(req.units or ""):  # a temporary database, written out as --units at the end
+                    write_document(registry_db, result.path, json.loads(result.data_json),
+                                   _registry_pack(req.rules))
             if progress is not None:
                 progress(result)
         complete = True
     finally:
+        # after a failure, closing what is left must not hide it
         for sink in sinks:
-            sink.close(complete)
+            with writing(sink.path) if complete else contextlib.suppress(OSError):
+                sink.close(complete)
         if con is not None:
             con.close()
         if registry_db is not None:
@@ -606,7 +724,8 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
                 from .database import registry_rows
                 from .registry import registry_csv
 
-                write_output(req.units, registry_csv(registry_rows(registry_db)), bom=True)
+                with writing(req.units):
+                    write_output(req.units, registry_csv(registry_rows(registry_db)), bom=True)
             registry_db.close()
             registry_dir.cleanup()
         summary.seconds = time.perf_counter() - started
@@ -614,27 +733,53 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
     return summary
 
 
+@contextlib.contextmanager
+def writing(output: Path | str) -> Iterator[None]:
+    """An output that cannot be written (read-only folder, disk full, not a database, locked) is an
+    OutputError naming it, exit 5; a closed standard output stays a BrokenPipeError for the CLI."""
+    try:
+        yield
+    except (BrokenPipeError, OutputError):
+        raise
+    except sqlite3.Error as exc:
+        reason = str(exc)
+        if "not a database" in reason:
+            reason = "not a SQLite database; give a new file name or a database govplan wrote"
+        elif "locked" in reason or "busy" in reason:
+            from .database import LOCK_TIMEOUT
+
+            reason = (f"the database is locked by another program (waited {LOCK_TIMEOUT:g} s); "
+                      "try again when it has finished")
+        raise OutputError(f"{output}: cannot write: {reason}") from exc
+    except OSError as exc:
+        raise OutputError(f"{output}: cannot write: {exc.strerror or exc}") from exc
+
+
 def _record(req: BatchRequest, result: FileResult, summary: Summary, sinks: list[RowSink], con: Any,
             rel: str) -> None:
     summary.bytes += result.size
     if not result.ok:
         summary.failed += 1
-        summary.errors.append({"path": result.path, "exit_code": result.exit_code, "error": result.error})
+        summary.errors.append({"path": printable(result.path), "exit_code": result.exit_code,
+                               "error": printable(result.error or "")})
         return
     summary.ok += 1
     for sink in sinks:
-        sink.write(result)
+        with writing(sink.path):
+            sink.write(result)
     if result.skipped:
         summary.skipped += 1
         return
     if req.out_dir is not None and result.rendered is not None:
         out = output_path(req.out_dir, rel, req.fmt)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        write_output(out, result.rendered)
+        with writing(out):
+            out.parent.mkdir(parents=True, exist_ok=True)
+            write_output(out, result.rendered)
     if con is not None and result.data_json is not None:
         from .database import write_document
 
-        write_document(con, result.path, json.loads(result.data_json), _registry_pack(req.rules))
+        with writing(req.sqlite or ""):
+            write_document(con, result.path, json.loads(result.data_json), _registry_pack(req.rules))
     summary.with_warnings += result.warnings > 0
     summary.items += result.items
     summary.units += result.units
@@ -650,8 +795,14 @@ def _registry_pack(rules: str | None) -> Any:
     return ruleset.registry
 
 
+def printable(name: str) -> str:
+    """A file name as text that can be written: bytes that were not UTF-8 (decoded by Python as
+    lone surrogates) become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def errors_path(req: BatchRequest) -> Path | None:
-    """Where failed inputs are listed: in the -o folder, else beside the first output file; none
+    """Where failed inputs are listed: in the --out-dir folder, else beside the first output file; none
     when every output is standard output (the failures are on stderr)."""
     if req.out_dir is not None:
         return req.out_dir / "errors.jsonl"
@@ -680,7 +831,8 @@ def _write_errors(req: BatchRequest, summary: Summary) -> None:
     path = errors_path(req)
     if path is None:
         return
-    if summary.errors:
-        write_output(path, "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in summary.errors))
-    elif is_errors_file(path):
-        path.unlink()  # errors.jsonl describes the latest run
+    with writing(path):
+        if summary.errors:
+            write_output(path, "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in summary.errors))
+        elif is_errors_file(path):
+            path.unlink()  # errors.jsonl describes the latest run

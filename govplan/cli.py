@@ -7,12 +7,14 @@ one line, ``Error: …``, and a documented exit code (see ``EXIT_CODES``).
 from __future__ import annotations
 
 import os
+import re
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+import typer.core
 
 from . import __version__
 
@@ -24,21 +26,91 @@ EXIT_CODES: list[tuple[int, str]] = [
         "standard output stops early, as head does."),
     (1, "Internal error: a bug in govplan; please report it with the input."),
     (2, "Usage error: an unknown option, a bad option value, a missing argument, two outputs naming one file."),
-    (3, "Input error: no such file, a directory, unreadable, too large, unknown encoding name."),
+    (3, "Input error: no such file, a directory, a FIFO or device given by name, unreadable, too large "
+        "(GOVPLAN_MAX_BYTES), unknown encoding name."),
     (4, "The input is not a plan govplan can read: an image, archive, spreadsheet or other binary file, a damaged "
         "or encrypted document, a PDF with no text layer, or a format whose reader needs what is not installed "
         "(the message names it)."),
-    (5, "Output error: the output cannot be written, it would overwrite an input, or an errors.jsonl "
-        "govplan did not write is in the way."),
-    (6, "Rule pack error: the file given with --rules is not a valid rule pack."),
+    (5, "Output error: the output cannot be written (read-only, disk full, not a database, locked), it would "
+        "overwrite an input, or an errors.jsonl govplan did not write is in the way."),
+    (6, "Rule pack error: the file given with --rules is not a valid rule pack, or one of its patterns ran "
+        "past its time limit."),
     (7, "Batch: some inputs failed (see errors.jsonl next to the outputs); the others were converted."),
 ]
 
 TIMEOUT_MESSAGE = ("a rule pattern ran longer than its time limit on this input; "
                    "simplify the patterns of the rule pack given with --rules")
 
+def _usage_line(exc: Exception) -> str:
+    """A usage error as one line, in govplan's words rather than the parsing library's."""
+    msg = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    msg = msg.replace("Value error, ", "")
+    for pattern, plain in _PLAIN_WORDS:
+        msg = re.sub(pattern, plain, msg)
+    ctx = getattr(exc, "ctx", None)
+    where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+    return " ".join(f"{msg.rstrip('.')}{where}".split())
+
+
+# Pydantic's wording in typer's messages → plain words
+_PLAIN_WORDS = [
+    (r"Input should be a valid integer, unable to parse string as an integer", "not a whole number"),
+    (r"Input should be less than or equal to (\S+)", r"at most \1"),
+    (r"Input should be greater than or equal to (\S+)", r"at least \1"),
+    (r"Input should be ", "must be "),
+]
+
+
+class _Group(typer.core.TyperGroup):
+    """Usage errors as one line, ``Error: …`` and exit 2, instead of a usage block and a panel."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        if not kwargs.get("standalone_mode", True):
+            return super().main(*args, **kwargs)
+        kwargs["standalone_mode"] = False
+        try:
+            from typer._click.exceptions import ClickException  # typer ≥ 0.2x carries its own click
+        except ImportError:  # pragma: no cover - older typer
+            from click.exceptions import ClickException  # type: ignore[no-redef,import-not-found,unused-ignore]
+
+        try:
+            code = super().main(*args, **kwargs)
+        except ClickException as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # 'govplan' alone: the help
+                exc.show()
+            else:
+                sys.stderr.write(f"Error: {_usage_line(exc)}\n")
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            sys.stderr.write("Error: aborted\n")
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _plain_types() -> None:
+    """typer ≥ 0.2x writes Python types into help (``<bool>`` beside a flag, ``<str>``,
+    ``<list[str]>``); govplan shows a flag bare, an argument by its name and an option's value by
+    its metavar (or its choices)."""
+    core = typer.core
+    for cls in (core.TyperArgument, core.TyperOption):
+        original = getattr(cls, "display_type_rich", None)
+        if original is None or getattr(original, "govplan", False):
+            continue
+
+        def display(self: Any, ctx: Any, original: Any = original) -> str | None:
+            if isinstance(self, core.TyperArgument) or getattr(self, "is_flag", False):
+                return None
+            return self.metavar if self.metavar is not None else original(self, ctx)  # type: ignore[no-any-return]
+
+        display.govplan = True  # type: ignore[attr-defined]
+        cls.display_type_rich = display  # type: ignore[method-assign]
+
+
+_plain_types()
+
 app = typer.Typer(
     name="govplan",
+    cls=_Group,
     help="Turn Chinese government work plans (工作要点, 实施方案, 任务分工表) into validated records.\n\n"
          "Example: govplan extract samples/meizhou-2022.txt --format yaml",
     no_args_is_help=True,
@@ -95,17 +167,48 @@ def main(
     """govplan: Chinese government work plans to validated, machine-readable records."""
 
 
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format: json and yaml carry the whole "
-                                           "document; jsonl and csv one flat row per item.")]
-OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout ('-'): a file "
+FormatOpt = Annotated[Format | None, typer.Option(
+    "--format", "-f", help="Output format: json and yaml carry the whole document; jsonl and csv one flat row per "
+    "item. Default: from the -o file's extension (.json, .yaml/.yml, .jsonl, .csv), else json.",
+    show_default=False)]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE",
+                                                help="Write to this file instead of standard output ('-'): a file "
                                                 "is replaced atomically, a device or FIFO written through.",
                                                 dir_okay=False)]
 ScriptOpt = Annotated[Script, typer.Option("--script", help="Chinese script of the records.")]
-RulesOpt = Annotated[Path | None, typer.Option("--rules", help="A YAML rule pack merged over the bundled one "
-                                               "(see 'govplan rules --help').", dir_okay=False)]
-EncodingOpt = Annotated[str | None, typer.Option("--encoding", help="Decode the input with this encoding "
-                                                 "(e.g. gb18030, big5) instead of detecting it.")]
-VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Print warnings to stderr.")]
+RulesOpt = Annotated[Path | None, typer.Option("--rules", metavar="FILE", help="A YAML rule pack merged over the "
+                                               "bundled one (see 'govplan rules --help').")]
+EncodingOpt = Annotated[str | None, typer.Option("--encoding", metavar="NAME", help="Decode the input with this "
+                                                 "encoding (e.g. gb18030, big5) instead of detecting it.")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="More on stderr: every warning.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Nothing on stderr but errors.")]
+
+# what an -o file's extension says about the format, when --format does not
+_EXTENSIONS = {".json": Format.json, ".yaml": Format.yaml, ".yml": Format.yaml, ".jsonl": Format.jsonl,
+               ".ndjson": Format.jsonl, ".csv": Format.csv}
+
+
+def _format_of(fmt: Format | None, output: Path | None) -> Format:
+    if fmt is not None:
+        return fmt
+    if output is not None and str(output) != "-":
+        return _EXTENSIONS.get(output.suffix.lower(), Format.json)
+    return Format.json
+
+
+def _wall_clock_limit(what: str) -> None:
+    """A user pattern past its time limit by the wall clock ends the command (see rules._WallClock);
+    only when govplan is the program (``run``), never a process that merely calls ``app``."""
+    if not _PROGRAM:
+        return
+    from .rules import wall_clock_limit
+
+    def stop(pattern: str) -> None:
+        sys.stderr.write(f"Error: {what}: {TIMEOUT_MESSAGE} (the pattern {pattern[:80]!r})\n")
+        sys.stderr.flush()
+        os._exit(6)
+
+    wall_clock_limit(stop)
 
 
 def _load_rules(path: Path | None):  # type: ignore[no-untyped-def]
@@ -142,14 +245,16 @@ def _same_file(a: Path, b: Path) -> bool:
 
 @app.command()
 def extract(
-    file: Annotated[str, typer.Argument(help="Plan file (.txt, .docx, .html, .pdf, .doc/.wps; read by its content "
-                                        "first), or '-' for standard input.", metavar="FILE")],
-    fmt: FormatOpt = Format.json,
+    file: Annotated[str | None, typer.Argument(
+        help="Plan file (.txt, .docx, .html, .pdf, .doc/.wps; read by its content first), or '-' for standard "
+             "input (the default when it is not a terminal).", metavar="[FILE]", show_default=False)] = None,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     script: ScriptOpt = Script.simplified,
     rules: RulesOpt = None,
     encoding: EncodingOpt = None,
     verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Extract the plans, items, units, deadlines and targets of one plan file.
 
@@ -157,22 +262,33 @@ def extract(
 
       govplan extract samples/meizhou-2022.txt
 
-      govplan extract plan.txt --format yaml -o plan.yaml
+      govplan extract plan.txt -o plan.yaml
 
       govplan extract 实施方案.docx
 
-      govplan extract - < plan.txt --script traditional --format csv
+      govplan extract --script traditional --format csv < plan.txt
     """
     from .errors import GovplanError
     from .export import render, write_output
     from .pipeline import Options, parse_bytes, parse_file
+    from .read import read_limited
 
+    if file is None:
+        if sys.stdin.isatty():
+            _fail("give a plan file, or pipe one to standard input (see 'govplan extract --help')", 2)
+        file = "-"
+    fmt = _format_of(fmt, output)
     ruleset = _load_rules(rules)
+    if ruleset is not None:
+        _wall_clock_limit(file)
     options = Options(script=script.value, rules=ruleset, encoding=encoding)
     if output is not None and file != "-" and str(output) != "-" and _same_file(Path(file), output):
         _fail(f"{output}: the output would overwrite the input; choose another -o path", 5)
     try:
-        doc = parse_bytes(sys.stdin.buffer.read(), options, path=None) if file == "-" else parse_file(file, options)
+        if file == "-":
+            doc = parse_bytes(read_limited(sys.stdin.buffer, "standard input"), options, path=None)
+        else:
+            doc = parse_file(file, options)
         text = render(doc, fmt.value)
         write_output("-" if output is None else output, text, bom=fmt is Format.csv)
     except BrokenPipeError:
@@ -188,7 +304,7 @@ def extract(
             raise
         _fail(f"internal error while parsing {file}: {type(exc).__name__}: {exc} "
               "(set GOVPLAN_DEBUG=1 for a traceback, and please report it)", 1)
-    if verbose:
+    if verbose and not quiet:
         _print_warnings(doc, file)
 
 
@@ -196,30 +312,35 @@ def extract(
 def batch(
     inputs: Annotated[list[str], typer.Argument(help="Plan files and/or folders (searched recursively).",
                                                 metavar="INPUT...")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for one output file per input, "
-                                                "mirroring the input folders (clashing names made unique).",
-                                                file_okay=False)] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out-dir", "-d", metavar="DIR",
+                                                 help="Folder for one output file per input, mirroring the input "
+                                                 "folders (clashing names made unique).", file_okay=False)] = None,
+    out_dir_alias: Annotated[Path | None, typer.Option("--output", "-o", hidden=True, file_okay=False,
+                                                       help="The former name of --out-dir.")] = None,
     fmt: Annotated[DocFormat, typer.Option("--format", "-f", help="Format of the per-file outputs (rows go to "
                                            "--jsonl and --csv).")] = DocFormat.json,
-    jsonl: Annotated[Path | None, typer.Option("--jsonl", help="One flat row per item of every plan, as JSON Lines "
-                                               "('-': standard output).",
+    jsonl: Annotated[Path | None, typer.Option("--jsonl", metavar="FILE", help="One flat row per item of every "
+                                               "plan, as JSON Lines ('-': standard output).",
                                                dir_okay=False)] = None,
-    csv_out: Annotated[Path | None, typer.Option("--csv", help="The same rows as CSV (UTF-8 with BOM, for Excel; "
-                                                 "'-': standard output).",
+    csv_out: Annotated[Path | None, typer.Option("--csv", metavar="FILE", help="The same rows as CSV (UTF-8 with "
+                                                 "BOM, for Excel; '-': standard output).",
                                                  dir_okay=False)] = None,
-    sqlite: Annotated[Path | None, typer.Option("--sqlite", help="A SQLite database: sources, plans, items, units, "
-                                                "unit_registry, deadlines, milestones, targets, warnings.",
-                                                dir_okay=False)] = None,
-    units_out: Annotated[Path | None, typer.Option("--units", help="The unit registry as CSV: each canonical unit "
-                                                   "with its spellings and task counts ('-': standard output).",
-                                                   dir_okay=False)] = None,
-    glob: Annotated[str | None, typer.Option("--glob", help="Which files to take from folders (default: every "
-                                             "supported format: .txt, .docx, .html/.htm, .pdf, .doc, .wps; the "
-                                             "others are listed as not read).")] = None,
-    workers: Annotated[int, typer.Option("--workers", "-w", min=0, max=256,
-                                         help="Worker processes (0, the default: one per CPU).")] = 0,
+    sqlite: Annotated[Path | None, typer.Option("--sqlite", metavar="FILE", help="A SQLite database: sources, plans, "
+                                                "items, units, unit_registry, deadlines, milestones, targets, "
+                                                "warnings.", dir_okay=False)] = None,
+    units_out: Annotated[Path | None, typer.Option("--units", metavar="FILE", help="The unit registry as CSV: each "
+                                                   "canonical unit with its spellings and task counts ('-': "
+                                                   "standard output).", dir_okay=False)] = None,
+    glob: Annotated[str | None, typer.Option("--glob", metavar="PATTERN", help="Which files to take from folders "
+                                             "(default: every supported format: .txt, .docx, .html/.htm, .pdf, "
+                                             ".doc, .wps; the others are listed as not read).")] = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", metavar="N",
+                                         help="Worker processes, 0 to 256 (0, the default: one per CPU).")] = 0,
     force: Annotated[bool, typer.Option("--force", help="Redo inputs whose outputs are already current.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Nothing on stderr but errors: no progress bar, "
+                                        "no notes, no summary.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="More on stderr: every failed file, also when "
+                                          "stderr is not a terminal.")] = False,
     script: ScriptOpt = Script.simplified,
     rules: RulesOpt = None,
     encoding: EncodingOpt = None,
@@ -234,7 +355,7 @@ def batch(
 
     Examples:
 
-      govplan batch plans/ -o out/
+      govplan batch plans/ --out-dir out/
 
       govplan batch plans/ --glob '*.txt' --jsonl items.jsonl --csv items.csv
 
@@ -243,10 +364,15 @@ def batch(
     from .batch import BatchRequest, run_batch
     from .errors import GovplanError
 
+    if not 0 <= workers <= 256:
+        _fail(f"--workers {workers}: give 0 to 256 (see 'govplan batch --help')", 2)
     if rules is not None:
         _load_rules(rules)  # report a bad pack once, before any worker starts
-    req = BatchRequest(inputs=list(inputs), glob=glob, out_dir=output, fmt=fmt.value, jsonl=jsonl, csv=csv_out,
-                       sqlite=sqlite, units=units_out, workers=workers or (os.cpu_count() or 1), force=force,
+    if out_dir is not None and out_dir_alias is not None and out_dir != out_dir_alias:
+        _fail("--out-dir and -o name different folders; give one", 2)
+    req = BatchRequest(inputs=list(inputs), glob=glob, out_dir=out_dir or out_dir_alias, fmt=fmt.value, jsonl=jsonl,
+                       csv=csv_out, sqlite=sqlite, units=units_out, workers=workers or (os.cpu_count() or 1),
+                       force=force,
                        script=script.value, rules=str(rules) if rules else None, encoding=encoding)
     from .batch_ui import BatchUI
 
@@ -261,14 +387,13 @@ def batch(
         _fail(str(exc), exc.exit_code)
     except ValueError as exc:
         _fail(str(exc), 2)
-    if not quiet:
-        ui.report(summary)
+    shown = 0 if quiet else ui.report(summary, verbose=verbose)  # the table on a terminal only
     if summary.failed:
         from .batch import errors_path
 
         where = errors_path(req)
-        if where is None:  # every output is standard output: say which, here
-            for err in summary.errors:
+        if verbose or where is None:  # with every output on standard output, failures are listed here
+            for err in summary.errors[shown:]:
                 sys.stderr.write(f"failed: {err['path']}: {err['error']}\n")
         sys.stderr.write(f"Error: {summary.failed} of {summary.files} input(s) failed"
                          f"{f'; see {where}' if where is not None else ''}\n")
@@ -276,7 +401,7 @@ def batch(
 
 
 @app.command()
-def schema(output: OutputOpt = None) -> None:
+def schema(output: OutputOpt = None, verbose: VerboseOpt = False, quiet: QuietOpt = False) -> None:
     """Print the JSON Schema of the output records.
 
     Example:
@@ -293,35 +418,53 @@ def schema(output: OutputOpt = None) -> None:
         _broken_pipe()
     except OutputError as exc:
         _fail(str(exc), exc.exit_code)
+    if verbose and not quiet and output is not None and str(output) != "-":
+        sys.stderr.write(f"wrote {output}\n")
 
 
 @app.command("rules")
 def rules_cmd(
     file: Annotated[Path | None, typer.Argument(help="A rule pack to check; none checks the bundled packs.",
-                                                dir_okay=False)] = None,
+                                                metavar="[FILE]", show_default=False)] = None,
+    show: Annotated[bool, typer.Option("--show", help="Print where the bundled packs are installed, and their "
+                                       "files, to copy one as a start.")] = False,
+    verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Check a rule pack: validate it and test every pattern against its examples.
 
     A rule pack is YAML with any of the top-level keys numbering, units, deadlines, targets and
-    document (the bundled packs in the 'parsers' folder show every key). Lists are added in front
-    of the bundled ones; single patterns replace them.
+    document; the bundled packs show every key, and 'govplan rules --show' prints where they are
+    installed. Lists are added in front of the bundled ones; single patterns replace them.
 
-    Example:
+    Examples:
+
+      govplan rules --show
 
       govplan rules my-province.yaml
     """
-    from .rules import RuleError, bundled_rules, check_examples, load_rules
+    from .rules import PACK_FILES, RuleError, bundled_rules, check_examples, load_rules, rules_dir
 
+    if show:
+        folder = rules_dir()
+        typer.echo(str(folder))
+        for name in PACK_FILES:
+            typer.echo(str(folder / f"{name}.yaml"))
+        return
+    if verbose and not quiet:
+        sys.stderr.write(f"bundled packs: {rules_dir()}\n")
     try:
         ruleset = load_rules(file) if file is not None else bundled_rules()
     except RuleError as exc:
         _fail(str(exc), 6)
+    _wall_clock_limit(str(file or "bundled rule packs"))
     problems = check_examples(ruleset)
     for p in problems:
         sys.stderr.write(f"{p}\n")
     if problems:
         _fail(f"{len(problems)} example(s) do not match their patterns", 6)
-    typer.echo(f"ok: {file or 'bundled rule packs'}")
+    if not quiet:
+        typer.echo(f"ok: {file or 'bundled rule packs'}")
 
 
 @app.command()
@@ -329,6 +472,8 @@ def units(
     database: Annotated[Path, typer.Argument(help="A SQLite database written by 'govplan batch --sqlite'.",
                                              metavar="DATABASE", dir_okay=False)],
     output: OutputOpt = None,
+    verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """List the unit registry of a batch: each canonical unit (梅州市发改局 and 梅州市发展和改革局 are one)
     with its spellings and the tasks it owns, leads, is responsible for or cooperates on, as CSV
@@ -361,11 +506,13 @@ def units(
         _broken_pipe()
     except OutputError as exc:
         _fail(str(exc), exc.exit_code)
+    if verbose and not quiet:
+        sys.stderr.write(f"{len(rows)} unit(s){f' written to {output}' if output is not None else ''}\n")
 
 
 @app.command("exit-codes")
-def exit_codes() -> None:
-    """List the exit codes and what each means.
+def exit_codes(verbose: VerboseOpt = False, quiet: QuietOpt = False) -> None:
+    """List the exit codes and what each means (-q and -v change nothing here).
 
     Example:
 
@@ -375,5 +522,11 @@ def exit_codes() -> None:
         typer.echo(f"{code}\t{meaning}")
 
 
+# Set by run(): this process is the govplan program, which may end itself (see _wall_clock_limit).
+_PROGRAM = False
+
+
 def run() -> None:
+    global _PROGRAM
+    _PROGRAM = True
     app()

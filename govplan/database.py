@@ -151,14 +151,22 @@ CREATE INDEX IF NOT EXISTS milestones_due ON milestones(due);
 """
 
 
+# How long a write waits for another program's lock on the database before it gives up (seconds).
+LOCK_TIMEOUT = 10.0
+
+
 def connect(path: Path) -> sqlite3.Connection:
-    con = sqlite3.connect(str(path))
-    con.executescript(SCHEMA)
-    con.execute("PRAGMA foreign_keys = ON")
-    for table, column, kind in _ADDED:
-        if column not in {r[1] for r in con.execute(f"PRAGMA table_info({table})")}:
-            con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
-    con.executescript(_INDEXES)
+    con = sqlite3.connect(str(path), timeout=LOCK_TIMEOUT)
+    try:
+        con.executescript(SCHEMA)
+        con.execute("PRAGMA foreign_keys = ON")
+        for table, column, kind in _ADDED:
+            if column not in {r[1] for r in con.execute(f"PRAGMA table_info({table})")}:
+                con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+        con.executescript(_INDEXES)
+    except BaseException:
+        con.close()  # not a database, locked, disk full: the file is not held open
+        raise
     return con
 
 

@@ -366,23 +366,26 @@ def _locate_parts(text: ItemText, ex: Extraction) -> None:
 def extract_plan(plan: PlanNode, norm: Normalised, rules: RuleSet,
                  extractors: list[tuple[str, Extractor]]) -> PlanResult:
     result = plan_metadata(plan, norm, rules)
-
-    def visit(nodes: list[Node]) -> list[ItemResult]:
-        out: list[ItemResult] = []
-        for node in nodes:
-            text, title, tspan = item_text(node, norm)
-            ex = Extraction()
-            for _, fn in extractors:
-                fn(text, rules, result.context, ex)
-            _locate_parts(text, ex)
-            out.append(ItemResult(node=node, run=text.run, title=title, title_span=tspan, extraction=ex,
-                                  children=visit(node.children)))
-        return out
-
-    result.items = visit(plan.items)
+    result.items = _extract_items(plan.items, norm, rules, extractors, result)
     if plan.closing and any(name == "deadlines" for name, _ in extractors):
         _default_deadline(result, norm, rules)
     return result
+
+
+def _extract_items(nodes: list[Node], norm: Normalised, rules: RuleSet, extractors: list[tuple[str, Extractor]],
+                   result: PlanResult) -> list[ItemResult]:
+    # a module function, not a closure that calls itself: that would be a reference cycle keeping
+    # every node and result of the parse alive until the cycle collector runs
+    out: list[ItemResult] = []
+    for node in nodes:
+        text, title, tspan = item_text(node, norm)
+        ex = Extraction()
+        for _, fn in extractors:
+            fn(text, rules, result.context, ex)
+        _locate_parts(text, ex)
+        out.append(ItemResult(node=node, run=text.run, title=title, title_span=tspan, extraction=ex,
+                              children=_extract_items(node.children, norm, rules, extractors, result)))
+    return out
 
 
 # 以上任务，除已明确时限外，均需于2025年底前完成: a deadline for every task that states none
@@ -403,11 +406,10 @@ def _default_deadline(result: PlanResult, norm: Normalised, rules: RuleSet) -> N
     if found is None or found.due is None:
         return
 
-    def visit(items: list[ItemResult]) -> None:
-        for it in items:
-            ex = it.extraction
-            if ex.deadline is None and not it.children and (ex.units or it.node.kind == "row"):
-                ex.deadline = dataclasses.replace(found)
-            visit(it.children)
-
-    visit(result.items)
+    todo = list(result.items)
+    while todo:
+        it = todo.pop()
+        ex = it.extraction
+        if ex.deadline is None and not it.children and (ex.units or it.node.kind == "row"):
+            ex.deadline = dataclasses.replace(found)
+        todo.extend(it.children)

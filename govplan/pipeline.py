@@ -120,6 +120,14 @@ STAGES: list[tuple[str, Callable[[State], None]]] = [
 ]
 
 
+# What no later stage reads once a stage is done: a full run drops it then, so a large plan is
+# not held as lines, blocks, nodes, results and records all at once (README, "Size").
+_DONE_WITH: dict[str, tuple[str, ...]] = {
+    "structure": ("lines", "numbers", "blocks"),  # the plan nodes keep the lines they need
+    "records": ("plans", "results", "norm"),
+}
+
+
 def _state(options: Options | None) -> State:
     opts = options or Options()
     if opts.script not in ("simplified", "traditional"):
@@ -129,7 +137,8 @@ def _state(options: Options | None) -> State:
 
 
 def run(raw: RawSource, options: Options | None = None, *, until: str | None = None) -> State:
-    """Run every stage after reading (or up to and including ``until``)."""
+    """Run every stage after reading (or up to and including ``until``, keeping every stage's output
+    for inspection; a full run keeps only the raw source and the document)."""
     state = _state(options)
     state.raw = raw
     # A parse builds many small objects and frees them by reference counting (they hold no
@@ -142,6 +151,9 @@ def run(raw: RawSource, options: Options | None = None, *, until: str | None = N
             stage(state)
             if name == until:
                 break
+            if until is None:
+                for attr in _DONE_WITH.get(name, ()):
+                    setattr(state, attr, None if attr == "norm" else [])
     finally:
         if collecting:
             if not gc.get_freeze_count():
@@ -171,10 +183,19 @@ def parse_file(path: str | Path, options: Options | None = None) -> Document:
 
 def parse_text(text: str, options: Options | None = None, *, path: str | None = None) -> Document:
     import hashlib
+    import re
 
+    warnings: list[tuple[str, str]] = []
+    lone = re.search("[\ud800-\udfff]", text)
+    if lone is not None:
+        # a str from a bad decode (surrogateescape) or a broken slice: it cannot be written out as
+        # UTF-8; one U+FFFD per surrogate keeps every offset
+        text = re.sub("[\ud800-\udfff]", "\ufffd", text)
+        warnings.append(("decode_error", "lone surrogate characters, which no encoding can write, were "
+                         f"replaced with U+FFFD; the first is at character offset {lone.start()}"))
     data = text.encode("utf-8")
     raw = RawSource(text=text[1:] if text.startswith("\ufeff") else text, path=path, encoding="utf-8",
-                    confidence=1.0, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+                    confidence=1.0, sha256=hashlib.sha256(data).hexdigest(), size=len(data), warnings=warnings)
     state = run(raw, options)
     assert state.document is not None
     return state.document

@@ -14,14 +14,19 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import InputError, NotTextError
 
-# The largest input read whole; larger files are refused rather than exhausting memory.
-MAX_BYTES = 256 * 1024 * 1024
+# The largest input read whole, unless GOVPLAN_MAX_BYTES says otherwise; larger inputs are refused
+# before parsing rather than exhausting memory (README, "Size", gives the memory cost per byte).
+MAX_BYTES = 64 * 1024 * 1024
+_SUFFIXES = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30}
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -99,10 +104,11 @@ def plausibility(text: str) -> float:
 
 
 def _looks_utf16(data: bytes) -> str | None:
-    """UTF-16 without a BOM: the byte pairs decode to plausible Chinese or ASCII text."""
-    if len(data) < 4 or len(data) % 2:
+    """UTF-16 without a BOM: the byte pairs decode to plausible Chinese or ASCII text. An odd last
+    byte (a truncated file) does not count against it; decoding replaces it with a warning."""
+    if len(data) < 4:
         return None
-    sample = data[:40000]
+    sample = data[:min(40000, len(data) & ~1)]
     best: tuple[float, str] | None = None
     for enc in ("utf-16-le", "utf-16-be"):
         try:
@@ -208,10 +214,67 @@ def _mostly_utf8(data: bytes) -> bool:
     return good >= 4 and bad <= good * 0.25
 
 
+def max_bytes() -> int:
+    """The largest input accepted: ``GOVPLAN_MAX_BYTES`` (bytes, or with a K, M or G suffix), else
+    ``MAX_BYTES``."""
+    given = os.environ.get("GOVPLAN_MAX_BYTES", "").strip()
+    if not given:
+        return MAX_BYTES
+    m = re.fullmatch(r"(\d{1,15})\s*([kmg]?)i?b?", given.lower())
+    if m is None:
+        raise InputError(f"GOVPLAN_MAX_BYTES={given!r} is not a size; give bytes or e.g. 64M, 1G")
+    return int(m.group(1)) * _SUFFIXES[m.group(2)]
+
+
+def _too_large(what: str, limit: int) -> InputError:
+    return InputError(f"{what}: more than {limit:,} bytes, the largest input accepted: split it, or raise "
+                      "the limit with GOVPLAN_MAX_BYTES (e.g. GOVPLAN_MAX_BYTES=256M)")
+
+
+def read_limited(stream: BinaryIO, what: str, limit: int | None = None) -> bytes:
+    """All of ``stream``, counted as it is read: an endless one (/dev/zero, a pipe that never closes
+    with data) stops at ``limit`` + 1 bytes with an error instead of filling memory."""
+    limit = max_bytes() if limit is None else limit
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        chunk = stream.read(min(1 << 20, limit + 1 - total))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > limit:
+            raise _too_large(what, limit)
+
+
+def read_file(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file, with one clear error for each way that can fail. A FIFO or
+    device is refused before it is opened (opening a FIFO waits for a writer; a device may never
+    end): such input goes through standard input, whose reading is bounded too."""
+    try:
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise InputError(f"{path}: is a directory; give a file (use 'govplan batch' for folders)")
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(f"{path}: not a regular file (a FIFO, device or socket); save it to a file, "
+                             "or pipe a plan to standard input ('-')")
+        limit = max_bytes() if limit is None else limit
+        if st.st_size > limit:
+            raise _too_large(str(path), limit)
+        with path.open("rb") as fh:
+            return read_limited(fh, str(path), limit)
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such file") from exc
+    except PermissionError as exc:
+        raise InputError(f"{path}: permission denied") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+
+
 def read_bytes(data: bytes, *, path: str | None = None, encoding: str | None = None) -> RawSource:
-    if len(data) > MAX_BYTES:
-        raise InputError(f"input is {len(data) // 2**20} MiB; the largest accepted is {MAX_BYTES // 2**20} MiB: "
-                         "split it first")
+    limit = max_bytes()
+    if len(data) > limit:
+        raise _too_large(path or "input", limit)
     from .readers import sniff
 
     fmt = sniff(data, path)
@@ -236,20 +299,7 @@ def read_format(fmt: str, data: bytes, *, path: str | None = None, encoding: str
 
 def read_path(path: Path, *, encoding: str | None = None) -> RawSource:
     """Read a file, with one clear error for each way that can fail."""
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory; give a file (use 'govplan batch' for folders)")
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(f"{path}: file is {size // 2**20} MiB; the largest accepted is "
-                             f"{MAX_BYTES // 2**20} MiB: split it first")
-        data = path.read_bytes()
-    except PermissionError as exc:
-        raise InputError(f"{path}: permission denied") from exc
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    data = read_file(path)
     try:
         return read_bytes(data, path=str(path), encoding=encoding)
     except NotTextError as exc:

@@ -8,10 +8,12 @@ patterns replace the bundled ones.
 
 from __future__ import annotations
 
+import datetime
 import functools
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import regex
 import yaml
@@ -19,6 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 # A pattern that runs longer than this on one piece of text is stopped (see RuleError).
 REGEX_TIMEOUT = 2.0
+# The largest rule pack read (the bundled ones total about 40 KB).
+RULES_MAX_BYTES = 4 * 1024 * 1024
 
 Role = Literal["lead", "responsible", "cooperating"]
 Comparator = Literal[">=", "<=", ">", "<", "=", "increase", "decrease"]
@@ -28,6 +32,9 @@ PACK_FILES = ("numbering", "units", "deadlines", "targets", "document", "registr
 
 class RuleError(ValueError):
     """A rule pack is invalid; the message names the file and key at fault."""
+
+
+_R = TypeVar("_R")
 
 
 class TimedPattern:
@@ -51,12 +58,67 @@ class TimedPattern:
             self.sub: Callable[..., str] = rx.sub
             self.split: Callable[..., list[str]] = rx.split
         else:
-            self.search = functools.partial(rx.search, timeout=timeout)
-            self.match = functools.partial(rx.match, timeout=timeout)
-            self.fullmatch = functools.partial(rx.fullmatch, timeout=timeout)
-            self.finditer = functools.partial(rx.finditer, timeout=timeout)
-            self.sub = functools.partial(rx.sub, timeout=timeout)
-            self.split = functools.partial(rx.split, timeout=timeout)
+            self.search = _timed(rx.search, rx.pattern, timeout)
+            self.match = _timed(rx.match, rx.pattern, timeout)
+            self.fullmatch = _timed(rx.fullmatch, rx.pattern, timeout)
+            self.sub = _timed(rx.sub, rx.pattern, timeout)
+            self.split = _timed(rx.split, rx.pattern, timeout)
+
+            def finditer(*args: Any, **kwargs: Any) -> Iterator[regex.Match[str]]:
+                kwargs.update(timeout=timeout, concurrent=True)
+                found = rx.finditer(*args, **kwargs)
+                step = _timed(lambda: next(found, None), rx.pattern, timeout, plain=True)
+                while (m := step()) is not None:
+                    yield m
+
+            self.finditer = finditer
+
+
+class _WallClock:
+    """The wall-clock side of the time limit. The regex module counts the process's CPU time, which
+    on a loaded machine can be many times shorter than the time that passes; a watchdog thread
+    ends the process when one timed search runs past the limit by the clock on the wall. It is
+    armed only by a process that can stop (the CLI, a batch worker: see ``wall_clock_limit``);
+    the library alone keeps the CPU-time limit and its TimeoutError."""
+
+    def __init__(self) -> None:
+        self.running: tuple[float, str] | None = None  # deadline and pattern of the search running
+        self.on_overrun: Callable[[str], object] | None = None
+
+    def watch(self) -> None:
+        while True:
+            time.sleep(0.05)
+            running = self.running
+            if running is not None and time.monotonic() > running[0] and self.on_overrun is not None:
+                self.on_overrun(running[1])
+
+
+_WALL = _WallClock()
+
+
+def wall_clock_limit(on_overrun: Callable[[str], object]) -> None:
+    """Hold the time limit of user rule patterns on wall-clock time in this process:
+    ``on_overrun(pattern)`` is called from a watchdog thread when one search runs past it, and must
+    end the process (the search itself cannot be interrupted)."""
+    if _WALL.on_overrun is None:
+        import threading
+
+        threading.Thread(target=_WALL.watch, name="govplan-regex-watchdog", daemon=True).start()
+    _WALL.on_overrun = on_overrun
+
+
+def _timed(fn: Callable[..., _R], pattern: str, timeout: float, *, plain: bool = False) -> Callable[..., _R]:
+    """``fn`` with the CPU-time limit and the wall-clock deadline. ``concurrent=True`` releases the
+    GIL while the pattern runs, so the watchdog thread can act."""
+
+    def call(*args: Any, **kwargs: Any) -> _R:
+        _WALL.running = (time.monotonic() + timeout, pattern)
+        try:
+            return fn(*args, **kwargs) if plain else fn(*args, timeout=timeout, concurrent=True, **kwargs)
+        finally:
+            _WALL.running = None
+
+    return call
 
 
 @functools.lru_cache(maxsize=4096)
@@ -97,7 +159,24 @@ class _Model(BaseModel):
 
 
 def _check_regex(value: str) -> str:
-    _compile(value)
+    rx = _compile(value)
+    if rx.flags & regex.VERBOSE:
+        # govplan joins and wraps patterns: a # comment would swallow the text that follows
+        raise ValueError(f"verbose mode (?x) is not allowed in rule patterns: {value!r}; write it without")
+    _compile(f"(?:{value})$")  # it must also work inside a larger pattern
+    return value
+
+
+# A year as rule packs give it (a plan period's end, a festival's date table).
+Year = Annotated[int, Field(ge=1000, le=9999)]
+
+
+def _check_month_day(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            datetime.date.fromisoformat(f"2000-{value}")  # a leap year: 02-29 is allowed
+        except ValueError:
+            raise ValueError(f"{value!r} is not a month and day written MM-DD, e.g. 10-01") from None
     return value
 
 
@@ -175,14 +254,23 @@ class UnitsPack(_Model):
 
 class Period(_Model):
     pattern: str
-    end_year: int
+    end_year: Year
     examples: list[str] = Field(default_factory=list)
     _v = field_validator("pattern")(_check_regex)
 
 
 class Festival(_Model):
     fixed: str | None = None  # MM-DD
-    dates: dict[int, str] = Field(default_factory=dict)  # year -> MM-DD
+    dates: dict[Year, str] = Field(default_factory=dict)  # year -> MM-DD
+
+    _v = field_validator("fixed")(_check_month_day)
+
+    @field_validator("dates")
+    @classmethod
+    def _dates(cls, v: dict[int, str]) -> dict[int, str]:
+        for day in v.values():
+            _check_month_day(day)
+        return v
 
 
 class DeadlinesPack(_Model):
@@ -219,7 +307,7 @@ class TargetsPack(_Model):
     after: list[ComparatorWords]
     counters: str
     counter_examples: list[str] = Field(default_factory=list)
-    magnitudes: dict[str, int]
+    magnitudes: dict[str, Annotated[int, Field(ge=1, le=10**16)]]  # 万: 10000 … 亿: 10**8
     placeholder: str
     placeholder_examples: list[str] = Field(default_factory=list)
     baseline_words: list[str] = Field(default_factory=list)
@@ -346,12 +434,23 @@ def rules_dir() -> Path:
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
+    from .errors import InputError
+    from .read import read_file
+
+    if path.is_dir():
+        raise RuleError(f"{path}: is a directory; give a rule pack file (YAML)")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise RuleError(f"{path}: cannot read rule pack: {exc.strerror or exc}") from exc
+        text = read_file(path, RULES_MAX_BYTES).decode("utf-8")
+    except InputError as exc:
+        raise RuleError(f"cannot read rule pack: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise RuleError(f"{path}: a rule pack must be UTF-8 text (byte {exc.start} is not)") from exc
+    try:
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise RuleError(f"{path}: not valid YAML: {exc}") from exc
+    except ValueError as exc:  # Python refuses integers of thousands of digits
+        raise RuleError(f"{path}: a number in the rule pack is too long to read") from exc
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -373,7 +472,8 @@ def _merge(base: Any, extra: Any) -> Any:
 def _describe(exc: ValidationError, source: str) -> str:
     err = exc.errors()[0]
     where = ".".join(str(p) for p in err["loc"]) or "(top level)"
-    return f"{source}: invalid rule pack at key '{where}': {err['msg']}"
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    return f"{source}: invalid rule pack at key '{where}': {msg}"
 
 
 def load_rules(extra: Path | None = None) -> RuleSet:
@@ -383,7 +483,7 @@ def load_rules(extra: Path | None = None) -> RuleSet:
     source = str(base)
     if extra is not None:
         user = _read_yaml(extra)
-        unknown = sorted(set(user) - set(PACK_FILES)) if isinstance(user, dict) else []
+        unknown = sorted(str(k) for k in set(user) - set(PACK_FILES))
         if unknown:
             raise RuleError(
                 f"{extra}: unknown top-level key '{unknown[0]}'; a rule pack has: {', '.join(PACK_FILES)}"
@@ -402,13 +502,22 @@ def bundled_rules() -> RuleSet:
     return load_rules()
 
 
+def _timed_rule(pattern: str) -> TimedPattern:
+    """Examples are checked with the time limit: a catastrophic pattern is reported, not run forever."""
+    return compile_rule(pattern, True)
+
+
 def check_examples(rules: RuleSet) -> list[str]:
     """Return a message for every example that its pattern does not match (empty when all pass)."""
     problems: list[str] = []
 
     def need(pattern: str, text: str, where: str, *, anchored: bool = False, expect: bool = True) -> None:
-        rx = _compile(pattern)
-        found = (rx.match(text) if anchored else rx.search(text)) is not None
+        rx = _timed_rule(pattern)
+        try:
+            found = (rx.match(text) if anchored else rx.search(text)) is not None
+        except TimeoutError:
+            problems.append(f"{where}: {pattern!r} ran longer than the time limit ({REGEX_TIMEOUT:g} s) on {text!r}")
+            return
         if found != expect:
             problems.append(f"{where}: {pattern!r} {'does not match' if expect else 'matches'} {text!r}")
 
@@ -417,12 +526,16 @@ def check_examples(rules: RuleSet) -> list[str]:
             need(s.pattern, ex, f"numbering.{s.name}", anchored=True)
             need(rules.numbering.label_start, ex, f"numbering.label_start ({s.name})", anchored=True)
         for ex in s.non_examples:
-            rx = _compile(s.pattern)
-            m = rx.match(ex)
-            stop = _compile(rules.numbering.not_followed_by)
-            bad = m is not None and not stop.match(ex, m.end()) and not (
-                s.not_followed_by and _compile(s.not_followed_by).match(ex, m.end())
-            ) and not (s.doubtful_if and _compile(s.doubtful_if).match(ex, m.end()))
+            rx = _timed_rule(s.pattern)
+            stop = _timed_rule(rules.numbering.not_followed_by)
+            try:
+                m = rx.match(ex)
+                bad = m is not None and not stop.match(ex, m.end()) and not (
+                    s.not_followed_by and _timed_rule(s.not_followed_by).match(ex, m.end())
+                ) and not (s.doubtful_if and _timed_rule(s.doubtful_if).match(ex, m.end()))
+            except TimeoutError:
+                problems.append(f"numbering.{s.name}: a pattern ran longer than the time limit on {ex!r}")
+                continue
             if bad:
                 problems.append(f"numbering.{s.name}: {s.pattern!r} accepts non-example {ex!r}")
     u = rules.units

@@ -250,3 +250,145 @@ def test_outputs_get_the_usual_file_mode(tmp_path: Path) -> None:
     mask = os.umask(0)
     os.umask(mask)
     assert out.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+# --- behaving like the tools people know (issue 9) -------------------------------------------------
+
+COMMANDS = [c.name or c.callback.__name__ for c in app.registered_commands if c.callback is not None]
+
+
+def _pty_run(args: list[str], *, stdin_tty: bool = False, stderr_tty: bool = False,
+             input: bytes | None = None) -> tuple[int, bytes, bytes]:
+    """Run govplan with standard input and/or standard error on a pseudo-terminal."""
+    import pty
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "govplan", *args],
+                            stdin=slave if stdin_tty else subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=slave if stderr_tty else subprocess.PIPE)
+    os.close(slave)
+    out, err = proc.communicate(input=None if stdin_tty else (input or b""), timeout=120)
+    tty = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        tty += chunk
+    os.close(master)
+    return proc.returncode, out, (tty if stderr_tty else err)
+
+
+def test_extract_without_a_file_reads_standard_input() -> None:
+    result = invoke("extract", input=SAMPLE.read_bytes())
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["plans"][0]["items"]
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_extract_without_a_file_on_a_terminal_is_a_usage_error() -> None:
+    code, out, err = _pty_run(["extract"], stdin_tty=True)
+    assert code == 2 and out == b""
+    lines = err.decode().strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: give a plan file")
+
+
+@pytest.mark.parametrize(("name", "fmt", "option"), [
+    ("out.yaml", "yaml", []), ("out.yml", "yaml", []), ("out.jsonl", "jsonl", []), ("out.csv", "csv", []),
+    ("out.json", "json", []), ("out.txt", "json", []), ("out.yaml", "json", ["--format", "json"]),
+    ("out.csv", "jsonl", ["-f", "jsonl"]),
+])
+def test_the_output_format_follows_the_extension(tmp_path: Path, name: str, fmt: str, option: list[str]) -> None:
+    out = tmp_path / name
+    assert invoke("extract", str(SAMPLE), "-o", str(out), *option).exit_code == 0
+    text = out.read_text(encoding="utf-8-sig")
+    detected = ("csv" if text.startswith("source,") else "json" if text.startswith("{\n") else
+                "jsonl" if text.startswith("{") else "yaml")
+    assert detected == fmt
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_quiet_and_verbose_on_every_command(command: str) -> None:
+    text = invoke(command, "--help").stdout
+    for flag in ("--quiet", "-q", "--verbose", "-v"):
+        assert flag in text, (command, flag)
+
+
+@pytest.mark.parametrize("command", ["", *COMMANDS])
+def test_help_shows_no_python_notation(command: str) -> None:
+    text = invoke(*([command] if command else []), "--help").stdout
+    for python in ("<bool>", "<str>", "<int", "list[", "<=x<=", "<path>", "<file>", "<dir>"):
+        assert python not in text, (command, python)
+
+
+@pytest.mark.parametrize("args", [
+    ["extract", str(SAMPLE), "--format", "xml"],
+    ["batch", str(SAMPLE), "--workers", "many", "--jsonl", "-"],
+    ["batch", str(SAMPLE), "--workers", "999", "--jsonl", "-"],
+    ["extract", str(SAMPLE), "--no-such-option"],
+    ["extract", str(SAMPLE), "extra-argument"],
+    ["no-such-command"],
+    ["batch"],
+])
+def test_usage_errors_are_one_plain_line(args: list[str]) -> None:
+    result = subprocess.run([sys.executable, "-m", "govplan", *args], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    for noise in ("╭", "│", "Usage:", "Input should", "Value error", "Traceback"):
+        assert noise not in result.stderr
+
+
+def test_rules_help_points_to_the_installed_packs() -> None:
+    assert "govplan rules --show" in invoke("rules", "--help").stdout
+    result = invoke("rules", "--show")
+    assert result.exit_code == 0
+    folder = Path(result.stdout.splitlines()[0])
+    assert (folder / "numbering.yaml").is_file()
+    assert all(Path(line).is_file() for line in result.stdout.splitlines()[1:])
+
+
+def test_o_means_a_file_and_batch_folders_are_out_dir(tmp_path: Path) -> None:
+    batch_help = invoke("batch", "--help").stdout
+    assert "--out-dir" in batch_help and "-o" not in batch_help.replace("--out-dir", "")
+    for command in ("extract", "schema"):
+        assert "FILE" in invoke(command, "--help").stdout.split("--output", 1)[1].splitlines()[0]
+    assert invoke("batch", str(SAMPLE), "--out-dir", str(tmp_path / "a"), "-q").exit_code == 0
+    assert invoke("batch", str(SAMPLE), "-o", str(tmp_path / "b"), "-q").exit_code == 0  # the former name
+    assert (tmp_path / "a" / "meizhou-2022.json").read_text() == (tmp_path / "b" / "meizhou-2022.json").read_text()
+
+
+def test_the_summary_table_only_on_a_terminal(tmp_path: Path) -> None:
+    result = invoke("batch", str(SAMPLE), "--jsonl", str(tmp_path / "rows.jsonl"))
+    assert result.exit_code == 0 and result.stderr == ""
+    if not hasattr(os, "openpty"):
+        pytest.skip("needs a pseudo-terminal")
+    code, _, err = _pty_run(["batch", str(SAMPLE), "--jsonl", str(tmp_path / "rows2.jsonl"), "--force"],
+                            stderr_tty=True)
+    assert code == 0 and b"converted" in err and b"MB/s" in err
+
+
+def test_one_rate_unit_in_progress_and_summary() -> None:
+    from rich.progress import Progress
+
+    from govplan.batch_ui import _rate_column
+
+    column = _rate_column()
+    progress = Progress()
+    for speed in (500.0, 5e9):
+        task_id = progress.add_task("x", total=1e12)
+        task = progress._tasks[task_id]
+        task.finished_speed = speed
+        assert str(column.render(task)).endswith(" MB/s")
+
+
+def test_verbose_batch_lists_every_failure_off_a_terminal(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"%PDF-1.4\n")
+    args = ["batch", str(SAMPLE), str(bad), "--jsonl", str(tmp_path / "rows.jsonl")]
+    quiet = invoke(*args)
+    assert quiet.exit_code == 7 and "failed: " not in quiet.stderr
+    loud = invoke(*args, "-v")
+    assert loud.exit_code == 7 and f"failed: {bad}" in loud.stderr

@@ -84,4 +84,5 @@ def layout(lines: list[Line], rules: RuleSet, clean: str, deadline_cell: TimedPa
         else:
             blocks.append(lines[i])
             i += 1
+    state._cell_lines = None  # it points back at state: a cycle that would keep every line until collected
     return blocks
