@@ -105,6 +105,20 @@ def _undamage(text: str) -> str:
     return _DAMAGE_RX.sub(lambda m: DAMAGE_TABLE.get(ord(m.group()), m.group()), text)
 
 
+_CR_RX = re.compile(r"\r\n?")
+
+
+def _view(text: str) -> str:
+    """The text as the stages find markup and fragments in it (same length): full-width forms as
+    ASCII, and line ends as the clean text will have them — a CR alone is a line break (the damage
+    table makes it one), a CR before LF a space (it is dropped) — so that a second normalisation,
+    which reads the clean text, finds what the first found."""
+    text = _ascii_forms(text)
+    if "\r" not in text:
+        return text
+    return _CR_RX.sub(lambda m: " \n" if len(m.group()) == 2 else "\n", text)
+
+
 def fold_width(text: str) -> str:
     """Full-width forms to half-width. Such characters are sparse, so substituting them one by
     one is many times faster than ``str.translate`` over every character."""
@@ -274,7 +288,7 @@ def _strip_once(source: str) -> tuple[str, OffsetMap, int]:
     glosses = 0
     # Markup is found in the text with full-width forms read as ASCII (＜ｐ＞, ＆ａｍｐ；, （guān）), as
     # the match text has them, so that normalising the match text finds nothing more.
-    view = _ascii_forms(text)
+    view = _view(text)
     for stage in (markup.sql_edits, markup.escape_edits, markup.tag_edits, markup.entity_edits, _fragment_edits,
                   None):
         if stage is None:  # glosses as the match text has them, spaces folded too: (jìn\u3000)
@@ -285,7 +299,7 @@ def _strip_once(source: str) -> tuple[str, OffsetMap, int]:
         if not edits:
             continue
         text, inner = _apply(text, edits)
-        view = _ascii_forms(text)
+        view = _view(text)
         offsets = inner if offsets is None else _compose(offsets, inner)
     if offsets is None:
         return source, OffsetMap([0], [0], len(source), len(source)), 0
