@@ -137,6 +137,7 @@ _ADDED = [
     ("items", "item_key", "TEXT"), ("items", "task", "INTEGER"), ("items", "same_as", "TEXT"),
     ("items", "same_as_id", "INTEGER REFERENCES items(id) ON DELETE SET NULL"),
     ("items", "span_start", "INTEGER"), ("items", "span_end", "INTEGER"),
+    ("sources", "format", "TEXT"), ("sources", "reader", "TEXT"),
     ("units", "qualified", "TEXT"), ("units", "owner", "INTEGER"),
     ("units", "registry_id", "INTEGER REFERENCES unit_registry(id)"),
     ("units", "span_start", "INTEGER"), ("units", "span_end", "INTEGER"),
@@ -186,8 +187,10 @@ def write_document(con: sqlite3.Connection, path: str, doc: dict[str, Any], reg:
     with con:
         con.execute("DELETE FROM sources WHERE path = ?", (path,))
         cur = con.execute(
-            "INSERT INTO sources (path, sha256, govplan_version, encoding, script, size) VALUES (?, ?, ?, ?, ?, ?)",
-            (path, src["sha256"], doc["govplan_version"], src["encoding"], src["script"], src["size"]),
+            "INSERT INTO sources (path, sha256, govplan_version, encoding, script, size, format, reader) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (path, src["sha256"], doc["govplan_version"], src["encoding"], src["script"], src["size"],
+             src.get("format"), src.get("reader")),
         )
         source_id = cur.lastrowid
         for k, plan in enumerate(doc["plans"]):

@@ -601,3 +601,23 @@ def test_the_html_reader_is_total(parts: list[str]) -> None:
     assert text == text.strip("\n")
     for line in text.split("\n"):
         assert line == line.strip(" ") or "\t" in line
+
+
+def test_the_sqlite_sources_say_which_format_and_reader(tmp_path: Path) -> None:
+    import sqlite3
+
+    from typer.testing import CliRunner
+
+    from govplan.cli import app
+
+    db = tmp_path / "plans.db"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for ext in ("txt", "docx", "html"):
+        (folder / f"plan.{ext}").write_bytes((FORMATS_DIR / f"plan.{ext}").read_bytes())
+    result = CliRunner().invoke(app, ["batch", str(folder), "--sqlite", str(db), "-q"])
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(db) as con:
+        rows = dict(con.execute("SELECT format, reader FROM sources"))
+    assert set(rows) == {"text", "docx", "html"}
+    assert rows["text"] is None and rows["docx"].startswith("python-docx ") and rows["html"].startswith("lxml ")
