@@ -27,7 +27,7 @@ EXIT_CODES: list[tuple[int, str]] = [
     (1, "Internal error: a bug in govplan; please report it with the input."),
     (2, "Usage error: an unknown option, a bad option value, a missing argument, two outputs naming one file."),
     (3, "Input error: no such file, a directory, a FIFO or device given by name, unreadable, too large "
-        "(GOVPLAN_MAX_BYTES), unknown encoding name."),
+        "(GOVPLAN_MAX_BYTES), too many items (GOVPLAN_MAX_ITEMS), unknown encoding name."),
     (4, "The input is not a plan govplan can read: an image, archive, spreadsheet or other binary file, a damaged "
         "or encrypted document, a PDF with no text layer, or a format whose reader needs what is not installed "
         "(the message names it)."),

@@ -12,12 +12,14 @@ right above it, or as the plan's own rows.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 
 import regex
 
 from .chinese import FULL_DATE_RX, YEAR_NUMERAL, cn_int, numeral_value
+from .errors import InputError
 from .layout import Block, Table
 from .rules import RuleSet, Scheme, TimedPattern, compiler, per_ruleset
 from .segment import Line
@@ -247,6 +249,22 @@ def _title_ish(line: Line) -> bool:
     return not FULL_DATE_RX.fullmatch(s)
 
 
+# The most items (numbered lines and table rows) a text may hold: each costs about 6 KB of memory
+# until the records are written (README, "Size"), so this bounds a parse's memory where a byte
+# bound cannot (a file of bare labels holds an item every seven bytes).
+MAX_ITEMS = 100_000
+
+
+def max_items() -> int:
+    """The most items accepted: ``GOVPLAN_MAX_ITEMS``, else ``MAX_ITEMS``."""
+    given = os.environ.get("GOVPLAN_MAX_ITEMS", "").strip().replace("_", "").replace(",", "")
+    if not given:
+        return MAX_ITEMS
+    if not given.isdigit() or len(given) > 12:
+        raise InputError(f"GOVPLAN_MAX_ITEMS={given!r} is not a count; give a whole number such as 200000")
+    return int(given)
+
+
 class _Builder:
     def __init__(self, blocks: list[Block], rules: RuleSet) -> None:
         self.blocks = blocks
@@ -260,6 +278,13 @@ class _Builder:
             else []
             for ln in lines
         ]
+        limit = max_items()
+        count = sum(1 for labels in self.labels if labels)
+        count += sum(len(b.rows) for b in blocks if isinstance(b, Table))
+        if count > limit:
+            raise InputError(f"the text holds {count:,} numbered items or table rows, more than the {limit:,} accepted "
+                             "(each costs some kilobytes of memory): split it, or raise the limit with "
+                             "GOVPLAN_MAX_ITEMS")
         self.table_owner: Node | None = None
         # line index -> a table comes within the next three blocks
         self.table_at: dict[int, bool] = {}

@@ -204,3 +204,22 @@ def test_a_pattern_past_its_limit_fails_one_file_of_a_batch(tmp_path: Path, work
     errors = (tmp_path / "errors.jsonl").read_text(encoding="utf-8")
     assert '"exit_code": 6' in errors and "b.txt" in errors and errors.count("\n") == 1
     assert {str(plans / "a.txt"), str(plans / "c.txt")} <= set(rows.read_text(encoding="utf-8").split('"'))
+
+
+def test_a_text_with_more_items_than_the_bound_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import govplan
+    from govplan.errors import InputError
+
+    text = "".join(f"{n}.推进第{n}项工作。\n" for n in range(1, 31))
+    monkeypatch.setenv("GOVPLAN_MAX_ITEMS", "30")
+    assert len(govplan.parse_text(text).plans[0].items) == 30
+    monkeypatch.setenv("GOVPLAN_MAX_ITEMS", "29")
+    with pytest.raises(InputError, match="GOVPLAN_MAX_ITEMS"):
+        govplan.parse_text(text)
+    # table rows count as items too
+    table = "序号\t工作任务\t牵头单位\t完成时限\n" + "".join(f"{n}\t任务{n}\t市教育局\t2025年\n" for n in range(1, 31))
+    with pytest.raises(InputError, match="30 numbered items or table rows"):
+        govplan.parse_text(table)
+    monkeypatch.setenv("GOVPLAN_MAX_ITEMS", "lots")
+    with pytest.raises(InputError, match="not a count"):
+        govplan.parse_text(text)
