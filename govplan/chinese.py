@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any, Literal
 
@@ -77,11 +78,17 @@ class Converter:
         # In text with no character to convert only the phrases made of such characters can match
         # (函覆, 反覆 in t2s): a shorter alternation for what most plans are.
         self._plain_rx: re.Pattern[str] | None = None
+        self._plain_hint: re.Pattern[str] | None = None
         if 0 < len(phrases) <= 2000:
             ordered = sorted(phrases, key=len, reverse=True)
             self._phrase_rx = re.compile("|".join(re.escape(k) for k in ordered))
             plain = [k for k in ordered if self._chars.isdisjoint(k)]
             self._plain_rx = re.compile("|".join(re.escape(k) for k in plain) or "(?!x)x")
+            # each of those holds one of a few characters (覆, 藉, 瞭 …): most texts hold none, and a
+            # search for these characters is much quicker than one for the phrases
+            shared = Counter(ch for k in plain for ch in set(k))
+            hint = {max(k, key=lambda ch: (shared[ch], ch)) for k in plain}
+            self._plain_hint = re.compile("[" + "".join(sorted(map(re.escape, hint))) + "]" if hint else "(?!x)x")
         else:
             for k in sorted(phrases, key=len, reverse=True):
                 self._by_first.setdefault(k[0], []).append(k)
@@ -150,8 +157,11 @@ class Converter:
     def _phrase_spans(self, text: str, plain: bool = False) -> list[tuple[int, int]]:
         """Where phrases start and end; ``plain``: the text holds no character to convert."""
         if self._phrase_rx is not None:
-            rx = self._plain_rx if plain and self._plain_rx is not None else self._phrase_rx
-            return [m.span() for m in rx.finditer(text)]
+            if plain and self._plain_rx is not None and self._plain_hint is not None:
+                if self._plain_hint.search(text) is None:
+                    return []
+                return [m.span() for m in self._plain_rx.finditer(text)]
+            return [m.span() for m in self._phrase_rx.finditer(text)]
         spans: list[tuple[int, int]] = []
         by_first = self._by_first
         i, n = 0, len(text)
