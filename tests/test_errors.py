@@ -12,25 +12,17 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 import govplan
 from govplan.cli import app
 
+from .cli_helpers import invoke, one_error_line, runner
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "meizhou-2022.txt"
 BIG = ROOT / "samples" / "digital-government-7-plans.txt"
-runner = CliRunner()
 
 
-def invoke(*args: str):  # type: ignore[no-untyped-def]
-    return runner.invoke(app, list(args))
-
-
-def _one_error_line(stderr: str) -> str:
-    lines = [ln for ln in stderr.splitlines() if ln.strip()]
-    assert len(lines) == 1 and lines[0].startswith("Error: "), stderr
-    return lines[0]
 
 
 # --- outputs that cannot be written: one line, exit 5 ----------------------------------------------
@@ -81,27 +73,27 @@ def test_batch_into_a_read_only_folder(readonly: Path, option: str) -> None:
     target = readonly / ("out" if option == "-o" else "rows")
     result = invoke("batch", str(SAMPLE), option, str(target), "-q")
     assert result.exit_code == 5, result.output
-    assert "cannot write" in _one_error_line(result.stderr)
+    assert "cannot write" in one_error_line(result.stderr)
 
 
 def test_schema_and_extract_into_a_read_only_folder(readonly: Path) -> None:
     for args in (["schema", "-o", str(readonly / "s.json")], ["extract", str(SAMPLE), "-o", str(readonly / "x")]):
         result = invoke(*args)
         assert result.exit_code == 5, result.output
-        assert "cannot write" in _one_error_line(result.stderr)
+        assert "cannot write" in one_error_line(result.stderr)
 
 
 @pytest.mark.parametrize("option", ["-o", "--jsonl", "--csv", "--sqlite"])
 def test_batch_onto_a_full_disk(full: Path, option: str) -> None:
     result = invoke("batch", str(BIG), option, str(full / "out"), "-q")
     assert result.exit_code == 5, result.output
-    line = _one_error_line(result.stderr)
+    line = one_error_line(result.stderr)
     assert "No space left" in line or "full" in line
 
 
 def test_extract_onto_a_full_disk(full: Path) -> None:
     result = invoke("extract", str(BIG), "-o", str(full / "x.json"))
-    assert result.exit_code == 5 and "No space left" in _one_error_line(result.stderr)
+    assert result.exit_code == 5 and "No space left" in one_error_line(result.stderr)
 
 
 def test_disk_full_while_writing_rows_or_the_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -121,7 +113,7 @@ def test_disk_full_while_writing_rows_or_the_database(tmp_path: Path, monkeypatc
     for option in ("--jsonl", "--sqlite"):
         result = invoke("batch", str(SAMPLE), option, str(tmp_path / f"x{option}"), "-q")
         assert result.exit_code == 5, result.output
-        assert "full" in _one_error_line(result.stderr) or "No space" in result.stderr
+        assert "full" in one_error_line(result.stderr) or "No space" in result.stderr
 
 
 def test_sqlite_onto_a_file_that_is_not_a_database(tmp_path: Path) -> None:
@@ -129,7 +121,7 @@ def test_sqlite_onto_a_file_that_is_not_a_database(tmp_path: Path) -> None:
     db.write_text("my notes\n" * 100, encoding="utf-8")
     result = invoke("batch", str(SAMPLE), "--sqlite", str(db), "-q")
     assert result.exit_code == 5
-    assert "not a SQLite database" in _one_error_line(result.stderr)
+    assert "not a SQLite database" in one_error_line(result.stderr)
     assert db.read_text(encoding="utf-8") == "my notes\n" * 100
 
 
@@ -149,7 +141,7 @@ def test_a_locked_database_waits_a_bounded_time(tmp_path: Path, monkeypatch: pyt
         other.execute("ROLLBACK")
         other.close()
     assert result.exit_code == 5
-    assert "locked" in _one_error_line(result.stderr)
+    assert "locked" in one_error_line(result.stderr)
 
 
 # --- inputs -------------------------------------------------------------------------------------------
@@ -221,5 +213,5 @@ def test_a_bad_rule_pack_is_one_line_exit_6(tmp_path: Path, content: str, needle
     for args in (["rules", str(pack)], ["extract", str(SAMPLE), "--rules", str(pack)]):
         result = invoke(*args)
         assert result.exit_code == 6, result.output
-        line = _one_error_line(result.stderr)
+        line = one_error_line(result.stderr)
         assert needle in line and "Value error" not in line

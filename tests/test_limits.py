@@ -14,23 +14,13 @@ import time
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from govplan.cli import app
+from .cli_helpers import invoke, one_error_line
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "meizhou-2022.txt"
-runner = CliRunner()
 
 
-def invoke(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-    return runner.invoke(app, list(args), env=env)
-
-
-def _one_error_line(stderr: str) -> str:
-    lines = [ln for ln in stderr.splitlines() if ln.strip()]
-    assert len(lines) == 1 and lines[0].startswith("Error: "), stderr
-    return lines[0]
 
 
 @pytest.fixture
@@ -60,7 +50,7 @@ def _govplan(*args: str, stdin: object = subprocess.DEVNULL, env: dict[str, str]
 def test_a_device_given_as_a_file_is_refused(zero: Path) -> None:
     result = invoke("extract", str(zero))
     assert result.exit_code == 3
-    assert "not a regular file" in _one_error_line(result.stderr)
+    assert "not a regular file" in one_error_line(result.stderr)
 
 
 def test_a_fifo_given_as_a_file_is_refused_without_waiting(tmp_path: Path) -> None:
@@ -68,20 +58,20 @@ def test_a_fifo_given_as_a_file_is_refused_without_waiting(tmp_path: Path) -> No
     os.mkfifo(fifo)
     result = _govplan("extract", str(fifo), timeout=30)  # opening it would wait for a writer forever
     assert result.returncode == 3
-    assert "not a regular file" in _one_error_line(result.stderr)
+    assert "not a regular file" in one_error_line(result.stderr)
 
 
 def test_an_endless_standard_input_stops_at_the_bound(zero: Path) -> None:
     with open(zero, "rb") as endless:
         result = _govplan("extract", "-", stdin=endless, env={"GOVPLAN_MAX_BYTES": "2M"})
     assert result.returncode == 3
-    assert "more than 2,097,152 bytes" in _one_error_line(result.stderr)
+    assert "more than 2,097,152 bytes" in one_error_line(result.stderr)
 
 
 def test_an_endless_rule_pack_is_refused(zero: Path) -> None:
     result = invoke("extract", str(SAMPLE), "--rules", str(zero))
     assert result.exit_code == 6
-    assert "rule pack" in _one_error_line(result.stderr)
+    assert "rule pack" in one_error_line(result.stderr)
     assert invoke("rules", str(zero)).exit_code == 6
 
 
@@ -89,14 +79,14 @@ def test_the_size_bound_is_configurable(tmp_path: Path) -> None:
     assert invoke("extract", str(SAMPLE), env={"GOVPLAN_MAX_BYTES": "1K"}).exit_code == 3
     assert invoke("extract", str(SAMPLE), env={"GOVPLAN_MAX_BYTES": "1M"}).exit_code == 0
     bad = invoke("extract", str(SAMPLE), env={"GOVPLAN_MAX_BYTES": "lots"})
-    assert bad.exit_code == 3 and "GOVPLAN_MAX_BYTES" in _one_error_line(bad.stderr)
+    assert bad.exit_code == 3 and "GOVPLAN_MAX_BYTES" in one_error_line(bad.stderr)
 
 
 def test_a_folder_given_as_a_rule_pack_is_a_rule_pack_error(tmp_path: Path) -> None:
     for args in (["extract", str(SAMPLE), "--rules", str(tmp_path)], ["rules", str(tmp_path)]):
         result = invoke(*args)
         assert result.exit_code == 6, result.output
-        assert "is a directory" in _one_error_line(result.stderr)
+        assert "is a directory" in one_error_line(result.stderr)
 
 
 def test_a_batch_input_that_is_a_fifo_fails_alone(tmp_path: Path) -> None:
@@ -182,7 +172,7 @@ def test_the_time_limit_holds_on_the_wall_clock(tmp_path: Path) -> None:
     assert code == 0, stderr
     code, stderr, cpu = _throttled(["extract", str(plan), "--rules", str(slow)])
     assert code == 6, stderr
-    assert "time limit" in _one_error_line(stderr)
+    assert "time limit" in one_error_line(stderr)
     # stopped by the wall clock after the limit, the pattern had a quarter of it in CPU time;
     # counted in CPU time alone, it would have had all of it
     assert cpu - baseline < 0.6 * REGEX_TIMEOUT, (cpu, baseline)

@@ -16,25 +16,16 @@ import threading
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from govplan.cli import app
 from govplan.export import output_kind
+
+from .cli_helpers import invoke, one_error_line
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "meizhou-2022.txt"
 PLAN = "一、总体要求\n（一）推进政务数据共享，由市政务服务数据管理局牵头，2024年12月底前完成。\n"
-runner = CliRunner()
 
 
-def invoke(*args: str):  # type: ignore[no-untyped-def]
-    return runner.invoke(app, list(args))
-
-
-def _one_error_line(stderr: str) -> str:
-    lines = [ln for ln in stderr.splitlines() if ln.strip()]
-    assert len(lines) == 1 and lines[0].startswith("Error: "), stderr
-    return lines[0]
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -141,7 +132,7 @@ def test_extract_onto_a_symlink_to_the_input_is_refused(tmp_path: Path) -> None:
     link = tmp_path / "out.json"
     os.symlink(plan, link)
     result = invoke("extract", str(plan), "-o", str(link))
-    assert result.exit_code == 5 and "overwrite the input" in _one_error_line(result.stderr)
+    assert result.exit_code == 5 and "overwrite the input" in one_error_line(result.stderr)
     assert plan.read_text(encoding="utf-8") == PLAN
 
 
@@ -152,7 +143,7 @@ def test_extract_onto_a_socket_is_refused(tmp_path: Path) -> None:
     with socket.socket(socket.AF_UNIX) as sock:
         sock.bind(str(path))
         result = invoke("extract", str(SAMPLE), "-o", str(path))
-    assert result.exit_code == 5 and "not a regular file" in _one_error_line(result.stderr)
+    assert result.exit_code == 5 and "not a regular file" in one_error_line(result.stderr)
     assert stat.S_ISSOCK(os.lstat(path).st_mode)
 
 
@@ -195,9 +186,9 @@ def test_sqlite_onto_a_fifo_or_stdout_is_refused(tmp_path: Path) -> None:
     fifo = tmp_path / "db.fifo"
     os.mkfifo(fifo)
     result = invoke("batch", str(plans), "--sqlite", str(fifo), "-q")
-    assert result.exit_code == 5 and "regular file" in _one_error_line(result.stderr)
+    assert result.exit_code == 5 and "regular file" in one_error_line(result.stderr)
     result = invoke("batch", str(plans), "--sqlite", "-", "-q")
-    assert result.exit_code == 2 and "standard output" in _one_error_line(result.stderr)
+    assert result.exit_code == 2 and "standard output" in one_error_line(result.stderr)
 
 
 # --- 2. batch -o over its own inputs --------------------------------------------------------------
@@ -216,7 +207,7 @@ def test_batch_output_folder_equal_to_the_input_folder_is_refused(folder: Path) 
     before = _tree(folder)
     result = invoke("batch", str(folder), "--glob", "*", "-o", str(folder), "-q")
     assert result.exit_code == 5, result.output
-    assert "would overwrite an input" in _one_error_line(result.stderr) and "b.json" in result.stderr
+    assert "would overwrite an input" in one_error_line(result.stderr) and "b.json" in result.stderr
     assert _tree(folder) == before, "something was written"
 
 
@@ -232,13 +223,13 @@ def test_glob_cannot_leave_the_input_folder(folder: Path, tmp_path: Path, glob: 
     outside.write_text(PLAN, encoding="utf-8")
     before = _tree(tmp_path)
     result = invoke("batch", str(folder), "--glob", glob, "-o", str(folder), "-q")
-    assert result.exit_code == 2 and "'..'" in _one_error_line(result.stderr)
+    assert result.exit_code == 2 and "'..'" in one_error_line(result.stderr)
     assert _tree(tmp_path) == before
 
 
 def test_absolute_glob_is_a_usage_error(folder: Path, tmp_path: Path) -> None:
     result = invoke("batch", str(folder), "--glob", str(tmp_path / "*.txt"), "-o", str(tmp_path / "out"), "-q")
-    assert result.exit_code == 2 and "absolute" in _one_error_line(result.stderr)
+    assert result.exit_code == 2 and "absolute" in one_error_line(result.stderr)
     assert not (tmp_path / "out").exists()
 
 
@@ -262,7 +253,7 @@ def test_two_outputs_naming_the_same_path_are_refused(folder: Path, tmp_path: Pa
     before = _tree(tmp_path)
     result = invoke("batch", str(folder), *args, "-q")
     assert result.exit_code == 2, result.output
-    line = _one_error_line(result.stderr)
+    line = one_error_line(result.stderr)
     assert "both write" in line, line
     assert _tree(tmp_path) == before and not (tmp_path / "out").exists()
 
@@ -276,7 +267,7 @@ def test_errors_jsonl_not_written_by_govplan_is_never_touched(folder: Path, tmp_
         if broken:
             (folder / "c.txt").write_bytes(b"\x89PNG\r\n\x1a\n not text")
         result = invoke("batch", str(folder), "-o", str(out), "-q")
-        assert result.exit_code == 5 and "not written by govplan" in _one_error_line(result.stderr)
+        assert result.exit_code == 5 and "not written by govplan" in one_error_line(result.stderr)
         assert mine.read_text(encoding="utf-8") == '{"note": "my own log"}\n'
         assert sorted(p.name for p in out.iterdir()) == ["errors.jsonl"]
 
