@@ -288,7 +288,7 @@ _PAGE = """<!DOCTYPE html>
 </header>
 <main>
 <nav id="side">
-<label>Unit <select id="unit-filter"><option value="">all units</option>{options}</select></label>
+<label>Filter by unit <select id="unit-filter"><option value="">all units</option>{options}</select></label>
 <div id="tree">{plans}</div>
 <h2>Warnings ({nwarnings})</h2>
 <ul id="warnings">{warnings}</ul>

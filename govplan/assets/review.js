@@ -9,8 +9,8 @@
   var KIND = { item: "Item", unit: "Unit", deadline: "Deadline", milestone: "Milestone", target: "Target",
                warning: "Warning" };
   var ROLE = { lead: "lead 牵头", responsible: "responsible 负责", cooperating: "cooperating 配合" };
-  var FIELDS = ["name", "role", "qualified", "owner", "raw", "due", "precision", "ongoing", "modifier", "comparator",
-                "value", "unit", "by", "code", "message", "path", "title", "item_kind", "task", "units", "owners",
+  var FIELDS = ["path", "title", "name", "role", "qualified", "owner", "raw", "due", "precision", "ongoing", "modifier",
+                "comparator", "value", "unit", "by", "code", "message", "item_kind", "task", "units", "owners",
                 "deadline", "same_as"];
 
   function all(selector) { return Array.prototype.slice.call(document.querySelectorAll(selector)); }
