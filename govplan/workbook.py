@@ -157,27 +157,37 @@ def part_of(doc: Document, reg: Any = None) -> Part:
 class _UnitTally:
     spellings: dict[str, int] = field(default_factory=dict)
     plans: dict[str, None] = field(default_factory=dict)
-    tasks: dict[str, set[str]] = field(default_factory=lambda: {"lead": set(), "responsible": set(),
-                                                                 "cooperating": set()})
+    tasks: dict[str, int] = field(default_factory=lambda: {"lead": 0, "responsible": 0, "cooperating": 0})
 
 
-def unit_rows(refs: Iterable[UnitRef]) -> list[list[Any]]:
-    """The units sheet's rows: most tasks led or responsible for first."""
-    tally: dict[tuple[str, str], _UnitTally] = {}
-    for ref in refs:
-        t = tally.setdefault((ref.canonical, ref.scope), _UnitTally())
-        t.spellings[ref.spelling] = t.spellings.get(ref.spelling, 0) + 1
-        t.plans[ref.plan] = None
-        if ref.counted:
-            t.tasks[ref.role].add(ref.task)
-    order = sorted(tally.items(), key=lambda kv: (-len(kv[1].tasks["lead"]) - len(kv[1].tasks["responsible"]),
-                                                   -len(kv[1].tasks["cooperating"]), kv[0]))
-    out: list[list[Any]] = []
-    for (canonical, _scope), t in order:
-        spellings = sorted(t.spellings, key=lambda s: (-t.spellings[s], s))
-        out.append([canonical, "；".join(spellings), len(t.plans), "；".join(t.plans),
-                    len(t.tasks["lead"]), len(t.tasks["responsible"]), len(t.tasks["cooperating"])])
-    return out
+class UnitTally:
+    """The units sheet, counted as parts come: its memory grows with the units, not the mentions."""
+
+    def __init__(self) -> None:
+        self.units: dict[tuple[str, str], _UnitTally] = {}
+
+    def add(self, refs: Iterable[UnitRef]) -> None:
+        """Count one document's references (a task's keys never span documents)."""
+        seen: set[tuple[str, str, str, str]] = set()
+        for ref in refs:
+            t = self.units.setdefault((ref.canonical, ref.scope), _UnitTally())
+            t.spellings[ref.spelling] = t.spellings.get(ref.spelling, 0) + 1
+            t.plans[ref.plan] = None
+            key = (ref.canonical, ref.scope, ref.role, ref.task)
+            if ref.counted and key not in seen:  # a unit named twice in one role counts the task once
+                seen.add(key)
+                t.tasks[ref.role] += 1
+
+    def rows(self) -> list[list[Any]]:
+        """The units sheet's rows: most tasks led or responsible for first."""
+        order = sorted(self.units.items(), key=lambda kv: (-kv[1].tasks["lead"] - kv[1].tasks["responsible"],
+                                                           -kv[1].tasks["cooperating"], kv[0]))
+        out: list[list[Any]] = []
+        for (canonical, _scope), t in order:
+            spellings = sorted(t.spellings, key=lambda s: (-t.spellings[s], s))
+            out.append([canonical, "；".join(spellings), len(t.plans), "；".join(t.plans),
+                        t.tasks["lead"], t.tasks["responsible"], t.tasks["cooperating"]])
+        return out
 
 
 class TaskWorkbook:
@@ -215,7 +225,7 @@ class TaskWorkbook:
         self.tasks = self.wb.add_worksheet(TASK_SHEET)
         self.row = 0
         self.widths = [display_width(h) for h, *_ in TASK_COLUMNS]
-        self.units: list[UnitRef] = []
+        self.units = UnitTally()
         self._header(self.tasks, TASK_COLUMNS)
 
     def _header(self, ws: Any, columns: list[tuple[str, str, int, int, bool]]) -> None:
@@ -230,7 +240,7 @@ class TaskWorkbook:
                                   "split the batch")
             self.row += 1
             self._write_row(self.tasks, self.row, values, TASK_COLUMNS, self.widths)
-        self.units.extend(part.units)
+        self.units.add(part.units)
 
     def _write_row(self, ws: Any, r: int, values: list[Any], columns: list[tuple[str, str, int, int, bool]],
                    widths: list[int]) -> None:
@@ -271,7 +281,7 @@ class TaskWorkbook:
             ws = self.wb.add_worksheet(UNIT_SHEET)
             self._header(ws, UNIT_COLUMNS)
             widths = [display_width(h) for h, *_ in UNIT_COLUMNS]
-            rows = unit_rows(self.units)
+            rows = self.units.rows()
             for r, values in enumerate(rows, start=1):
                 self._write_row(ws, r, values, UNIT_COLUMNS, widths)
             self._finish_sheet(ws, len(rows), UNIT_COLUMNS, widths)
