@@ -62,7 +62,7 @@ def _errors(b: Browser) -> list[str]:
 
 
 @pytest.mark.parametrize("name", ["samples/shanwei-2019-2021.txt", "samples/meizhou-2022.txt",
-                                  "tests/fixtures/formats/task-plan.docx", "tests/fixtures/formats/html/p04.html"])
+                                  "tests/fixtures/formats/task-plan.docx", "tests/fixtures/formats/html/p01.html"])
 def test_highlights_match_the_records(browser: Browser, tmp_path: Path, name: str) -> None:
     text, doc, url = _page(ROOT / name, tmp_path / "page.html")
     browser.open(url)

@@ -116,6 +116,13 @@ def test_values_are_never_formulas(tmp_path: Path) -> None:
     assert ws.cell(2, COL["完成时限"] + 1).value == "长期坚持"  # no date: the text as written
 
 
+def test_the_format_follows_the_extension(tmp_path: Path) -> None:
+    out = tmp_path / "分工表.xlsx"
+    result = runner.invoke(app, ["extract", str(ROOT / "samples/jieyang-2022.txt"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert openpyxl.load_workbook(out).sheetnames == ["任务分工表", "单位"]
+
+
 def test_extract_xlsx_to_redirected_stdout(tmp_path: Path) -> None:
     out = tmp_path / "out.xlsx"
     with out.open("wb") as fh:
