@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -156,6 +157,15 @@ def test_pdf_page_shows_the_text_the_reader_extracted() -> None:
     text, doc, page = review(ROOT / "tests/fixtures/formats/task-plan.pdf")
     assert doc.source.format == "pdf"
     check_page(text, doc, page)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
+                    reason="the .doc reader needs LibreOffice (soffice)")
+def test_doc_page_shows_the_text_libreoffice_gave() -> None:
+    text, doc, page = review(ROOT / "tests/fixtures/formats/task-plan.doc")
+    assert doc.source.format == "doc"
+    records = check_page(text, doc, page)
+    assert any(r["kind"] == "unit" for r in records.values())
 
 
 def test_traditional_source_is_shown_as_written() -> None:
