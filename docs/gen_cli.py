@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from govplan.cli import EXIT_CODES, app
 
 OUT = Path(__file__).resolve().parent / "cli.md"
-COMMANDS = ["extract", "batch", "schema", "rules", "exit-codes"]
+COMMANDS = ["extract", "review", "batch", "schema", "rules", "exit-codes"]
 
 
 def render() -> str:

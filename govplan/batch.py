@@ -12,6 +12,8 @@ outputs as they arrive, so memory stays flat however many files there are:
   warnings (``database.py``);
 * ``--units``: the unit registry of the batch's inputs as CSV (``registry.REGISTRY_COLUMNS``), built
   in a temporary database; it needs every input parsed, so nothing is skipped when it is asked for.
+* ``--xlsx``: the 任务分工表 of every plan as an Excel workbook (``workbook.py``: a tasks sheet and a
+  units sheet), streamed; like ``--units`` it needs every input parsed.
 
 A file that fails is reported (and listed in ``errors.jsonl`` next to the outputs) and the rest go
 on. Re-running skips inputs whose content hash and govplan version match what the outputs already
@@ -68,6 +70,7 @@ class FileResult:
     rendered: str | None = None
     row_text: dict[str, str] = field(default_factory=dict)  # serialized rows by kind (jsonl, csv)
     data_json: str | None = None
+    workbook: Any = None  # workbook.Part: the file's task rows and units, for --xlsx
     plans: int = 0
     items: int = 0
     units: int = 0
@@ -85,6 +88,7 @@ class BatchOptions:
     want_rendered: bool = False
     row_kinds: tuple[str, ...] = ()
     want_data: bool = False
+    want_workbook: bool = False
 
 
 @dataclass
@@ -150,6 +154,10 @@ def process(job: Job, opts: BatchOptions) -> FileResult:
                 result.row_text[kind] = serialize_rows(doc_rows, kind)
         if opts.want_data:
             result.data_json = doc.model_dump_json()
+        if opts.want_workbook:
+            from .workbook import part_of
+
+            result.workbook = part_of(doc, _registry_pack(opts.rules))
         _count(result, doc)
         result.ok = True
     except GovplanError as exc:
@@ -541,6 +549,7 @@ class BatchRequest:
     csv: Path | None = None
     sqlite: Path | None = None
     units: Path | None = None
+    xlsx: Path | None = None
     workers: int = 1
     force: bool = False
     script: str = "simplified"
@@ -554,7 +563,7 @@ Targets = dict[str, tuple[Path, str]]  # option → resolve_output() of its file
 def _targets(req: BatchRequest) -> Targets:
     return {option: resolve_output(given)
             for option, given in (("--jsonl", req.jsonl), ("--csv", req.csv), ("--sqlite", req.sqlite),
-                                  ("--units", req.units))
+                                  ("--units", req.units), ("--xlsx", req.xlsx))
             if given is not None and str(given) != STDOUT}
 
 
@@ -580,6 +589,9 @@ def check_outputs(req: BatchRequest, found: list[Found]) -> Targets:
     (exit 5), each other (exit 2), or an ``errors.jsonl`` that govplan did not write (exit 5)."""
     if req.sqlite is not None and str(req.sqlite) == STDOUT:
         raise ValueError("--sqlite -: a SQLite database cannot go to standard output; give a file")
+    if req.xlsx is not None and str(req.xlsx) == STDOUT:
+        raise ValueError("--xlsx -: give the workbook a file (govplan extract --format xlsx writes one plan's to "
+                         "standard output)")
     on_stdout = [option for option, given in (("--jsonl", req.jsonl), ("--csv", req.csv), ("--units", req.units))
                  if given is not None and str(given) == STDOUT]
     if len(on_stdout) > 1:
@@ -628,9 +640,10 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
               notice: Callable[[str], object] | None = None) -> Summary:
     """Run a batch; ``progress`` is called after every file, ``on_start`` with (files, bytes),
     ``notice`` with each line to show the user before the work starts."""
-    if req.out_dir is None and req.jsonl is None and req.csv is None and req.sqlite is None and req.units is None:
-        raise ValueError("nothing to write: give --out-dir DIR, --jsonl FILE, --csv FILE, --sqlite FILE or "
-                         "--units FILE")
+    if req.out_dir is None and req.jsonl is None and req.csv is None and req.sqlite is None and req.units is None \
+            and req.xlsx is None:
+        raise ValueError("nothing to write: give --out-dir DIR, --jsonl FILE, --csv FILE, --sqlite FILE, "
+                         "--units FILE or --xlsx FILE")
     found, not_read = collect(req.inputs, req.glob)
     if not found:
         what = repr(req.glob) if req.glob is not None else "a supported format (.txt, .docx, .html, .pdf, .doc, .wps)"
@@ -671,12 +684,17 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
 
         registry_dir = tempfile.TemporaryDirectory(prefix="govplan-units-")
         registry_db = connect(Path(registry_dir.name) / "registry.db")
+    book = None
+    if req.xlsx is not None:
+        from .workbook import TaskWorkbook
+
+        book = TaskWorkbook(req.xlsx)
 
     jobs: list[Job] = []
     for k, f in enumerate(found):
         path, rel = f.path, f.stem
         shas: set[str | None] = set()
-        if not req.force and req.units is None:
+        if not req.force and req.units is None and req.xlsx is None:
             if req.out_dir is not None:
                 shas.add(_per_file_known(output_path(req.out_dir, rel, req.fmt)))
             for sink in sinks:
@@ -693,7 +711,7 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
 
     opts = BatchOptions(script=req.script, rules=req.rules, encoding=req.encoding, fmt=req.fmt,
                         want_rendered=req.out_dir is not None, row_kinds=tuple(s.kind for s in sinks),
-                        want_data=con is not None or registry_db is not None)
+                        want_data=con is not None or registry_db is not None, want_workbook=book is not None)
     summary = Summary(files=len(jobs), not_read=[{"path": p, "reason": why} for p, why in not_read])
     if on_start is not None:
         on_start(len(jobs), sum(j.size for j in jobs))
@@ -709,6 +727,8 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
                 with writing(req.units or ""):  # a temporary database, written out as --units at the end
                     write_document(registry_db, result.path, json.loads(result.data_json),
                                    _registry_pack(req.rules))
+            if book is not None and result.workbook is not None:
+                book.add(result.workbook)
             if progress is not None:
                 progress(result)
         complete = True
@@ -717,6 +737,9 @@ def run_batch(req: BatchRequest, progress: Callable[[FileResult], None] | None =
         for sink in sinks:
             with writing(sink.path) if complete else contextlib.suppress(OSError):
                 sink.close(complete)
+        if book is not None:
+            with writing(book.given) if complete else contextlib.suppress(OSError):
+                book.close(complete)
         if con is not None:
             con.close()
         if registry_db is not None:
@@ -806,8 +829,8 @@ def errors_path(req: BatchRequest) -> Path | None:
     when every output is standard output (the failures are on stderr)."""
     if req.out_dir is not None:
         return req.out_dir / "errors.jsonl"
-    first = next((p for p in (req.jsonl, req.csv, req.sqlite, req.units) if p is not None and str(p) != STDOUT),
-                 None)
+    first = next((p for p in (req.jsonl, req.csv, req.sqlite, req.units, req.xlsx)
+                  if p is not None and str(p) != STDOUT), None)
     return None if first is None else first.parent / "errors.jsonl"
 
 

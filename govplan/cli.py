@@ -126,6 +126,7 @@ class Format(StrEnum):
     yaml = "yaml"
     jsonl = "jsonl"
     csv = "csv"
+    xlsx = "xlsx"
 
 
 class DocFormat(StrEnum):
@@ -169,7 +170,8 @@ def main(
 
 FormatOpt = Annotated[Format | None, typer.Option(
     "--format", "-f", help="Output format: json and yaml carry the whole document; jsonl and csv one flat row per "
-    "item. Default: from the -o file's extension (.json, .yaml/.yml, .jsonl, .csv), else json.",
+    "item; xlsx the 任务分工表, one row per task (a binary workbook: to -o FILE, or standard output redirected to "
+    "a file). Default: from the -o file's extension (.json, .yaml/.yml, .jsonl, .csv, .xlsx), else json.",
     show_default=False)]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE",
                                                 help="Write to this file instead of standard output ('-'): a file "
@@ -185,7 +187,7 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Nothing on stderr
 
 # what an -o file's extension says about the format, when --format does not
 _EXTENSIONS = {".json": Format.json, ".yaml": Format.yaml, ".yml": Format.yaml, ".jsonl": Format.jsonl,
-               ".ndjson": Format.jsonl, ".csv": Format.csv}
+               ".ndjson": Format.jsonl, ".csv": Format.csv, ".xlsx": Format.xlsx}
 
 
 def _format_of(fmt: Format | None, output: Path | None) -> Format:
@@ -266,6 +268,8 @@ def extract(
 
       govplan extract 实施方案.docx
 
+      govplan extract plan.txt -o 分工表.xlsx
+
       govplan extract --script traditional --format csv < plan.txt
     """
     from .errors import GovplanError
@@ -284,13 +288,19 @@ def extract(
     options = Options(script=script.value, rules=ruleset, encoding=encoding)
     if output is not None and file != "-" and str(output) != "-" and _same_file(Path(file), output):
         _fail(f"{output}: the output would overwrite the input; choose another -o path", 5)
+    if fmt is Format.xlsx and (output is None or str(output) == "-") and sys.stdout.isatty():
+        _fail("--format xlsx writes a binary workbook: give -o FILE.xlsx (or redirect standard output to a file)", 2)
     try:
         if file == "-":
             doc = parse_bytes(read_limited(sys.stdin.buffer, "standard input"), options, path=None)
         else:
             doc = parse_file(file, options)
-        text = render(doc, fmt.value)
-        write_output("-" if output is None else output, text, bom=fmt is Format.csv)
+        if fmt is Format.xlsx:
+            from .workbook import write_workbook
+
+            write_workbook("-" if output is None else output, [doc], ruleset.registry if ruleset else None)
+        else:
+            write_output("-" if output is None else output, render(doc, fmt.value), bom=fmt is Format.csv)
     except BrokenPipeError:
         _broken_pipe()
     except GovplanError as exc:
@@ -306,6 +316,74 @@ def extract(
               "(set GOVPLAN_DEBUG=1 for a traceback, and please report it)", 1)
     if verbose and not quiet:
         _print_warnings(doc, file)
+
+
+@app.command()
+def review(
+    file: Annotated[str, typer.Argument(help="Plan file (any format 'extract' reads), or '-' for standard input.",
+                                        metavar="FILE")],
+    output: OutputOpt = None,
+    script: ScriptOpt = Script.simplified,
+    rules: RulesOpt = None,
+    encoding: EncodingOpt = None,
+    verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Write a review page: one self-contained HTML file to check the records against the text.
+
+    The text govplan extracted is shown with every unit (coloured by role), deadline, milestone,
+    target and warning highlighted where it stands, beside the item tree: click an item to see its
+    text, a highlight to see its record; filter by unit; warnings link to their places. No
+    network: the page works from file:// and can be sent as it is. Written to a file, a line on
+    stderr says so (not with -q).
+
+    Examples:
+
+      govplan review plan.docx -o plan.review.html
+
+      govplan review samples/meizhou-2022.txt -o meizhou.html --script traditional
+    """
+    from .errors import GovplanError
+    from .export import write_output
+    from .pipeline import Options, run
+    from .read import read_bytes, read_limited, read_path
+    from .review import counts, review_html
+
+    ruleset = _load_rules(rules)
+    if ruleset is not None:
+        _wall_clock_limit(file)
+    options = Options(script=script.value, rules=ruleset, encoding=encoding)
+    if output is not None and file != "-" and str(output) != "-" and _same_file(Path(file), output):
+        _fail(f"{output}: the output would overwrite the input; choose another -o path", 5)
+    try:
+        if file == "-":
+            raw = read_bytes(read_limited(sys.stdin.buffer, "standard input"), encoding=encoding)
+        else:
+            raw = read_path(Path(file), encoding=encoding)
+        doc = run(raw, options).document
+        assert doc is not None
+        write_output("-" if output is None else output, review_html(raw.text, doc))
+    except BrokenPipeError:
+        _broken_pipe()
+    except GovplanError as exc:
+        _fail(str(exc), exc.exit_code)
+    except TimeoutError:
+        _fail(f"{file}: {TIMEOUT_MESSAGE}", 6)
+    except ValueError as exc:
+        _fail(str(exc), 2)
+    except Exception as exc:  # a bug: one line, unless debugging
+        if os.environ.get("GOVPLAN_DEBUG"):
+            raise
+        _fail(f"internal error while reviewing {file}: {type(exc).__name__}: {exc} "
+              "(set GOVPLAN_DEBUG=1 for a traceback, and please report it)", 1)
+    if quiet:
+        return
+    if verbose:
+        _print_warnings(doc, file)
+    if output is not None and str(output) != "-":
+        n = counts(doc)
+        sys.stderr.write(f"wrote {output}: {n['items']} items, {n['tasks']} tasks, {n['units']} units, "
+                         f"{n['warnings']} warnings; open it in a browser\n")
 
 
 @app.command()
@@ -331,6 +409,9 @@ def batch(
     units_out: Annotated[Path | None, typer.Option("--units", metavar="FILE", help="The unit registry as CSV: each "
                                                    "canonical unit with its spellings and task counts ('-': "
                                                    "standard output).", dir_okay=False)] = None,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", metavar="FILE", help="The 任务分工表 as an Excel workbook: "
+                                              "one row per task of every plan (with its plan and issuer) and a "
+                                              "sheet of units.", dir_okay=False)] = None,
     glob: Annotated[str | None, typer.Option("--glob", metavar="PATTERN", help="Which files to take from folders "
                                              "(default: every supported format: .txt, .docx, .html/.htm, .pdf, "
                                              ".doc, .wps; the others are listed as not read).")] = None,
@@ -360,6 +441,8 @@ def batch(
       govplan batch plans/ --glob '*.txt' --jsonl items.jsonl --csv items.csv
 
       govplan batch plans/ --sqlite plans.db --workers 2
+
+      govplan batch plans/ --xlsx 全部任务.xlsx
     """
     from .batch import BatchRequest, run_batch
     from .errors import GovplanError
@@ -371,7 +454,7 @@ def batch(
     if out_dir is not None and out_dir_alias is not None and out_dir != out_dir_alias:
         _fail("--out-dir and -o name different folders; give one", 2)
     req = BatchRequest(inputs=list(inputs), glob=glob, out_dir=out_dir or out_dir_alias, fmt=fmt.value, jsonl=jsonl,
-                       csv=csv_out, sqlite=sqlite, units=units_out, workers=workers or (os.cpu_count() or 1),
+                       csv=csv_out, sqlite=sqlite, units=units_out, xlsx=xlsx, workers=workers or (os.cpu_count() or 1),
                        force=force,
                        script=script.value, rules=str(rules) if rules else None, encoding=encoding)
     from .batch_ui import BatchUI

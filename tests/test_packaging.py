@@ -22,3 +22,4 @@ def test_wheel_ships_the_rule_packs(tmp_path: Path) -> None:
     for pack in ("numbering", "units", "deadlines", "targets", "document"):
         assert f"govplan/parsers/{pack}.yaml" in names
     assert "govplan/py.typed" in names  # the API is typed
+    assert {"govplan/assets/review.css", "govplan/assets/review.js"} <= names  # the review page's style and script
