@@ -413,6 +413,7 @@ _ROW_CONTENT = "_row_content"
 SAME_AS_MIN = 0.75  # title similarity alone
 SAME_AS_WITH_OWNERS = 0.7  # title similarity + share of the row's content found in the item, same owners
 SAME_AS_MARGIN = 0.2  # ... and this far ahead of the next candidate
+SAME_AS_CHILD = 0.5  # share of a row's content found in one sub-item of the heading its title names
 # Rows × body items compared at most; beyond it (a plan of thousands of both) only equal titles link,
 # so the work stays linear.
 SAME_AS_MAX_PAIRS = 250_000
@@ -465,6 +466,7 @@ def link_restated_rows(flat: list[_Dict]) -> None:
     for it in body_items:
         exact.setdefault(_TITLE_NOISE_RX.sub("", it["title"]), []).append(it)
     compare = len(rows) * len(body_items) <= SAME_AS_MAX_PAIRS
+    headings = {tuple(it["path"]): it for it in body_items if it["children"]}
     body: list[tuple[_Dict, _Title, set[str]]] | None = None
     for row in rows:
         content = row.pop(_ROW_CONTENT, "")
@@ -475,6 +477,29 @@ def link_restated_rows(flat: list[_Dict]) -> None:
             if body is None:
                 body = [(it, _Title(it["title"]), _pairs(it["text"])) for it in body_items]
             _link(row, content, body)
+        target = row.get("same_as")
+        if target is not None and tuple(target) in headings:
+            # rows sharing a merged task cell (推进市场监管应用 | 推进“互联网+监管”应用… | …) restate the
+            # heading's sub-items, one each: the one whose text holds the row's content; a row that
+            # sums them all up restates the heading (whose sub-items are the tasks counted)
+            row["same_as"] = _restated_child(headings[tuple(target)], content or row["text"]) or target
+
+
+def _restated_child(heading: _Dict, content: str) -> list[str] | None:
+    """The path of the item under ``heading`` whose text holds most of ``content`` (SAME_AS_CHILD of
+    its character pairs or more, SAME_AS_MARGIN ahead of the next, and no other holding as much as
+    SAME_AS_CHILD), or None."""
+    pairs = _pairs(content)
+    if not pairs:
+        return None
+    scored = sorted(((len(pairs & _pairs(it["text"])) / len(pairs), it) for it in _walk_dicts(heading["children"])),
+                    key=lambda pair: -pair[0])
+    top, best = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    # a row that also restates much of another sub-item restates the heading (row 46 of a sample
+    # plan: the targets of one sub-item, the platform and the units of another)
+    return list(best["path"]) if top >= SAME_AS_CHILD and top - runner_up >= SAME_AS_MARGIN and \
+        runner_up < SAME_AS_CHILD else None
 
 
 def _link(row: _Dict, row_content: str, body: list[tuple[_Dict, _Title, set[str]]]) -> None:

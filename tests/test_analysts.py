@@ -102,7 +102,10 @@ def test_which_tasks_have_no_unit(batch: sqlite3.Connection) -> None:
 def test_what_falls_due_when(tmp_path: Path) -> None:
     con = _batch(tmp_path, ["guangdong-2021.txt", "jieyang-2022.txt", "meizhou-2022.txt", "shanwei-2019-2021.txt"])
     assert con.execute(DUE_BY_MONTH).fetchall() == [
-        ("2019-12", 10), ("2020-06", 7), ("2020-12", 22), ("2021-06", 1), ("2021-12", 14),  # shanwei
+        # shanwei: 附件 rows that share a merged task cell restate different sub-items of the heading
+        # it names, so they are different tasks: 46 and 47 (六、(一) 4. “互联网+监管” and 2. “双随机、
+        # 一公开”) in 2019-12; 52 and 53 (六、(三) 2. and 3.), 55 and 56 (六、(四) 2. and 3.) in 2021-12
+        ("2019-12", 11), ("2020-06", 7), ("2020-12", 22), ("2021-06", 1), ("2021-12", 16),
         ("2022-06", 3), ("2022-09", 4), ("2022-10", 1), ("2022-12", 44),  # meizhou
     ]
     con.close()
@@ -225,7 +228,9 @@ def test_restated_rows_are_linked_conservatively() -> None:
     assert len(rows_) == 61 and len(linked) == 60
     assert linked["3"] == linked["4"] == linked["5"] == ["三、", "（一）", "2."]  # three stages of one task
     assert linked["23"] == ["五、", "（一）", "4."]  # found by its content: 建设督考绩效管理综合运用平台
-    assert linked["46"] == ["六、", "(一)"]  # a row restating a whole section
+    assert linked["46"] == ["六、", "(一)"]  # a row restating a whole section (two of its sub-items)
+    # rows sharing the merged task cell 推进市场监管应用 restate one sub-item each, found by content
+    assert linked["47"] == ["六、", "(一)", "2."] and linked["49"] == ["六、", "(一)", "5."]
     for other in ("meizhou-2022.txt", "jieyang-2022.txt", "guangdong-2021.txt"):
         assert not any(it.same_as for p in govplan.parse_file(SAMPLES / other).plans for it in walk_items(p.items))
 
