@@ -6,9 +6,11 @@ one line, ``Error: …``, and a documented exit code (see ``EXIT_CODES``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -154,6 +156,30 @@ def _broken_pipe() -> NoReturn:
     raise typer.Exit(0)
 
 
+@contextlib.contextmanager
+def _one_line_errors(file: str, doing: str) -> Iterator[None]:
+    """Every way one file's command can fail, as one line and its exit code (a bug too, unless
+    GOVPLAN_DEBUG is set)."""
+    from .errors import GovplanError
+
+    try:
+        yield
+    except BrokenPipeError:
+        _broken_pipe()
+    except GovplanError as exc:
+        _fail(str(exc), exc.exit_code)
+    except TimeoutError:
+        _fail(f"{file}: {TIMEOUT_MESSAGE}", 6)
+    except ValueError as exc:
+        _fail(str(exc), 2)
+    except Exception as exc:  # a bug: one line, unless debugging
+        if os.environ.get("GOVPLAN_DEBUG"):
+            raise
+        _fail(f"internal error while {doing} {file}: {type(exc).__name__}: {exc} "
+              "(set GOVPLAN_DEBUG=1 for a traceback, and please report it)", 1)
+
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"govplan {__version__}")
@@ -272,7 +298,6 @@ def extract(
 
       govplan extract --script traditional --format csv < plan.txt
     """
-    from .errors import GovplanError
     from .export import render, write_output
     from .pipeline import Options, parse_bytes, parse_file
     from .read import read_limited
@@ -290,7 +315,7 @@ def extract(
         _fail(f"{output}: the output would overwrite the input; choose another -o path", 5)
     if fmt is Format.xlsx and (output is None or str(output) == "-") and sys.stdout.isatty():
         _fail("--format xlsx writes a binary workbook: give -o FILE.xlsx (or redirect standard output to a file)", 2)
-    try:
+    with _one_line_errors(file, "parsing"):
         if file == "-":
             doc = parse_bytes(read_limited(sys.stdin.buffer, "standard input"), options, path=None)
         else:
@@ -301,19 +326,6 @@ def extract(
             write_workbook("-" if output is None else output, [doc], ruleset.registry if ruleset else None)
         else:
             write_output("-" if output is None else output, render(doc, fmt.value), bom=fmt is Format.csv)
-    except BrokenPipeError:
-        _broken_pipe()
-    except GovplanError as exc:
-        _fail(str(exc), exc.exit_code)
-    except TimeoutError:
-        _fail(f"{file}: {TIMEOUT_MESSAGE}", 6)
-    except ValueError as exc:
-        _fail(str(exc), 2)
-    except Exception as exc:  # a bug: one line, unless debugging
-        if os.environ.get("GOVPLAN_DEBUG"):
-            raise
-        _fail(f"internal error while parsing {file}: {type(exc).__name__}: {exc} "
-              "(set GOVPLAN_DEBUG=1 for a traceback, and please report it)", 1)
     if verbose and not quiet:
         _print_warnings(doc, file)
 
@@ -343,7 +355,6 @@ def review(
 
       govplan review samples/meizhou-2022.txt -o meizhou.html --script traditional
     """
-    from .errors import GovplanError
     from .export import write_output
     from .pipeline import Options, run
     from .read import read_bytes, read_limited, read_path
@@ -355,7 +366,7 @@ def review(
     options = Options(script=script.value, rules=ruleset, encoding=encoding)
     if output is not None and file != "-" and str(output) != "-" and _same_file(Path(file), output):
         _fail(f"{output}: the output would overwrite the input; choose another -o path", 5)
-    try:
+    with _one_line_errors(file, "reviewing"):
         if file == "-":
             raw = read_bytes(read_limited(sys.stdin.buffer, "standard input"), encoding=encoding)
         else:
@@ -363,19 +374,6 @@ def review(
         doc = run(raw, options).document
         assert doc is not None
         write_output("-" if output is None else output, review_html(raw.text, doc))
-    except BrokenPipeError:
-        _broken_pipe()
-    except GovplanError as exc:
-        _fail(str(exc), exc.exit_code)
-    except TimeoutError:
-        _fail(f"{file}: {TIMEOUT_MESSAGE}", 6)
-    except ValueError as exc:
-        _fail(str(exc), 2)
-    except Exception as exc:  # a bug: one line, unless debugging
-        if os.environ.get("GOVPLAN_DEBUG"):
-            raise
-        _fail(f"internal error while reviewing {file}: {type(exc).__name__}: {exc} "
-              "(set GOVPLAN_DEBUG=1 for a traceback, and please report it)", 1)
     if quiet:
         return
     if verbose:
