@@ -468,6 +468,7 @@ def link_restated_rows(flat: list[_Dict]) -> None:
         exact.setdefault(_TITLE_NOISE_RX.sub("", it["title"]), []).append(it)
     compare = len(rows) * len(body_items) <= SAME_AS_MAX_PAIRS
     headings = {tuple(it["path"]): it for it in body_items if it["children"]}
+    child_pairs: dict[int, set[str]] = {}  # id of an item under a heading -> its text's pairs
     body: list[tuple[_Dict, _Title, set[str]]] | None = None
     for row in rows:
         content = row.pop(_ROW_CONTENT, "")
@@ -483,18 +484,23 @@ def link_restated_rows(flat: list[_Dict]) -> None:
             # rows sharing a merged task cell (推进市场监管应用 | 推进“互联网+监管”应用… | …) restate the
             # heading's sub-items, one each: the one whose text holds the row's content; a row that
             # sums them all up restates the heading (whose sub-items are the tasks counted)
-            row["same_as"] = _restated_child(headings[tuple(target)], content or row["text"]) or target
+            row["same_as"] = _restated_child(headings[tuple(target)], content or row["text"], child_pairs) or target
 
 
-def _restated_child(heading: _Dict, content: str) -> list[str] | None:
+def _restated_child(heading: _Dict, content: str, known: dict[int, set[str]]) -> list[str] | None:
     """The path of the item under ``heading`` whose text holds most of ``content`` (SAME_AS_CHILD of
     its character pairs or more, SAME_AS_MARGIN ahead of the next, and no other holding as much as
-    SAME_AS_CHILD), or None."""
+    SAME_AS_CHILD), or None; ``known`` keeps the pairs of the items' texts between rows."""
     pairs = _pairs(content)
     if not pairs:
         return None
-    scored = sorted(((len(pairs & _pairs(it["text"])) / len(pairs), it) for it in _walk_dicts(heading["children"])),
-                    key=lambda pair: -pair[0])
+    scored: list[tuple[float, _Dict]] = []
+    for it in _walk_dicts(heading["children"]):
+        other = known.get(id(it))
+        if other is None:
+            other = known[id(it)] = _pairs(it["text"])
+        scored.append((len(pairs & other) / len(pairs), it))
+    scored.sort(key=lambda pair: -pair[0])
     top, best = scored[0]
     runner_up = scored[1][0] if len(scored) > 1 else 0.0
     # a row that also restates much of another sub-item restates the heading (row 46 of a sample
