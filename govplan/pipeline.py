@@ -48,6 +48,7 @@ class State:
     plans: list[PlanNode] = field(default_factory=list)
     results: list[PlanResult] = field(default_factory=list)
     document: Document | None = None
+    consume: bool = False  # a full run: each stage's output may be dropped once the next has read it
 
 
 def _normalise(state: State) -> None:
@@ -89,7 +90,7 @@ def _records(state: State) -> None:
         name = state.norm.converter
     state.document = build_document(state.raw, state.norm, state.results, output_script=state.options.script,
                                     conv=conv, converter_name=name, framing=_framing(state.rules),
-                                    rules=state.rules)
+                                    rules=state.rules, consume=state.consume)
 
 
 def _framing(rules: RuleSet) -> Callable[[str], bool]:
@@ -141,6 +142,7 @@ def run(raw: RawSource, options: Options | None = None, *, until: str | None = N
     for inspection; a full run keeps only the raw source and the document)."""
     state = _state(options)
     state.raw = raw
+    state.consume = until is None
     # A parse builds many small objects and frees them by reference counting (they hold no
     # cycles); the cycle collector would only keep rescanning them, which costs a sixth of the
     # run on large plans.

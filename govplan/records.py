@@ -320,8 +320,10 @@ def owners(units: list[_Dict]) -> list[str]:
 
 
 def build_plan(result: PlanResult, spans: _Spans, conv: Callable[[str], str],
-               framing: Callable[[str], bool] = lambda title: False, rules: RuleSet | None = None) -> _Dict:
-    """A Plan record as a dict (validated with its Document)."""
+               framing: Callable[[str], bool] = lambda title: False, rules: RuleSet | None = None,
+               consume: bool = False) -> _Dict:
+    """A Plan record as a dict (validated with its Document); ``consume`` empties ``result.items``
+    as their records are built."""
     rules = rules or bundled_rules()
     reg = rules.registry
     place = plan_place(reg, result.issuer, result.title, result.doc_number)
@@ -334,7 +336,16 @@ def build_plan(result: PlanResult, spans: _Spans, conv: Callable[[str], str],
         return qualified[name]
 
     warnings: list[_Dict] = []
-    items = [build_item(i, spans, warnings, conv, None, qualify_name) for i in result.items]
+    if consume:
+        # each item's nodes and extracted values are dropped once its record is built, so that they
+        # and the records are not all held at once (the peak of a parse's memory)
+        result.plan.items = []
+        items = []
+        result.items.reverse()
+        while result.items:
+            items.append(build_item(result.items.pop(), spans, warnings, conv, None, qualify_name))
+    else:
+        items = [build_item(i, spans, warnings, conv, None, qualify_name) for i in result.items]
     heading_only = compiler(rules)(rules.document.heading_only)
     mark_tasks(items, framing, lambda text: heading_only.search(text) is not None)
     flat = list(_walk_dicts(items))
@@ -536,8 +547,10 @@ def _link(row: _Dict, row_content: str, body: list[tuple[_Dict, _Title, set[str]
 
 def build_document(raw: RawSource, norm: Normalised, results: list[PlanResult], *, output_script: str,
                    conv: Callable[[str], str], converter_name: str,
-                   framing: Callable[[str], bool] = lambda title: False, rules: RuleSet | None = None) -> Document:
-    """The Document record; ``framing`` tells a framing-section heading (in the output script)."""
+                   framing: Callable[[str], bool] = lambda title: False, rules: RuleSet | None = None,
+                   consume: bool = False) -> Document:
+    """The Document record; ``framing`` tells a framing-section heading (in the output script);
+    ``consume`` empties the results' item lists as their records are built."""
     spans = _Spans(norm)
     doc_warnings: list[_Dict] = [_warning(code, msg) for code, msg in raw.warnings]
     for d in norm.damage:
@@ -548,7 +561,7 @@ def build_document(raw: RawSource, norm: Normalised, results: list[PlanResult], 
         doc_warnings.append(_warning("placeholder", (
             f"the text has {len(placeholders)} placeholder(s) such as {norm.match[a:b]!r} standing for a name, "
             "number or date; they are never read as values"), None, spans.span(a, b)))
-    plans = [build_plan(r, spans, conv, framing, rules) for r in results]
+    plans = [build_plan(r, spans, conv, framing, rules, consume) for r in results]
     if not raw.text.strip():
         doc_warnings.append(_warning("empty_input", "the input has no text"))
     elif not any(p["items"] for p in plans):
