@@ -21,7 +21,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .rules import RegistryPack, compile_rule
+from .rules import RegistryPack, TimedPattern, bundled_rules, compile_rule
+
+
+def _rx(reg: RegistryPack, pattern: str) -> TimedPattern:
+    """A registry pattern compiled as ``rules.compiler`` compiles: with the time limit unless the
+    pack is the bundled one (a user pack's pattern cannot hang a batch)."""
+    return compile_rule(pattern, reg is not bundled_rules().registry)
 
 
 @dataclass(frozen=True)
@@ -37,7 +43,7 @@ def place_of(reg: RegistryPack, text: str | None) -> Place:
     """The province and city that ``text`` (an issuer or a title) starts with."""
     if not text:
         return Place()
-    m = compile_rule(reg.place, False).match(text.strip())
+    m = _rx(reg, reg.place).match(text.strip())
     if m is None:
         return Place()
     return Place(m.group("province") or None, m.group("city") or None, m.group("county") or None)
@@ -52,7 +58,7 @@ def plan_place(reg: RegistryPack, issuer: str | None, title: str | None, doc_num
             province, city, county = got.province, got.city, got.county
             break
     if province is None and city is None and doc_number:
-        m = compile_rule(reg.doc_number_province, False).search(doc_number)
+        m = _rx(reg, reg.doc_number_province).search(doc_number)
         if m is not None:
             province = reg.province_abbreviations.get(m.group("abbr"))
     return Place(province, city, county)
@@ -60,21 +66,21 @@ def plan_place(reg: RegistryPack, issuer: str | None, title: str | None, doc_num
 
 def _split(reg: RegistryPack, name: str) -> tuple[str, str]:
     """(place prefix, the rest) of a unit name: 梅州市 + 发改局, 市 + 市场监管局, '' + 领导小组."""
-    if compile_rule(reg.placed, False).search(name):
-        m = compile_rule(reg.place, False).match(name)
+    if _rx(reg, reg.placed).search(name):
+        m = _rx(reg, reg.place).match(name)
         if m is not None and m.end() > 0:
             return name[: m.end()], name[m.end():]
         return "", name
-    if name[:1] in ("市", "省", "县", "区") and not compile_rule(reg.not_a_prefix, False).search(name):
+    if name[:1] in ("市", "省", "县", "区") and not _rx(reg, reg.not_a_prefix).search(name):
         return name[:1], name[1:]
     return "", name
 
 
 def qualify(reg: RegistryPack, name: str, place: Place) -> str | None:
     """The name that places the unit, or None where its place is not known."""
-    if compile_rule(reg.placed, False).search(name):
+    if _rx(reg, reg.placed).search(name):
         return name
-    if compile_rule(reg.not_a_prefix, False).search(name):
+    if _rx(reg, reg.not_a_prefix).search(name):
         return None
     head, rest = name[:1], name[1:]
     if head == "省" and place.province:

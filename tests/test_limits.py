@@ -213,3 +213,16 @@ def test_a_text_with_more_items_than_the_bound_is_refused(monkeypatch: pytest.Mo
     monkeypatch.setenv("GOVPLAN_MAX_ITEMS", "lots")
     with pytest.raises(InputError, match="not a count"):
         govplan.parse_text(text)
+
+
+def test_a_user_packs_registry_patterns_have_the_time_limit(tmp_path: Path) -> None:
+    from govplan.registry import Place, qualify
+    from govplan.rules import load_rules
+
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(f"registry:\n  placed: '{SLOW}'\n", encoding="utf-8")
+    reg = load_rules(pack).registry
+    started = time.perf_counter()
+    with pytest.raises(TimeoutError):
+        qualify(reg, "一" * 60, Place())
+    assert time.perf_counter() - started < 60
