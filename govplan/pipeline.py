@@ -89,21 +89,25 @@ def _records(state: State) -> None:
         conv = _identity
         name = state.norm.converter
     state.document = build_document(state.raw, state.norm, state.results, output_script=state.options.script,
-                                    conv=conv, converter_name=name, framing=_framing(state.rules),
+                                    conv=conv, converter_name=name,
+                                    framing=_framing(state.rules, state.options.script == "traditional"),
                                     rules=state.rules, consume=state.consume)
 
 
-def _framing(rules: RuleSet) -> Callable[[str], bool]:
-    """Whether a heading (in either script) names a framing section such as 指导思想 or 保障措施."""
+def _framing(rules: RuleSet, traditional: bool = True) -> Callable[[str], bool]:
+    """Whether a heading names a framing section such as 指导思想 or 保障措施: in either script, or
+    (``traditional`` False) in Simplified, as records in the Simplified output are already."""
 
     def build(rules: RuleSet) -> Callable[[str], bool]:
         from .chinese import converter
 
         rx = compiler(rules)(rules.document.framing_sections)
+        if not traditional:
+            return lambda title: rx.search(title) is not None
         t2s = converter("t2s").convert
         return lambda title: rx.search(t2s(title)) is not None
 
-    return per_ruleset(rules, "framing", build)
+    return per_ruleset(rules, f"framing:{traditional}", build)
 
 
 def _identity(s: str) -> str:
